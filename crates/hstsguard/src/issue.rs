@@ -1,0 +1,407 @@
+//! Diagnostics as data: [`Issue`]s with stable [`Code`]s and a [`Severity`].
+//!
+//! Codes follow the vocabulary of chromium/hstspreload (`header.parse.*`,
+//! `header.preloadable.*`, `header.removable.*`, `domain.format.*`, `response.*`)
+//! with the same meaning; codes that hstspreload has no word for are invented in the
+//! same style. Codes are API: they never change meaning and are never reused. Messages
+//! are for humans and may change.
+
+use std::fmt;
+
+/// How bad an [`Issue`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// Worth knowing; the value is still usable.
+    Warning,
+    /// The value is void (parsers) or the requirement is not met (audits).
+    Error,
+}
+
+impl Severity {
+    /// `"error"` or `"warning"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! codes {
+    ($( $(#[doc = $doc:literal])+ $variant:ident = $code:literal, )*) => {
+        /// Every diagnostic code hstsguard can report.
+        ///
+        /// [`Code::as_str`] is the stable string used by every binding (C, Python, Node,
+        /// the CLI's JSON). The full list with descriptions is in `docs/CODES.md`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Code {
+            $( $(#[doc = $doc])+ $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[ $(Code::$variant,)* ];
+
+            /// The stable string form, e.g. `"header.parse.max_age.non_digit_characters"`.
+            pub const fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// A one-paragraph description of what the code means.
+            pub const fn description(self) -> &'static str {
+                match self { $(Code::$variant => concat!($($doc),+),)* }
+            }
+
+            /// Looks a code up by its string form.
+            ///
+            /// ```
+            /// use hstsguard::Code;
+            /// assert_eq!(Code::from_code("header.parse.empty"), Some(Code::HeaderParseEmpty));
+            /// assert_eq!(Code::from_code("nope"), None);
+            /// ```
+            pub fn from_code(s: &str) -> Option<Code> {
+                match s { $($code => Some(Code::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    // ---- STS header parsing (RFC 6797 §6.1); hstspreload's header.parse.* ----
+    /// The header value is empty (or only whitespace). An empty value has no max-age and is void.
+    HeaderParseEmpty = "header.parse.empty",
+    /// An empty directive or extra semicolon (`max-age=1;;`). Allowed by RFC 6797; harmless.
+    HeaderParseEmptyDirective = "header.parse.empty_directive",
+    /// A directive unknown to RFC 6797. It is ignored, as the RFC requires.
+    HeaderParseUnknownDirective = "header.parse.unknown_directive",
+    /// `preload` appears more than once. `preload` is unknown to RFC 6797, so this is only a warning.
+    HeaderParseRepeatedPreload = "header.parse.repeated.preload",
+    /// `includeSubDomains` appears more than once. A repeated known directive voids the header (RFC 6797 §6.1).
+    HeaderParseRepeatedIncludeSubDomains = "header.parse.repeated.include_sub_domains",
+    /// `max-age` appears more than once. A repeated known directive voids the header (RFC 6797 §6.1).
+    HeaderParseRepeatedMaxAge = "header.parse.repeated.max_age",
+    /// `preload` has a value (`preload=1`). The directive is not recognised as `preload`.
+    HeaderParseInvalidPreload = "header.parse.invalid.preload",
+    /// `includeSubDomains` has a value. The directive is valueless; a value voids the header.
+    HeaderParseInvalidIncludeSubDomains = "header.parse.invalid.include_sub_domains",
+    /// `max-age` has no value (`max-age`, `max-age=`). Voids the header.
+    HeaderParseInvalidMaxAgeNoValue = "header.parse.invalid.max_age.no_value",
+    /// The max-age value has a leading zero (`max-age=0300`). Valid, but unusual.
+    HeaderParseMaxAgeLeadingZero = "header.parse.max_age.leading_zero",
+    /// The max-age value is not 1*DIGIT (sign, decimal point, letters, spaces). Voids the header.
+    HeaderParseMaxAgeNonDigitCharacters = "header.parse.max_age.non_digit_characters",
+    /// The max-age value exceeds the cap ([`crate::MAX_AGE_CAP`], 2^53-1 seconds) and was saturated to it.
+    HeaderParseMaxAgeSaturated = "header.parse.max_age.saturated",
+    /// The max-age value is a quoted-string (`max-age="300"`). Valid per RFC 6797, but some tools reject it.
+    HeaderParseMaxAgeQuoted = "header.parse.max_age.quoted",
+    /// No max-age directive: RFC 6797 §6.1.1 makes it required, so the header is void.
+    HeaderParseMaxAgeMissing = "header.parse.max_age.missing",
+    /// A directive name is not an RFC 7230 token (e.g. contains `@`, `"` or a space). Voids the header.
+    HeaderParseSyntaxInvalidDirectiveName = "header.parse.syntax.invalid_directive_name",
+    /// A directive value is neither a token nor a quoted-string, or has text after it. Voids the header.
+    HeaderParseSyntaxInvalidValue = "header.parse.syntax.invalid_value",
+    /// A quoted-string is not terminated. Voids the header.
+    HeaderParseSyntaxUnterminatedQuotedString = "header.parse.syntax.unterminated_quoted_string",
+    /// The value contains a control character (other than HTAB) or a non-ASCII byte. Voids the header.
+    HeaderParseSyntaxInvalidCharacter = "header.parse.syntax.invalid_character",
+
+    // ---- Whole responses; hstspreload's response.* ----
+    /// No Strict-Transport-Security field in the response.
+    ResponseNoHeader = "response.no_header",
+    /// More than one Strict-Transport-Security field: user agents process only the first (RFC 6797 §8.1), and hstspreload rejects the response.
+    ResponseMultipleHeaders = "response.multiple_headers",
+
+    // ---- Preload audit; hstspreload's header.preloadable.* and header.removable.* ----
+    /// The header lacks `includeSubDomains`, required for preloading.
+    HeaderPreloadableIncludeSubDomainsMissing = "header.preloadable.include_sub_domains.missing",
+    /// The header lacks `preload`, required for preloading.
+    HeaderPreloadablePreloadMissing = "header.preloadable.preload.missing",
+    /// The header has no valid max-age.
+    HeaderPreloadableMaxAgeMissing = "header.preloadable.max_age.missing",
+    /// max-age is 0, which removes HSTS; it cannot be preloaded.
+    HeaderPreloadableMaxAgeZero = "header.preloadable.max_age.zero",
+    /// max-age is below 31536000 seconds (one year), the preload minimum.
+    HeaderPreloadableMaxAgeBelow1Year = "header.preloadable.max_age.below_1_year",
+    /// max-age is longer than ten years: allowed, but unusually long.
+    HeaderPreloadableMaxAgeOver10Years = "header.preloadable.max_age.over_10_years",
+    /// For removal from the preload list the header must not contain `preload`.
+    HeaderRemovableContainsPreload = "header.removable.contains.preload",
+    /// For removal from the preload list the header must contain a valid max-age.
+    HeaderRemovableMissingMaxAge = "header.removable.missing.max_age",
+
+    // ---- Domain names; hstspreload's domain.* ----
+    /// The domain name is empty.
+    DomainFormatEmpty = "domain.format.empty",
+    /// The domain name begins with `.`.
+    DomainFormatBeginsWithDot = "domain.format.begins_with_dot",
+    /// The domain name ends with `.`.
+    DomainFormatEndsWithDot = "domain.format.ends_with_dot",
+    /// The domain name contains `..`.
+    DomainFormatContainsDoubleDot = "domain.format.contains_double_dot",
+    /// The domain name is a public suffix (a TLD such as `com` or a suffix such as `co.uk`).
+    DomainFormatPublicSuffix = "domain.format.public_suffix",
+    /// The domain name has characters other than letters, digits, `-` and `.` (use the IDNA A-label for IDNs).
+    DomainFormatInvalidCharacters = "domain.format.invalid_characters",
+    /// The domain name is an IP address.
+    DomainFormatIsIpAddress = "domain.format.is_ip_address",
+    /// A label is longer than 63 octets, or the name longer than 253 (RFC 1035).
+    DomainFormatTooLong = "domain.format.too_long",
+    /// The domain is a subdomain; only registrable domains (eTLD+1) are accepted for preloading.
+    DomainIsSubdomain = "domain.is_subdomain",
+
+    // ---- Redirect chains observed from outside; hstspreload's redirects.* ----
+    /// `http://domain` does not redirect at all.
+    RedirectsHttpNoRedirect = "redirects.http.no_redirect",
+    /// The first redirect from `http://domain` goes to the www subdomain instead of `https://domain`.
+    RedirectsHttpWwwFirst = "redirects.http.www_first",
+    /// The first redirect from `http://domain` is not to `https://domain`.
+    RedirectsHttpFirstRedirectInsecure = "redirects.http.first_redirect.insecure",
+    /// The HTTPS page the first redirect points at does not serve a preloadable HSTS header.
+    RedirectsHttpFirstRedirectNoHsts = "redirects.http.first_redirect.no_hsts",
+    /// The plain-HTTP response carries an HSTS header, which has no effect over HTTP.
+    RedirectsHttpUselessHeader = "redirects.http.useless_header",
+    /// The first redirect of the chain goes to a non-HTTPS URL.
+    RedirectsInsecureInitial = "redirects.insecure.initial",
+    /// A later redirect of the chain goes to a non-HTTPS URL.
+    RedirectsInsecureSubsequent = "redirects.insecure.subsequent",
+    /// More than 3 redirects.
+    RedirectsTooMany = "redirects.too_many",
+
+    // ---- HPKP (RFC 7469), deprecated ----
+    /// HPKP is deprecated: every major browser removed it (Chrome 72, Firefox 72). Sending it has no effect in current browsers and risks locking users out of clients that still honour it.
+    HpkpDeprecated = "hpkp.deprecated",
+    /// The Public-Key-Pins value is empty.
+    HpkpParseEmpty = "hpkp.parse.empty",
+    /// An empty directive or extra semicolon. Harmless.
+    HpkpParseEmptyDirective = "hpkp.parse.empty_directive",
+    /// A directive unknown to RFC 7469; ignored.
+    HpkpParseUnknownDirective = "hpkp.parse.unknown_directive",
+    /// A directive name is not a token. Voids the header.
+    HpkpParseSyntaxInvalidDirectiveName = "hpkp.parse.syntax.invalid_directive_name",
+    /// A directive value is neither a token nor a quoted-string. Voids the header.
+    HpkpParseSyntaxInvalidValue = "hpkp.parse.syntax.invalid_value",
+    /// A quoted-string is not terminated. Voids the header.
+    HpkpParseSyntaxUnterminatedQuotedString = "hpkp.parse.syntax.unterminated_quoted_string",
+    /// A control character or non-ASCII byte. Voids the header.
+    HpkpParseSyntaxInvalidCharacter = "hpkp.parse.syntax.invalid_character",
+    /// `pin-sha256` value is not a quoted-string (RFC 7469 §2.1.1). Voids the header.
+    HpkpParsePinUnquoted = "hpkp.parse.pin.unquoted",
+    /// `pin-sha256` value is not valid base64. Voids the header.
+    HpkpParsePinInvalidBase64 = "hpkp.parse.pin.invalid_base64",
+    /// `pin-sha256` value does not decode to exactly 32 bytes. Voids the header.
+    HpkpParsePinWrongLength = "hpkp.parse.pin.wrong_length",
+    /// A `pin-` directive with a hash algorithm other than sha256; ignored (RFC 7469 §2.1.1).
+    HpkpParsePinUnknownAlgorithm = "hpkp.parse.pin.unknown_algorithm",
+    /// The same pin appears more than once.
+    HpkpParseRepeatedPin = "hpkp.parse.repeated.pin",
+    /// No `pin-sha256` directive. Voids the header.
+    HpkpParsePinsMissing = "hpkp.parse.pins.missing",
+    /// Fewer than two distinct pins: a valid pin set needs a pin of the chain and a backup pin (RFC 7469 §4.3). Voids the header.
+    HpkpParsePinsTooFew = "hpkp.parse.pins.too_few",
+    /// No max-age in the enforcing `Public-Key-Pins` header (required by RFC 7469 §2.1.2). Voids the header.
+    HpkpParseMaxAgeMissing = "hpkp.parse.max_age.missing",
+    /// `max-age` has no value. Voids the header.
+    HpkpParseInvalidMaxAgeNoValue = "hpkp.parse.invalid.max_age.no_value",
+    /// The max-age value is not 1*DIGIT. Voids the header.
+    HpkpParseMaxAgeNonDigitCharacters = "hpkp.parse.max_age.non_digit_characters",
+    /// The max-age value exceeds the cap and was saturated.
+    HpkpParseMaxAgeSaturated = "hpkp.parse.max_age.saturated",
+    /// `max-age` appears more than once. Voids the header.
+    HpkpParseRepeatedMaxAge = "hpkp.parse.repeated.max_age",
+    /// `includeSubDomains` appears more than once. Voids the header.
+    HpkpParseRepeatedIncludeSubDomains = "hpkp.parse.repeated.include_sub_domains",
+    /// `report-uri` appears more than once. Voids the header.
+    HpkpParseRepeatedReportUri = "hpkp.parse.repeated.report_uri",
+    /// `includeSubDomains` has a value. Voids the header.
+    HpkpParseInvalidIncludeSubDomains = "hpkp.parse.invalid.include_sub_domains",
+    /// `report-uri` is not a quoted-string (RFC 7469 §2.1.4). Voids the header.
+    HpkpParseReportUriUnquoted = "hpkp.parse.report_uri.unquoted",
+    /// `report-uri` is not an absolute http(s) URI. Voids the header.
+    HpkpParseReportUriInvalid = "hpkp.parse.report_uri.invalid",
+    /// `Public-Key-Pins-Report-Only` without `report-uri` does nothing.
+    HpkpReportOnlyNoReportUri = "hpkp.report_only.no_report_uri",
+    /// RFC 7469 §2.5: no pin matches an SPKI of the certificate chain.
+    HpkpValidateNoMatchingPin = "hpkp.validate.no_matching_pin",
+    /// RFC 7469 §2.5: no backup pin (a pin that matches no SPKI of the chain).
+    HpkpValidateNoBackupPin = "hpkp.validate.no_backup_pin",
+
+    // ---- Set-Cookie flagging ----
+    /// The Set-Cookie value has no `=` in its name-value pair; passed through unchanged.
+    CookieMalformedNoEquals = "cookie.malformed.no_equals",
+    /// The cookie name is empty; passed through unchanged.
+    CookieMalformedEmptyName = "cookie.malformed.empty_name",
+    /// The Set-Cookie value contains a control character; passed through unchanged.
+    CookieMalformedControlCharacter = "cookie.malformed.control_character",
+    /// `SameSite=None` without `Secure` is rejected by browsers; `Secure` was added.
+    CookieSameSiteNoneSecureAdded = "cookie.samesite_none.secure_added",
+    /// `SameSite=None` cookie left without `Secure` (insecure request with secure-only-when-secure): browsers will reject it.
+    CookieSameSiteNoneWithoutSecure = "cookie.samesite_none.without_secure",
+    /// A `__Secure-` cookie lacked `Secure`; repaired.
+    CookiePrefixSecureRepaired = "cookie.prefix.secure.repaired",
+    /// A `__Secure-` cookie lacks `Secure` and repair is off: browsers will reject it.
+    CookiePrefixSecureViolation = "cookie.prefix.secure.violation",
+    /// A `__Host-` cookie lacked `Secure`, `Path=/` or had a `Domain`; repaired.
+    CookiePrefixHostRepaired = "cookie.prefix.host.repaired",
+    /// A `__Host-` cookie breaks the prefix rules and repair is off: browsers will reject it.
+    CookiePrefixHostViolation = "cookie.prefix.host.violation",
+    /// Duplicate flag attributes (e.g. `secure; Secure`) were collapsed into one.
+    CookieAttributeDuplicateRemoved = "cookie.attribute.duplicate_removed",
+
+    // ---- Request decisions ----
+    /// The request has no Host (and no absolute-form authority): rejected with 400.
+    HostMissing = "host.missing",
+    /// The Host is malformed (bad characters, user-info, bad port, bad IDN, CR/LF): rejected with 400.
+    HostMalformed = "host.malformed",
+    /// The Host is not in the allowed-hosts list: rejected with 400, never redirected.
+    HostNotAllowed = "host.not_allowed",
+    /// The method is refused over plain HTTP by the configured method rule (403 or 426).
+    RedirectMethodRefused = "redirect.method_refused",
+
+    // ---- Policy deploy warnings (in the spirit of Django's check --deploy) ----
+    /// HSTS is off (max-age 0 or disabled).
+    PolicyHstsDisabled = "policy.hsts.disabled",
+    /// HSTS max-age is below one year.
+    PolicyHstsShortMaxAge = "policy.hsts.short_max_age",
+    /// HSTS without includeSubDomains.
+    PolicyHstsNoIncludeSubDomains = "policy.hsts.no_include_subdomains",
+    /// The `preload` flag is set but the header is not eligible for the preload list.
+    PolicyHstsPreloadNotEligible = "policy.hsts.preload_not_eligible",
+    /// HSTS is sent over plain HTTP too (`send_always`): useless and against RFC 6797 §7.2.
+    PolicyHstsSentOverHttp = "policy.hsts.sent_over_http",
+    /// HTTP to HTTPS redirects are off.
+    PolicyRedirectDisabled = "policy.redirect.disabled",
+    /// Redirects trust any Host (`allowed_hosts = ["*"]` without a canonical host): Location follows the request's Host.
+    PolicyRedirectAnyHost = "policy.redirect.any_host",
+    /// A cookie rule sets `SameSite=None` without `Secure`.
+    PolicyCookieSameSiteNoneWithoutSecure = "policy.cookie.samesite_none_without_secure",
+    /// No cookie rule sets `Secure`.
+    PolicyCookieNotSecure = "policy.cookie.not_secure",
+    /// A trusted proxy network covers every address (0.0.0.0/0 or ::/0): any client can spoof the scheme.
+    PolicyProxyTrustsEveryone = "policy.proxy.trusts_everyone",
+    /// Proxy headers are configured but no proxy is trusted, so they are never believed.
+    PolicyProxyHeadersWithoutProxies = "policy.proxy.headers_without_proxies",
+    /// HPKP is configured (deprecated).
+    PolicyHpkpConfigured = "policy.hpkp.configured",
+}
+
+/// One diagnostic: a stable [`Code`], a [`Severity`] and a human message that names
+/// the offending text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Issue {
+    code: Code,
+    severity: Severity,
+    message: String,
+}
+
+impl Issue {
+    /// Creates an issue.
+    pub fn new(code: Code, severity: Severity, message: impl Into<String>) -> Issue {
+        Issue {
+            code,
+            severity,
+            message: message.into(),
+        }
+    }
+
+    /// An error-severity issue.
+    pub fn error(code: Code, message: impl Into<String>) -> Issue {
+        Issue::new(code, Severity::Error, message)
+    }
+
+    /// A warning-severity issue.
+    pub fn warning(code: Code, message: impl Into<String>) -> Issue {
+        Issue::new(code, Severity::Warning, message)
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> Code {
+        self.code
+    }
+
+    /// The severity.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// The human-readable message (not API: may change between versions).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// True for [`Severity::Error`].
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `{"code": ..., "severity": ..., "message": ...}` as used by every JSON output.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "code": self.code.as_str(),
+            "severity": self.severity.as_str(),
+            "message": self.message,
+        })
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} [{}]: {}", self.severity, self.code.as_str(), self.message)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Quotes user text for a message: at most 80 characters, control characters escaped,
+/// so a message never carries CR/LF or a megabyte of input.
+pub(crate) fn quote(text: &str) -> String {
+    const LIMIT: usize = 80;
+    let mut out = String::with_capacity(text.len().min(LIMIT) + 8);
+    out.push('`');
+    for (n, c) in text.chars().enumerate() {
+        if n == LIMIT {
+            out.push_str("...");
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('`');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_and_round_trip() {
+        let mut seen = HashSet::new();
+        for &code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate code {}", code.as_str());
+            assert_eq!(Code::from_code(code.as_str()), Some(code));
+            assert!(!code.description().is_empty());
+        }
+    }
+
+    #[test]
+    fn quote_escapes_and_truncates() {
+        assert_eq!(quote("a\r\nb"), "`a\\r\\nb`");
+        let long = "x".repeat(1000);
+        assert!(quote(&long).len() < 100);
+    }
+}
