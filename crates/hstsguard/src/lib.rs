@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod config;
 mod directive;
 mod duration;
 mod error;
