@@ -59,11 +59,13 @@ pub fn parse_duration(input: &str) -> Result<u64, Error> {
     let multiplier = match rest {
         "" => 1,
         _ if rest.starts_with('.') || rest.starts_with(['e', 'E']) => {
-            let tail = &rest[1..];
-            let numeric = tail
-                .trim_start_matches(['+', '-'])
-                .chars()
-                .all(|c| c.is_ascii_digit());
+            // "3600.0", "1.5y", "1e6", "2E+3": a number, but not a whole one.
+            let tail = rest[1..].trim_start_matches(['+', '-']);
+            let after_digits = tail.trim_start_matches(|c: char| c.is_ascii_digit());
+            let numeric = after_digits.len() < tail.len()
+                && (after_digits.is_empty()
+                    || (after_digits.len() == 1
+                        && UNITS.iter().any(|(u, _)| after_digits.eq_ignore_ascii_case(&u.to_string()))));
             return Err(err(
                 input,
                 if numeric {
