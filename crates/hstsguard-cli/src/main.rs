@@ -17,7 +17,11 @@ use hstsguard::{
 use serde_json::{json, Value};
 
 #[derive(Parser)]
-#[command(name = "hstsguard", version, about = "HTTPS transport security: HSTS, redirects, cookie flags, HPKP")]
+#[command(
+    name = "hstsguard",
+    version,
+    about = "HTTPS transport security: HSTS, redirects, cookie flags, HPKP"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -28,7 +32,7 @@ enum Command {
     /// Build a Strict-Transport-Security value.
     Header {
         /// max-age: seconds or a duration such as 300s, 18w, 1y, 2y.
-        #[arg(long, default_value = "1y")]
+        #[arg(long, default_value = "1y", allow_hyphen_values = true)]
         max_age: String,
         /// Add includeSubDomains.
         #[arg(long)]
@@ -216,10 +220,16 @@ fn run(cmd: Command) -> Result<Report, ExitCode> {
         }
         Command::Parse { values, .. } => {
             let parsed = parse_sts_fields(values.iter().map(String::as_str));
-            let verdict = if parsed.is_valid() { "valid" } else { "INVALID (user agents ignore it)" };
+            let verdict = if parsed.is_valid() {
+                "valid"
+            } else {
+                "INVALID (user agents ignore it)"
+            };
             let text = format!(
                 "{verdict}\n  max-age: {}\n  includeSubDomains: {}\n  preload: {}\n{}",
-                parsed.max_age().map_or("-".to_owned(), |s| format!("{s} ({})", format_duration(s))),
+                parsed
+                    .max_age()
+                    .map_or("-".to_owned(), |s| format!("{s} ({})", format_duration(s))),
                 parsed.include_subdomains(),
                 parsed.preload(),
                 issues_text(parsed.issues())
@@ -236,14 +246,26 @@ fn run(cmd: Command) -> Result<Report, ExitCode> {
             removable,
             ..
         } => {
-            let mut v = if removable { removable_check(&value) } else { preload_check(&value) };
+            let mut v = if removable {
+                removable_check(&value)
+            } else {
+                preload_check(&value)
+            };
             if let Some(d) = &domain {
                 v = v.with_domain(d);
             }
-            let what = if removable { "removable" } else { "preloadable" };
+            let what = if removable {
+                "removable"
+            } else {
+                "preloadable"
+            };
             let text = format!(
                 "{}\n{}",
-                if v.is_ok() { format!("{what}: yes") } else { format!("{what}: NO") },
+                if v.is_ok() {
+                    format!("{what}: yes")
+                } else {
+                    format!("{what}: NO")
+                },
                 issues_text(v.issues())
             );
             Report {
@@ -252,7 +274,15 @@ fn run(cmd: Command) -> Result<Report, ExitCode> {
                 text,
             }
         }
-        Command::Hpkp { command: HpkpCommand::Parse { value, report_only, chain_pins, .. } } => {
+        Command::Hpkp {
+            command:
+                HpkpCommand::Parse {
+                    value,
+                    report_only,
+                    chain_pins,
+                    ..
+                },
+        } => {
             let mut chain = Vec::new();
             for p in &chain_pins {
                 match p.parse::<PinSha256>() {
@@ -266,7 +296,11 @@ fn run(cmd: Command) -> Result<Report, ExitCode> {
             }
             let text = format!(
                 "{}\n  pins: {}\n{}",
-                if parsed.is_valid() { "valid" } else { "INVALID" },
+                if parsed.is_valid() {
+                    "valid"
+                } else {
+                    "INVALID"
+                },
                 parsed.pins().len(),
                 issues_text(parsed.issues())
             );
@@ -276,12 +310,19 @@ fn run(cmd: Command) -> Result<Report, ExitCode> {
                 text,
             }
         }
-        Command::Hpkp { command: HpkpCommand::Pin { file, .. } } => {
+        Command::Hpkp {
+            command: HpkpCommand::Pin { file, .. },
+        } => {
             let bytes = match std::fs::read(&file) {
                 Ok(b) => b,
                 Err(e) => return usage(format!("{}: {e}", file.display())),
             };
-            let pins = if bytes.windows(27).filter(|w| w == b"-----BEGIN CERTIFICATE-----").count() > 1 {
+            let pins = if bytes
+                .windows(27)
+                .filter(|w| w == b"-----BEGIN CERTIFICATE-----")
+                .count()
+                > 1
+            {
                 hpkp::pins_from_pem_chain(&bytes)
             } else {
                 hpkp::pin_from_pem_or_der(&bytes).map(|p| vec![p])
@@ -290,7 +331,10 @@ fn run(cmd: Command) -> Result<Report, ExitCode> {
                 Ok(pins) => {
                     let list: Vec<String> = pins.iter().map(ToString::to_string).collect();
                     Report {
-                        text: list.iter().map(|p| format!("pin-sha256=\"{p}\"\n")).collect(),
+                        text: list
+                            .iter()
+                            .map(|p| format!("pin-sha256=\"{p}\"\n"))
+                            .collect(),
                         json: json!({"pins": list}),
                         errors: false,
                     }
@@ -315,7 +359,11 @@ fn run(cmd: Command) -> Result<Report, ExitCode> {
                 Err(r) => return Ok(r),
             };
             let (scheme, rest) = match url.split_once("://") {
-                Some((s, r)) if s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https") => (s, r),
+                Some((s, r))
+                    if s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https") =>
+                {
+                    (s, r)
+                }
                 _ => return usage(format!("URL must start with http:// or https://: {url:?}")),
             };
             let split = rest.find(['/', '?']).unwrap_or(rest.len());
@@ -330,7 +378,12 @@ fn run(cmd: Command) -> Result<Report, ExitCode> {
             let peer: Option<IpAddr> = match peer.as_deref().map(str::parse) {
                 None => None,
                 Some(Ok(ip)) => Some(ip),
-                Some(Err(_)) => return usage(format!("--peer: not an IP address: {:?}", peer.unwrap_or_default())),
+                Some(Err(_)) => {
+                    return usage(format!(
+                        "--peer: not an IP address: {:?}",
+                        peer.unwrap_or_default()
+                    ))
+                }
             };
             let mut pairs: Vec<(String, String)> = Vec::new();
             for h in &headers {
@@ -339,8 +392,19 @@ fn run(cmd: Command) -> Result<Report, ExitCode> {
                     None => return usage(format!("--header must be 'Name: value': {h:?}")),
                 }
             }
-            let host = if authority.is_empty() { None } else { Some(authority) };
-            let facts = RequestFacts::new(&method, scheme.eq_ignore_ascii_case("https"), host, &target, &pairs).with_peer(peer);
+            let host = if authority.is_empty() {
+                None
+            } else {
+                Some(authority)
+            };
+            let facts = RequestFacts::new(
+                &method,
+                scheme.eq_ignore_ascii_case("https"),
+                host,
+                &target,
+                &pairs,
+            )
+            .with_peer(peer);
             let d = policy.evaluate(&facts);
             Report {
                 errors: matches!(d.action(), Action::Reject { .. }),
@@ -365,13 +429,19 @@ fn run(cmd: Command) -> Result<Report, ExitCode> {
                 json: flagged.to_json(),
             }
         }
-        Command::Policy { command: PolicyCommand::Check { file, .. } } => match Policy::from_file(&file) {
+        Command::Policy {
+            command: PolicyCommand::Check { file, .. },
+        } => match Policy::from_file(&file) {
             Ok(p) => Report {
                 errors: false,
                 text: format!(
                     "{}: ok\n{}",
                     file.display(),
-                    if p.warnings().is_empty() { "  no deploy warnings\n".to_owned() } else { issues_text(p.warnings()) }
+                    if p.warnings().is_empty() {
+                        "  no deploy warnings\n".to_owned()
+                    } else {
+                        issues_text(p.warnings())
+                    }
                 ),
                 json: p.report_json(),
             },
@@ -392,7 +462,9 @@ fn run(cmd: Command) -> Result<Report, ExitCode> {
 }
 
 fn audit(policy: &Policy, file: Option<&PathBuf>) -> Report {
-    let source = file.map_or("built-in default policy".to_owned(), |f| f.display().to_string());
+    let source = file.map_or("built-in default policy".to_owned(), |f| {
+        f.display().to_string()
+    });
     let hsts = policy.hsts();
     let value = hsts.policy.value();
     let parsed = hstsguard::parse_sts(value);
@@ -411,24 +483,42 @@ fn audit(policy: &Policy, file: Option<&PathBuf>) -> Report {
     ));
     text.push_str(&format!(
         "parse: {} (max-age {} = {})\n",
-        if parsed.is_valid() { "valid" } else { "INVALID" },
+        if parsed.is_valid() {
+            "valid"
+        } else {
+            "INVALID"
+        },
         hsts.policy.max_age(),
         format_duration(hsts.policy.max_age())
     ));
-    text.push_str(&format!("preload: {}\n", if verdict.is_ok() { "eligible".to_owned() } else { format!("not eligible ({})", verdict.errors().join(", ")) }));
+    text.push_str(&format!(
+        "preload: {}\n",
+        if verdict.is_ok() {
+            "eligible".to_owned()
+        } else {
+            format!("not eligible ({})", verdict.errors().join(", "))
+        }
+    ));
     let mut decisions = Vec::new();
     for (method, target) in samples {
         let facts = RequestFacts::new(method, false, Some(&host), target, &none);
         let d = policy.evaluate(&facts);
-        text.push_str(&format!("{method} http://{host}{target}: {}\n", d.explain()));
+        text.push_str(&format!(
+            "{method} http://{host}{target}: {}\n",
+            d.explain()
+        ));
         decisions.push(json!({"method": method, "url": format!("http://{host}{target}"), "decision": d.to_json()}));
     }
     let tls = RequestFacts::new("GET", true, Some(&host), "/", &none);
     let d = policy.evaluate(&tls);
     text.push_str(&format!("GET https://{host}/: {}\n", d.explain()));
-    decisions.push(json!({"method": "GET", "url": format!("https://{host}/"), "decision": d.to_json()}));
+    decisions
+        .push(json!({"method": "GET", "url": format!("https://{host}/"), "decision": d.to_json()}));
     let cookie = policy.flag_set_cookie("sessionid=abc123; Path=/", true);
-    text.push_str(&format!("Set-Cookie: sessionid=abc123; Path=/ -> {}\n", cookie.value()));
+    text.push_str(&format!(
+        "Set-Cookie: sessionid=abc123; Path=/ -> {}\n",
+        cookie.value()
+    ));
     if policy.warnings().is_empty() {
         text.push_str("deploy warnings: none\n");
     } else {
@@ -458,8 +548,12 @@ fn json_flag(cmd: &Command) -> bool {
         | Command::Redirect { out, .. }
         | Command::Cookie { out, .. }
         | Command::Audit { out, .. }
-        | Command::Hpkp { command: HpkpCommand::Parse { out, .. } | HpkpCommand::Pin { out, .. } }
-        | Command::Policy { command: PolicyCommand::Check { out, .. } } => out.json,
+        | Command::Hpkp {
+            command: HpkpCommand::Parse { out, .. } | HpkpCommand::Pin { out, .. },
+        }
+        | Command::Policy {
+            command: PolicyCommand::Check { out, .. },
+        } => out.json,
     }
 }
 

@@ -18,7 +18,8 @@ fn run(args: &[&str]) -> (i32, String, String) {
 
 fn json(args: &[&str]) -> (i32, Value) {
     let (code, stdout, stderr) = run(args);
-    let v = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{args:?}: {e}\n{stdout}\n{stderr}"));
+    let v = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}\n{stdout}\n{stderr}"));
     (code, v)
 }
 
@@ -30,7 +31,13 @@ fn keys(v: &Value) -> Vec<&str> {
 
 #[test]
 fn header_builds_the_canonical_value() {
-    let (code, out, _) = run(&["header", "--max-age", "2y", "--include-subdomains", "--preload"]);
+    let (code, out, _) = run(&[
+        "header",
+        "--max-age",
+        "2y",
+        "--include-subdomains",
+        "--preload",
+    ]);
     assert_eq!(code, 0);
     assert_eq!(out, "max-age=63072000; includeSubDomains; preload\n");
     let (code, _, err) = run(&["header", "--max-age", "-1"]);
@@ -42,7 +49,16 @@ fn header_builds_the_canonical_value() {
 fn parse_json_has_exactly_the_documented_shape() {
     let (code, v) = json(&["parse", "--json", "max-age=31536000; includeSubDomains"]);
     assert_eq!(code, 0);
-    assert_eq!(keys(&v), ["include_subdomains", "issues", "max_age", "preload", "valid"]);
+    assert_eq!(
+        keys(&v),
+        [
+            "include_subdomains",
+            "issues",
+            "max_age",
+            "preload",
+            "valid"
+        ]
+    );
     assert_eq!(v["valid"], true);
     assert_eq!(v["max_age"], 31536000);
     let (code, v) = json(&["parse", "--json", "max-age=-1; includeSubDomains"]);
@@ -67,9 +83,23 @@ fn parse_several_fields_reports_them() {
 
 #[test]
 fn preload_check_json_adds_errors_and_warnings() {
-    let (code, v) = json(&["preload-check", "--json", "max-age=300", "--domain", "www.example.com"]);
+    let (code, v) = json(&[
+        "preload-check",
+        "--json",
+        "max-age=300",
+        "--domain",
+        "www.example.com",
+    ]);
     assert_eq!(code, 1);
-    for k in ["valid", "max_age", "include_subdomains", "preload", "issues", "errors", "warnings"] {
+    for k in [
+        "valid",
+        "max_age",
+        "include_subdomains",
+        "preload",
+        "issues",
+        "errors",
+        "warnings",
+    ] {
         assert!(v.get(k).is_some(), "missing {k}");
     }
     assert_eq!(
@@ -81,7 +111,11 @@ fn preload_check_json_adds_errors_and_warnings() {
             "domain.is_subdomain"
         ])
     );
-    let (code, v) = json(&["preload-check", "--json", "max-age=63072000; includeSubDomains; preload"]);
+    let (code, v) = json(&[
+        "preload-check",
+        "--json",
+        "max-age=63072000; includeSubDomains; preload",
+    ]);
     assert_eq!(code, 0);
     assert_eq!(v["errors"], serde_json::json!([]));
 }
@@ -90,46 +124,103 @@ fn preload_check_json_adds_errors_and_warnings() {
 fn hpkp_parse_json_shape() {
     let a = "d6qzRu9zOECb90Uez27xWltNsj0e1Md7GkYYkVoZWmM=";
     let b = "E9CZ9INDbd+2eRQozYqqbQ2yXLVKB9+xcprMF+44U1g=";
-    let value = format!("pin-sha256=\"{a}\"; pin-sha256=\"{b}\"; max-age=5184000; includeSubDomains");
+    let value =
+        format!("pin-sha256=\"{a}\"; pin-sha256=\"{b}\"; max-age=5184000; includeSubDomains");
     let (code, v) = json(&["hpkp", "parse", "--json", &value]);
     assert_eq!(code, 0, "{v}");
-    assert_eq!(keys(&v), ["include_subdomains", "issues", "max_age", "pins", "report_only", "report_uri", "valid"]);
+    assert_eq!(
+        keys(&v),
+        [
+            "include_subdomains",
+            "issues",
+            "max_age",
+            "pins",
+            "report_only",
+            "report_uri",
+            "valid"
+        ]
+    );
     assert_eq!(v["pins"], serde_json::json!([a, b]));
     assert_eq!(v["issues"][0]["code"], "hpkp.deprecated");
     let (code, v) = json(&["hpkp", "parse", "--json", &value, "--chain-pin", a]);
     assert_eq!(code, 0, "{v}");
-    let (code, v) = json(&["hpkp", "parse", "--json", &value, "--chain-pin", a, "--chain-pin", b]);
+    let (code, v) = json(&[
+        "hpkp",
+        "parse",
+        "--json",
+        &value,
+        "--chain-pin",
+        a,
+        "--chain-pin",
+        b,
+    ]);
     assert_eq!(code, 1);
-    assert!(v["issues"].as_array().unwrap().iter().any(|i| i["code"] == "hpkp.validate.no_backup_pin"));
+    assert!(v["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["code"] == "hpkp.validate.no_backup_pin"));
     let (code, _, err) = run(&["hpkp", "parse", &value, "--chain-pin", "nope"]);
     assert_eq!(code, 2, "{err}");
 }
 
 #[test]
 fn redirect_json_shape_and_decisions() {
-    let (code, v) = json(&["redirect", "--json", "--method", "POST", "http://example.com/a?b=1"]);
+    let (code, v) = json(&[
+        "redirect",
+        "--json",
+        "--method",
+        "POST",
+        "http://example.com/a?b=1",
+    ]);
     assert_eq!(code, 0);
-    assert_eq!(keys(&v), ["action", "headers", "location", "reason", "secure", "status"]);
+    assert_eq!(
+        keys(&v),
+        ["action", "headers", "location", "reason", "secure", "status"]
+    );
     assert_eq!(v["action"], "redirect");
     assert_eq!(v["status"], 308);
     assert_eq!(v["location"], "https://example.com/a?b=1");
     let (_, v) = json(&["redirect", "--json", "https://example.com/"]);
     assert_eq!(v["action"], "pass");
-    assert_eq!(v["headers"]["Strict-Transport-Security"], "max-age=31536000; includeSubDomains");
-    let (code, v) = json(&["redirect", "--json", "--config", "examples/policy.toml", "http://evil.example/"]);
+    assert_eq!(
+        v["headers"]["Strict-Transport-Security"],
+        "max-age=31536000; includeSubDomains"
+    );
+    let (code, v) = json(&[
+        "redirect",
+        "--json",
+        "--config",
+        "examples/policy.toml",
+        "http://evil.example/",
+    ]);
     assert_eq!(code, 1);
     assert_eq!(v["action"], "reject");
     assert_eq!(v["status"], 400);
     assert_eq!(v["reason"], "host.not_allowed");
     let (_, v) = json(&[
-        "redirect", "--json", "--config", "examples/policy.toml", "--peer", "10.0.0.5",
-        "--header", "X-Forwarded-Proto: https", "http://example.com/",
+        "redirect",
+        "--json",
+        "--config",
+        "examples/policy.toml",
+        "--peer",
+        "10.0.0.5",
+        "--header",
+        "X-Forwarded-Proto: https",
+        "http://example.com/",
     ]);
     assert_eq!(v["secure"], true);
     assert_eq!(v["action"], "pass");
     let (_, v) = json(&[
-        "redirect", "--json", "--config", "examples/policy.toml", "--peer", "192.0.2.1",
-        "--header", "X-Forwarded-Proto: https", "http://example.com/",
+        "redirect",
+        "--json",
+        "--config",
+        "examples/policy.toml",
+        "--peer",
+        "192.0.2.1",
+        "--header",
+        "X-Forwarded-Proto: https",
+        "http://example.com/",
     ]);
     assert_eq!(v["secure"], false, "spoofed header from an untrusted peer");
     let (code, _, err) = run(&["redirect", "ftp://example.com/"]);
@@ -164,9 +255,20 @@ fn policy_check_reports_every_error() {
         .iter()
         .map(|e| (e["path"].as_str().unwrap(), e["code"].as_str().unwrap()))
         .collect();
-    assert!(errors.contains(&("hsts.max_age", "duration.negative")), "{errors:?}");
-    assert!(errors.contains(&("hsts.includeSubdomains", "config.unknown_key")), "{errors:?}");
-    assert!(errors.iter().any(|(p, _)| p.starts_with("cookies.rules[0].same_site")), "{errors:?}");
+    assert!(
+        errors.contains(&("hsts.max_age", "duration.negative")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.contains(&("hsts.includeSubdomains", "config.unknown_key")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|(p, _)| p.starts_with("cookies.rules[0].same_site")),
+        "{errors:?}"
+    );
     let (code, out, _) = run(&["policy", "check", bad.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(out.contains("did you mean `include_subdomains`"), "{out}");
@@ -181,7 +283,10 @@ fn policy_check_reports_every_error() {
 fn audit_is_the_main_job() {
     let (code, out, _) = run(&["audit", "examples/policy.toml"]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("Strict-Transport-Security: max-age=63072000; includeSubDomains; preload"), "{out}");
+    assert!(
+        out.contains("Strict-Transport-Security: max-age=63072000; includeSubDomains; preload"),
+        "{out}"
+    );
     assert!(out.contains("preload: eligible"), "{out}");
     let (code, v) = json(&["audit", "--json"]);
     assert_eq!(code, 0);

@@ -42,14 +42,20 @@ fn policy() -> Policy {
 fn benches(c: &mut Criterion) {
     let hv = HeaderValue::from_static(VALUE);
     let mut g = c.benchmark_group("sts");
-    g.bench_function("parse/hstsguard", |b| b.iter(|| parse_sts(black_box(VALUE))));
-    g.bench_function("parse/headers-crate", |b| b.iter(|| peer_decode(black_box(&hv))));
+    g.bench_function("parse/hstsguard", |b| {
+        b.iter(|| parse_sts(black_box(VALUE)))
+    });
+    g.bench_function("parse/headers-crate", |b| {
+        b.iter(|| peer_decode(black_box(&hv)))
+    });
     let p = HstsPolicy::including_subdomains(31_536_000).with_preload();
     g.bench_function("format/value", |b| b.iter(|| black_box(&p).value().len()));
     g.bench_function("build/policy", |b| {
         b.iter(|| HstsPolicy::including_subdomains(black_box(31_536_000)).with_preload())
     });
-    g.bench_function("preload_check", |b| b.iter(|| preload_check(black_box(VALUE))));
+    g.bench_function("preload_check", |b| {
+        b.iter(|| preload_check(black_box(VALUE)))
+    });
     g.finish();
 
     let policy = policy();
@@ -57,13 +63,25 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("request");
     g.bench_function("evaluate/secure_pass", |b| {
         b.iter(|| {
-            let f = RequestFacts::new("GET", true, Some("www.example.com"), "/index.html?x=1", &none);
+            let f = RequestFacts::new(
+                "GET",
+                true,
+                Some("www.example.com"),
+                "/index.html?x=1",
+                &none,
+            );
             black_box(policy.evaluate(black_box(&f))).secure()
         })
     });
     g.bench_function("evaluate/redirect", |b| {
         b.iter(|| {
-            let f = RequestFacts::new("GET", false, Some("www.example.com"), "/index.html?x=1", &none);
+            let f = RequestFacts::new(
+                "GET",
+                false,
+                Some("www.example.com"),
+                "/index.html?x=1",
+                &none,
+            );
             black_box(policy.evaluate(black_box(&f))).secure()
         })
     });
@@ -71,17 +89,25 @@ fn benches(c: &mut Criterion) {
     let peer = Some("10.1.2.3".parse().unwrap());
     g.bench_function("evaluate/proxied_pass", |b| {
         b.iter(|| {
-            let f = RequestFacts::new("GET", false, Some("www.example.com"), "/", &proxied).with_peer(peer);
+            let f = RequestFacts::new("GET", false, Some("www.example.com"), "/", &proxied)
+                .with_peer(peer);
             black_box(policy.evaluate(black_box(&f))).secure()
         })
     });
     g.bench_function("cookie/flag", |b| {
-        b.iter(|| policy.flag_set_cookie(black_box("sessionid=abc123; Path=/; Max-Age=3600"), true).changed())
+        b.iter(|| {
+            policy
+                .flag_set_cookie(black_box("sessionid=abc123; Path=/; Max-Age=3600"), true)
+                .changed()
+        })
     });
     g.bench_function("cookie/already_flagged", |b| {
         b.iter(|| {
             policy
-                .flag_set_cookie(black_box("sessionid=abc123; Path=/; Secure; HttpOnly; SameSite=Lax"), true)
+                .flag_set_cookie(
+                    black_box("sessionid=abc123; Path=/; Secure; HttpOnly; SameSite=Lax"),
+                    true,
+                )
                 .changed()
         })
     });
@@ -131,5 +157,8 @@ fn main() {
     println!("paired comparison, parse {VALUE:?}:");
     println!("  hstsguard parse_sts:                  {ours:8.1} ns");
     println!("  headers StrictTransportSecurity::decode {peer:6.1} ns");
-    println!("  ratio (ours / peer):                  {:8.2}", ours / peer);
+    println!(
+        "  ratio (ours / peer):                  {:8.2}",
+        ours / peer
+    );
 }

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{truncate, ConfigError};
+use crate::error::{truncate, ConfigError, DurationErrorKind, Error};
 
 /// Collected configuration errors.
 #[derive(Debug, Default)]
@@ -108,7 +108,11 @@ impl<'v> Table<'v> {
                 errors.push(
                     &path,
                     "config.invalid_type",
-                    format!("expected {want}, found {} ({})", type_name(v), truncate(&v.to_string())),
+                    format!(
+                        "expected {want}, found {} ({})",
+                        type_name(v),
+                        truncate(&v.to_string())
+                    ),
                 );
                 None
             }
@@ -147,18 +151,27 @@ impl<'v> Table<'v> {
         let path = self.path_of(key);
         let result = match v {
             Value::String(s) => crate::parse_duration(s),
+            // Integers only: a float such as 3600.0 is refused (Django sends it as is),
+            // with the codes parse_duration gives the same text.
             Value::Number(n) => match n.as_u64() {
-                Some(u) if u <= crate::MAX_AGE_CAP => Ok(u),
-                _ => match n.as_f64() {
-                    Some(f) => crate::duration_from_f64(f),
-                    None => crate::parse_duration(&n.to_string()),
-                },
+                Some(u) => crate::parse_duration(&u.to_string()),
+                None => Err(Error::InvalidDuration {
+                    value: n.to_string(),
+                    kind: if n.as_f64().is_some_and(|f| f < 0.0) {
+                        DurationErrorKind::Negative
+                    } else {
+                        DurationErrorKind::Fractional
+                    },
+                }),
             },
             other => {
                 errors.push(
                     &path,
                     "config.invalid_type",
-                    format!("expected seconds or a duration such as \"1y\", found {}", type_name(other)),
+                    format!(
+                        "expected seconds or a duration such as \"1y\", found {}",
+                        type_name(other)
+                    ),
                 );
                 return None;
             }
@@ -207,7 +220,10 @@ mod tests {
     #[test]
     fn suggests() {
         assert_eq!(suggest("maxage", &["max_age", "preload"]), Some("max_age"));
-        assert_eq!(suggest("includeSubdomains", &["include_subdomains", "preload"]), Some("include_subdomains"));
+        assert_eq!(
+            suggest("includeSubdomains", &["include_subdomains", "preload"]),
+            Some("include_subdomains")
+        );
         assert_eq!(suggest("zzz", &["max_age", "preload"]), None);
     }
 
@@ -219,7 +235,11 @@ mod tests {
         assert_eq!(t.duration("max_age", &mut errors), None);
         assert_eq!(t.bool("preload", &mut errors), None);
         t.finish(&mut errors);
-        let codes: Vec<_> = errors.0.iter().map(|e| (e.path().to_owned(), e.code())).collect();
+        let codes: Vec<_> = errors
+            .0
+            .iter()
+            .map(|e| (e.path().to_owned(), e.code()))
+            .collect();
         assert_eq!(
             codes,
             [

@@ -65,7 +65,9 @@ pub fn parse_duration(input: &str) -> Result<u64, Error> {
             let numeric = after_digits.len() < tail.len()
                 && (after_digits.is_empty()
                     || (after_digits.len() == 1
-                        && UNITS.iter().any(|(u, _)| after_digits.eq_ignore_ascii_case(&u.to_string()))));
+                        && UNITS
+                            .iter()
+                            .any(|(u, _)| after_digits.eq_ignore_ascii_case(&u.to_string()))));
             return Err(err(
                 input,
                 if numeric {
@@ -192,15 +194,29 @@ mod tests {
     #[test]
     fn floats() {
         assert_eq!(duration_from_f64(0.0).unwrap(), 0);
-        assert_eq!(duration_from_f64(-0.0).unwrap_err().code(), "duration.negative");
-        assert_eq!(duration_from_f64(-1.0).unwrap_err().code(), "duration.negative");
-        assert_eq!(duration_from_f64(f64::INFINITY).unwrap_err().code(), "duration.not_a_number");
-        assert_eq!(duration_from_f64(1e300).unwrap_err().code(), "duration.overflow");
+        assert_eq!(
+            duration_from_f64(-0.0).unwrap_err().code(),
+            "duration.negative"
+        );
+        assert_eq!(
+            duration_from_f64(-1.0).unwrap_err().code(),
+            "duration.negative"
+        );
+        assert_eq!(
+            duration_from_f64(f64::INFINITY).unwrap_err().code(),
+            "duration.not_a_number"
+        );
+        assert_eq!(
+            duration_from_f64(1e300).unwrap_err().code(),
+            "duration.overflow"
+        );
     }
 
     #[test]
     fn format_round_trips() {
-        for v in [0, 1, 59, 60, 3600, 86400, 604_800, 31_536_000, 10_886_400, 12345678] {
+        for v in [
+            0, 1, 59, 60, 3600, 86400, 604_800, 31_536_000, 10_886_400, 12345678,
+        ] {
             assert_eq!(parse_duration(&format_duration(v)).unwrap(), v);
         }
     }

@@ -156,7 +156,11 @@ struct ConfigErrors<'a>(&'a [ConfigError]);
 impl fmt::Display for ConfigErrors<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0.len();
-        write!(f, "invalid policy ({n} error{})", if n == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "invalid policy ({n} error{})",
+            if n == 1 { "" } else { "s" }
+        )?;
         for e in self.0 {
             write!(f, "\n  {e}")?;
         }
@@ -199,19 +203,52 @@ impl Error {
 pub const ERROR_CODES: &[(&str, &str)] = &[
     ("duration.empty", "A duration is empty."),
     ("duration.negative", "A duration is negative."),
-    ("duration.fractional", "A duration is not a whole number of seconds."),
-    ("duration.not_a_number", "A duration is not a number (NaN, inf, text)."),
-    ("duration.unknown_unit", "A duration has a unit other than s, m, h, d, w, y."),
+    (
+        "duration.fractional",
+        "A duration is not a whole number of seconds.",
+    ),
+    (
+        "duration.not_a_number",
+        "A duration is not a number (NaN, inf, text).",
+    ),
+    (
+        "duration.unknown_unit",
+        "A duration has a unit other than s, m, h, d, w, y.",
+    ),
     ("duration.overflow", "A duration exceeds 2^53-1 seconds."),
-    ("hpkp.invalid_pin", "A pin-sha256 is not base64 of 32 bytes."),
-    ("hpkp.too_few_pins", "An HPKP header was requested with fewer than two distinct pins."),
-    ("hpkp.certificate", "A certificate or public key could not be parsed."),
-    ("config.invalid", "A policy has several configuration errors (each has its own code)."),
-    ("config.syntax", "A policy document is not valid TOML or JSON."),
-    ("config.unknown_key", "A policy key is unknown (the message suggests the closest known key)."),
+    (
+        "hpkp.invalid_pin",
+        "A pin-sha256 is not base64 of 32 bytes.",
+    ),
+    (
+        "hpkp.too_few_pins",
+        "An HPKP header was requested with fewer than two distinct pins.",
+    ),
+    (
+        "hpkp.certificate",
+        "A certificate or public key could not be parsed.",
+    ),
+    (
+        "config.invalid",
+        "A policy has several configuration errors (each has its own code).",
+    ),
+    (
+        "config.syntax",
+        "A policy document is not valid TOML or JSON.",
+    ),
+    (
+        "config.unknown_key",
+        "A policy key is unknown (the message suggests the closest known key).",
+    ),
     ("config.invalid_type", "A policy value has the wrong type."),
-    ("config.invalid_value", "A policy value is out of range or not allowed."),
-    ("config.conflict", "Two policy settings contradict each other."),
+    (
+        "config.invalid_value",
+        "A policy value is out of range or not allowed.",
+    ),
+    (
+        "config.conflict",
+        "Two policy settings contradict each other.",
+    ),
     ("io", "A file could not be read."),
 ];
 

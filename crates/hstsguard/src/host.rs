@@ -1,1 +1,952 @@
-//! Placeholder, filled in by its owner.
+//! Host names as a server receives them (a `Host` header or the authority of an
+//! absolute-form request target), and Django-style allowed-host patterns.
+//!
+//! [`parse_host`] is strict: whatever it accepts is safe to write into a `Location`
+//! header as the authority of an `https://` URL. The rules:
+//!
+//! - The value is a registered name, a dotted-decimal IPv4 address or a bracketed IPv6
+//!   literal, optionally followed by `:port` (1 to 65535, at most five digits).
+//! - Names are lowercased; Unicode names are converted to A-labels (UTS #46, as the
+//!   WHATWG URL standard does) and an `xn--` label must be valid Punycode.
+//! - Name characters are ASCII letters, digits, `-`, `_` and `.`; labels may start or end
+//!   with `-` and may contain `_` (real-world names do; WHATWG and Django allow them).
+//! - One trailing dot is removed (`example.com.` is `example.com`, as in Django).
+//! - Refused: an empty label, a label over 63 octets, a name over 253 octets, user-info
+//!   (`@`), whitespace, any control character (CR, LF, NUL, ...), `/`, `\`, `?`, `#`,
+//!   `%` (percent-encoding), an IPv6 zone identifier, an unbracketed IPv6 address, and a
+//!   name whose last label is numeric but that is not a dotted-decimal IPv4 address
+//!   (`127.1`, `0x7f.0.0.1`, `01.2.3.4`: browsers read these as IPv4 addresses, so they
+//!   are ambiguous).
+//!
+//! ```
+//! use hstsguard::host::parse_host;
+//!
+//! let host = parse_host("WWW.Example.COM.:8080").unwrap();
+//! assert_eq!(host.name(), "www.example.com");
+//! assert_eq!(host.port(), Some(8080));
+//! assert_eq!(host.to_string(), "www.example.com:8080");
+//!
+//! assert_eq!(parse_host("bücher.example").unwrap().name(), "xn--bcher-kva.example");
+//! assert!(parse_host("[::1]:8443").unwrap().is_localhost());
+//! assert!(parse_host("evil.example@example.com").is_err());
+//! assert!(parse_host("example.com\r\nSet-Cookie: x=1").is_err());
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::str::FromStr;
+
+use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
+
+use crate::issue::{quote, Code};
+
+/// The longest name accepted, in octets (RFC 1035, without the root dot).
+const MAX_NAME: usize = 253;
+/// The longest label accepted, in octets (RFC 1035).
+const MAX_LABEL: usize = 63;
+/// Inputs longer than this are refused before any work (a Unicode name may be longer
+/// than its A-label form, so this is more than `MAX_NAME`).
+const MAX_INPUT: usize = 1024;
+
+/// Why a host could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum HostError {
+    /// There is no host: no `Host` header, or an empty one.
+    #[error("the request has no Host")]
+    Missing,
+    /// The host is malformed.
+    #[error("malformed host {value}: {reason}")]
+    Malformed {
+        /// The offending value, quoted for a message: at most 80 characters, control
+        /// characters escaped.
+        value: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+}
+
+impl HostError {
+    /// The stable code: [`Code::HostMissing`] or [`Code::HostMalformed`].
+    pub fn code(&self) -> Code {
+        match self {
+            HostError::Missing => Code::HostMissing,
+            HostError::Malformed { .. } => Code::HostMalformed,
+        }
+    }
+
+    fn malformed(raw: &str, reason: &'static str) -> HostError {
+        HostError::Malformed {
+            value: quote(raw),
+            reason,
+        }
+    }
+}
+
+/// What kind of host a name is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Kind {
+    Name,
+    V4(Ipv4Addr),
+    V6(Ipv6Addr),
+}
+
+/// A host after [`parse_host`]: a normalised name (lowercase A-labels, or an IP literal,
+/// IPv6 in brackets) and an optional port.
+///
+/// `Display` writes `name[:port]`, which [`parse_host`] (and `FromStr`) read back to an
+/// equal value.
+///
+/// ```
+/// use hstsguard::host::Host;
+///
+/// let host: Host = "[2001:DB8:0:0::1]:8443".parse().unwrap();
+/// assert_eq!(host.name(), "[2001:db8::1]");
+/// assert_eq!(host.port(), Some(8443));
+/// assert!(host.is_ip_literal());
+/// assert_eq!(host.to_string().parse::<Host>().unwrap(), host);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Host {
+    name: Box<str>,
+    port: Option<u16>,
+    kind: Kind,
+}
+
+impl Host {
+    /// The name: lowercase, Unicode converted to A-labels (`xn--...`), no trailing dot;
+    /// an IPv4 address in dotted-decimal form; an IPv6 address in its canonical
+    /// (RFC 5952) form inside brackets (`[2001:db8::1]`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The port, when the host had one.
+    pub fn port(&self) -> Option<u16> {
+        self.port
+    }
+
+    /// The IP address, when the host is an IP literal.
+    pub fn ip(&self) -> Option<IpAddr> {
+        match self.kind {
+            Kind::Name => None,
+            Kind::V4(a) => Some(IpAddr::V4(a)),
+            Kind::V6(a) => Some(IpAddr::V6(a)),
+        }
+    }
+
+    /// True for an IPv4 or IPv6 literal (RFC 6797 §8.1.1: no HSTS for these).
+    pub fn is_ip_literal(&self) -> bool {
+        self.kind != Kind::Name
+    }
+
+    /// True for `localhost`, any `*.localhost` name (RFC 6761), `127.0.0.0/8`, `::1`
+    /// and `::ffff:127.0.0.0/104`.
+    pub fn is_localhost(&self) -> bool {
+        is_localhost(&self.name, self.kind)
+    }
+
+    /// The same host without its port.
+    pub fn without_port(&self) -> Host {
+        Host {
+            port: None,
+            ..self.clone()
+        }
+    }
+}
+
+impl fmt::Display for Host {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)?;
+        if let Some(port) = self.port {
+            write!(f, ":{port}")?;
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for Host {
+    type Err = HostError;
+
+    /// Same as [`parse_host`].
+    fn from_str(s: &str) -> Result<Host, HostError> {
+        parse_host(s)
+    }
+}
+
+/// Parses a `Host` header value or the authority of an absolute-form request target.
+/// The rules are in the [module documentation](self).
+///
+/// An empty value is [`HostError::Missing`] (HTTP/1.1 sends an empty `Host` when the
+/// target has no authority); every other refusal is [`HostError::Malformed`].
+///
+/// ```
+/// use hstsguard::{host::parse_host, Code};
+///
+/// assert_eq!(parse_host("Example.COM").unwrap().name(), "example.com");
+/// assert_eq!(parse_host("").unwrap_err().code(), Code::HostMissing);
+/// assert_eq!(parse_host("example.com:99999").unwrap_err().code(), Code::HostMalformed);
+/// assert_eq!(parse_host("exa%6Dple.com").unwrap_err().code(), Code::HostMalformed);
+/// ```
+pub fn parse_host(raw: &str) -> Result<Host, HostError> {
+    parse_view(raw).map(HostView::into_owned)
+}
+
+/// A parsed host that borrows from the input when it can (the common case: an already
+/// lowercase ASCII name), so the per-request path does not allocate for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct HostView<'a> {
+    pub(crate) name: Cow<'a, str>,
+    pub(crate) port: Option<u16>,
+    pub(crate) kind: Kind,
+}
+
+impl HostView<'_> {
+    pub(crate) fn into_owned(self) -> Host {
+        Host {
+            name: self.name.into_owned().into_boxed_str(),
+            port: self.port,
+            kind: self.kind,
+        }
+    }
+}
+
+/// [`parse_host`] without the copy.
+pub(crate) fn parse_view(raw: &str) -> Result<HostView<'_>, HostError> {
+    if raw.is_empty() {
+        return Err(HostError::Missing);
+    }
+    if raw.len() > MAX_INPUT {
+        return Err(HostError::malformed(raw, "it is too long"));
+    }
+    if let Some(reason) = forbidden_character(raw) {
+        return Err(HostError::malformed(raw, reason));
+    }
+    if let Some(rest) = raw.strip_prefix('[') {
+        let Some(end) = rest.bytes().position(|b| b == b']') else {
+            return Err(HostError::malformed(
+                raw,
+                "an IPv6 literal lacks its closing `]`",
+            ));
+        };
+        let port = match &rest[end + 1..] {
+            "" => None,
+            after => match after.strip_prefix(':') {
+                Some(digits) => Some(parse_port(digits).map_err(|r| HostError::malformed(raw, r))?),
+                None => return Err(HostError::malformed(raw, "unexpected text after `]`")),
+            },
+        };
+        let addr: Ipv6Addr = rest[..end]
+            .parse()
+            .map_err(|_| HostError::malformed(raw, "not a valid IPv6 address"))?;
+        return Ok(HostView {
+            name: Cow::Owned(format!("[{addr}]")),
+            port,
+            kind: Kind::V6(addr),
+        });
+    }
+    let (name, port) = match raw.bytes().position(|b| b == b':') {
+        Some(colon) => {
+            let port = parse_port(&raw[colon + 1..]).map_err(|r| HostError::malformed(raw, r))?;
+            (&raw[..colon], Some(port))
+        }
+        None => (raw, None),
+    };
+    let name = normalize_name(name).map_err(|r| HostError::malformed(raw, r))?;
+    let kind =
+        if ends_in_number(&name) {
+            match name.parse::<Ipv4Addr>() {
+                Ok(addr) => Kind::V4(addr),
+                Err(_) => return Err(HostError::malformed(
+                    raw,
+                    "the last label is numeric but the host is not a dotted-decimal IPv4 address",
+                )),
+            }
+        } else {
+            Kind::Name
+        };
+    Ok(HostView { name, port, kind })
+}
+
+/// The first reason to refuse `raw` outright, by the classes of characters that must
+/// never reach a `Location` header. One pass over the bytes; non-ASCII characters are
+/// looked at only when there are some.
+fn forbidden_character(raw: &str) -> Option<&'static str> {
+    let mut non_ascii = false;
+    for &b in raw.as_bytes() {
+        let reason = match b {
+            b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'A'..=b'Z' | b':' | b'_' | b'[' | b']' => {
+                continue
+            }
+            b'\r' | b'\n' => "it contains CR or LF",
+            0 => "it contains NUL",
+            0..=0x1f | 0x7f => "it contains a control character",
+            b' ' => "it contains whitespace",
+            b'@' => "it contains user-info (`@`)",
+            b'/' | b'\\' | b'?' | b'#' => "it contains a path, query or fragment character",
+            b'%' => "it contains percent-encoding (`%`)",
+            0x80.. => {
+                non_ascii = true;
+                continue;
+            }
+            _ => continue,
+        };
+        return Some(reason);
+    }
+    if non_ascii {
+        for c in raw.chars().filter(|c| !c.is_ascii()) {
+            if c.is_control() {
+                return Some("it contains a control character");
+            }
+            if c.is_whitespace() {
+                return Some("it contains whitespace");
+            }
+        }
+    }
+    None
+}
+
+/// `1..=65535`, digits only, at most five of them.
+fn parse_port(digits: &str) -> Result<u16, &'static str> {
+    if digits.is_empty() {
+        return Err("the port is empty");
+    }
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("the port is not a number");
+    }
+    if digits.len() > 5 {
+        return Err("the port is out of range (1 to 65535)");
+    }
+    match digits.parse::<u32>() {
+        Ok(p @ 1..=65535) => Ok(p as u16),
+        _ => Err("the port is out of range (1 to 65535)"),
+    }
+}
+
+/// Lowercase A-labels without the trailing dot, or the reason the name is refused.
+fn normalize_name(name: &str) -> Result<Cow<'_, str>, &'static str> {
+    let converted: Cow<'_, str> = if name.is_ascii() {
+        Cow::Borrowed(name)
+    } else {
+        let ascii = idna::domain_to_ascii_cow(name.as_bytes(), AsciiDenyList::URL)
+            .map_err(|_| "it is not a valid internationalised domain name")?;
+        Cow::Owned(ascii.into_owned())
+    };
+    let trimmed: Cow<'_, str> = match converted {
+        Cow::Borrowed(s) => Cow::Borrowed(s.strip_suffix('.').unwrap_or(s)),
+        Cow::Owned(mut s) => {
+            if s.ends_with('.') {
+                s.pop();
+            }
+            Cow::Owned(s)
+        }
+    };
+    if trimmed.is_empty() {
+        return Err("the host name is empty");
+    }
+    if trimmed.len() > MAX_NAME {
+        return Err("the host name is longer than 253 octets");
+    }
+    // One pass over the bytes: characters, label lengths, upper case, `xn--` labels.
+    let bytes = trimmed.as_bytes();
+    let (mut upper, mut punycode) = (false, false);
+    let mut label_len = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'.' => {
+                if label_len == 0 {
+                    return Err("the host name has an empty label");
+                }
+                label_len = 0;
+                continue;
+            }
+            b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => {}
+            b'A'..=b'Z' => upper = true,
+            _ => return Err("it contains a character not allowed in a host name"),
+        }
+        if label_len == 0 && (b == b'x' || b == b'X') {
+            punycode |= bytes
+                .get(i..i + 4)
+                .is_some_and(|p| p.eq_ignore_ascii_case(b"xn--"));
+        }
+        label_len += 1;
+        if label_len > MAX_LABEL {
+            return Err("a label is longer than 63 octets");
+        }
+    }
+    if label_len == 0 {
+        return Err("the host name has an empty label");
+    }
+    if punycode {
+        // Validates the Punycode; the result is the lowercase A-label form.
+        let checked = Uts46::new()
+            .to_ascii(
+                trimmed.as_bytes(),
+                AsciiDenyList::EMPTY,
+                Hyphens::Allow,
+                DnsLength::Ignore,
+            )
+            .map_err(|_| "an `xn--` label is not valid Punycode")?;
+        if let Cow::Owned(s) = checked {
+            return Ok(Cow::Owned(s));
+        }
+    }
+    if upper {
+        return Ok(Cow::Owned(trimmed.to_ascii_lowercase()));
+    }
+    Ok(trimmed)
+}
+
+/// WHATWG's "ends in a number": the last label is all digits, or `0x` and hex digits.
+/// Such a host must be an IPv4 address.
+fn ends_in_number(name: &str) -> bool {
+    let b = name.as_bytes();
+    let last = match b.iter().rposition(|&c| c == b'.') {
+        Some(dot) => &name[dot + 1..],
+        None => name,
+    };
+    if !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    match last.get(..2) {
+        Some(p) if p.eq_ignore_ascii_case("0x") => last[2..].bytes().all(|b| b.is_ascii_hexdigit()),
+        _ => false,
+    }
+}
+
+fn is_localhost(name: &str, kind: Kind) -> bool {
+    match kind {
+        Kind::Name => name == "localhost" || name.ends_with(".localhost"),
+        Kind::V4(a) => a.is_loopback(),
+        Kind::V6(a) => a.is_loopback() || a.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+    }
+}
+
+/// One allowed-host pattern: `name` exactly, or (`subdomains`) `name` and every name
+/// under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Pattern {
+    /// As written back: `example.com` or `.example.com` (normalised).
+    text: Box<str>,
+    subdomains: bool,
+}
+
+impl Pattern {
+    fn base(&self) -> &str {
+        if self.subdomains {
+            &self.text[1..]
+        } else {
+            &self.text
+        }
+    }
+
+    fn matches(&self, name: &str) -> bool {
+        let base = self.base();
+        if name == base {
+            return true;
+        }
+        self.subdomains
+            && name.len() > base.len()
+            && name.ends_with(base)
+            && name.as_bytes()[name.len() - base.len() - 1] == b'.'
+    }
+}
+
+/// Which hosts a server answers for, with the semantics of Django's `ALLOWED_HOSTS`:
+///
+/// - `example.com` matches exactly that name (case-insensitively: patterns and hosts are
+///   both normalised, Unicode to A-labels, one trailing dot removed);
+/// - `.example.com` matches `example.com` and every name under it (`a.b.example.com`);
+/// - `*` matches every host.
+///
+/// Ports are ignored when matching, as in Django. A pattern must be a host name (or IP
+/// literal) only: a port, a scheme, a path, whitespace or any other wildcard is refused
+/// when the list is built. An empty list matches nothing.
+///
+/// ```
+/// use hstsguard::host::{parse_host, AllowedHosts};
+///
+/// let allowed = AllowedHosts::new(["example.com", ".example.org", "[::1]"]).unwrap();
+/// assert!(allowed.matches(&parse_host("EXAMPLE.com:8080").unwrap()));
+/// assert!(allowed.matches(&parse_host("a.b.example.org").unwrap()));
+/// assert!(allowed.matches(&parse_host("example.org.").unwrap()));
+/// assert!(!allowed.matches(&parse_host("www.example.com").unwrap()));
+/// assert!(!allowed.matches(&parse_host("evilexample.org").unwrap()));
+/// assert!(AllowedHosts::any().matches(&parse_host("anything.test").unwrap()));
+///
+/// assert!(AllowedHosts::new(["https://example.com"]).is_err());
+/// assert!(AllowedHosts::new(["example.com:443"]).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedHosts {
+    any: bool,
+    patterns: Vec<Pattern>,
+}
+
+impl Default for AllowedHosts {
+    /// `*`: every host.
+    fn default() -> Self {
+        AllowedHosts::any()
+    }
+}
+
+impl AllowedHosts {
+    /// `*`: every host is allowed.
+    pub fn any() -> AllowedHosts {
+        AllowedHosts {
+            any: true,
+            patterns: Vec::new(),
+        }
+    }
+
+    /// The empty list: no host is allowed.
+    pub fn none() -> AllowedHosts {
+        AllowedHosts {
+            any: false,
+            patterns: Vec::new(),
+        }
+    }
+
+    /// Builds a list from patterns; the error names the first bad pattern and says why.
+    pub fn new<I, S>(patterns: I) -> Result<AllowedHosts, String>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut out = AllowedHosts::none();
+        for p in patterns {
+            out.add(p.as_ref())?;
+        }
+        Ok(out)
+    }
+
+    /// Adds one pattern (used by [`AllowedHosts::new`] and the policy reader, which
+    /// reports each bad pattern with its index).
+    pub(crate) fn add(&mut self, pattern: &str) -> Result<(), String> {
+        match check_pattern(pattern)? {
+            None => self.any = true,
+            Some(p) => {
+                if !self.patterns.contains(&p) {
+                    self.patterns.push(p);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// True when the list contains `*`.
+    pub fn allows_any(&self) -> bool {
+        self.any
+    }
+
+    /// True when no host at all is allowed.
+    pub fn is_empty(&self) -> bool {
+        !self.any && self.patterns.is_empty()
+    }
+
+    /// The normalised patterns (`*` first when present).
+    pub fn patterns(&self) -> impl Iterator<Item = &str> + '_ {
+        self.any
+            .then_some("*")
+            .into_iter()
+            .chain(self.patterns.iter().map(|p| &*p.text))
+    }
+
+    /// True when `host` is allowed. Only the name is compared; the port is ignored.
+    /// Does not allocate.
+    pub fn matches(&self, host: &Host) -> bool {
+        self.matches_name(host.name())
+    }
+
+    /// [`AllowedHosts::matches`] for a name already normalised by [`parse_host`].
+    pub(crate) fn matches_name(&self, name: &str) -> bool {
+        self.any || self.patterns.iter().any(|p| p.matches(name))
+    }
+}
+
+impl fmt::Display for AllowedHosts {
+    /// The patterns separated by `, `.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.patterns().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(p)?;
+        }
+        Ok(())
+    }
+}
+
+/// `Ok(None)` for `*`, `Ok(Some(pattern))`, or a message naming the pattern.
+fn check_pattern(pattern: &str) -> Result<Option<Pattern>, String> {
+    let q = quote(pattern);
+    if pattern.is_empty() {
+        return Err("an allowed-host pattern is empty".to_owned());
+    }
+    if pattern == "*" {
+        return Ok(None);
+    }
+    if let Some((_, rest)) = pattern.split_once("://") {
+        return Err(format!(
+            "allowed-host pattern {q} is a URL; write only the host name (such as {})",
+            quote(rest.split(['/', ':']).next().unwrap_or(rest))
+        ));
+    }
+    if pattern.chars().any(char::is_whitespace) {
+        return Err(format!("allowed-host pattern {q} contains whitespace"));
+    }
+    if pattern.contains(['/', '\\', '?', '#']) {
+        return Err(format!(
+            "allowed-host pattern {q} contains a path; write only the host name"
+        ));
+    }
+    if let Some(rest) = pattern.strip_prefix("*.") {
+        return Err(format!(
+            "allowed-host pattern {q}: subdomain wildcards are written `.{}` (Django syntax)",
+            rest.chars().take(80).collect::<String>()
+        ));
+    }
+    if pattern.contains('*') {
+        return Err(format!(
+            "allowed-host pattern {q}: `*` is only allowed alone"
+        ));
+    }
+    let (subdomains, body) = match pattern.strip_prefix('.') {
+        Some(body) => (true, body),
+        None => (false, pattern),
+    };
+    let host = match parse_view(body) {
+        Ok(h) => h,
+        Err(HostError::Missing) => {
+            return Err(format!("allowed-host pattern {q} has no host name"));
+        }
+        Err(HostError::Malformed { reason, .. }) => {
+            return Err(format!(
+                "allowed-host pattern {q} is not a valid host: {reason}"
+            ));
+        }
+    };
+    if host.port.is_some() {
+        return Err(format!(
+            "allowed-host pattern {q} contains a port; ports are ignored when matching, so remove it"
+        ));
+    }
+    if subdomains && host.kind != Kind::Name {
+        return Err(format!(
+            "allowed-host pattern {q}: a leading `.` needs a domain name, not an IP address"
+        ));
+    }
+    let text = if subdomains {
+        format!(".{}", host.name)
+    } else {
+        host.name.into_owned()
+    };
+    Ok(Some(Pattern {
+        text: text.into_boxed_str(),
+        subdomains,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(raw: &str) -> Host {
+        parse_host(raw).unwrap_or_else(|e| panic!("{raw:?}: {e}"))
+    }
+
+    fn bad(raw: &str) -> HostError {
+        match parse_host(raw) {
+            Ok(h) => panic!("{raw:?} accepted as {h:?}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn names_are_normalised() {
+        assert_eq!(ok("example.com").name(), "example.com");
+        assert_eq!(ok("EXAMPLE.Com").name(), "example.com");
+        assert_eq!(ok("example.com.").name(), "example.com");
+        assert_eq!(ok("example.com.:8080").to_string(), "example.com:8080");
+        assert_eq!(ok("localhost").name(), "localhost");
+        assert_eq!(ok("under_score.example").name(), "under_score.example");
+        assert_eq!(ok("-lead.trail-.example").name(), "-lead.trail-.example");
+        assert_eq!(ok("a").name(), "a");
+        assert_eq!(ok("ex.com:1").port(), Some(1));
+        assert_eq!(ok("ex.com:65535").port(), Some(65535));
+        assert_eq!(ok("ex.com:00080").port(), Some(80));
+    }
+
+    #[test]
+    fn borrowed_when_already_normal() {
+        assert!(matches!(
+            parse_view("example.com").unwrap().name,
+            Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            parse_view("example.com.:81").unwrap().name,
+            Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            parse_view("Example.com").unwrap().name,
+            Cow::Owned(_)
+        ));
+    }
+
+    #[test]
+    fn unicode_becomes_a_labels() {
+        assert_eq!(ok("bücher.example").name(), "xn--bcher-kva.example");
+        assert_eq!(ok("BÜCHER.example").name(), "xn--bcher-kva.example");
+        assert_eq!(ok("xn--bcher-kva.example").name(), "xn--bcher-kva.example");
+        assert_eq!(ok("XN--BCHER-KVA.example").name(), "xn--bcher-kva.example");
+        assert_eq!(
+            ok("例え.テスト:8443").to_string(),
+            "xn--r8jz45g.xn--zckzah:8443"
+        );
+        // Ideographic full stop is a dot (UTS #46 mapping).
+        assert_eq!(ok("example。com").name(), "example.com");
+        // Invalid Punycode.
+        assert_eq!(bad("xn--a.example").code(), Code::HostMalformed);
+        assert_eq!(bad("xn--.example").code(), Code::HostMalformed);
+        // Mapped to forbidden ASCII (fullwidth solidus and commercial at).
+        bad("example.com\u{FF0F}evil");
+        bad("user\u{FF20}example.com");
+        bad("exa\u{00A0}mple.com");
+        bad("exa\u{2028}mple.com");
+        bad("exa\u{0085}mple.com");
+        bad("\u{200B}");
+    }
+
+    #[test]
+    fn ip_literals() {
+        let v4 = ok("192.0.2.1:8080");
+        assert!(v4.is_ip_literal());
+        assert_eq!(v4.ip(), Some("192.0.2.1".parse().unwrap()));
+        assert_eq!(v4.name(), "192.0.2.1");
+        assert_eq!(ok("192.0.2.1.").name(), "192.0.2.1");
+        let v6 = ok("[2001:DB8::0:1]");
+        assert_eq!(v6.name(), "[2001:db8::1]");
+        assert_eq!(v6.port(), None);
+        assert_eq!(ok("[::1]:443").port(), Some(443));
+        assert_eq!(ok("[::ffff:127.0.0.1]").name(), "[::ffff:127.0.0.1]");
+        for raw in [
+            "::1",
+            "2001:db8::1",
+            "[::1",
+            "[::1]x",
+            "[::1]:",
+            "[::1]:0",
+            "[fe80::1%25eth0]",
+            "[fe80::1%eth0]",
+            "[example.com]",
+            "[]",
+            "127.1",
+            "0x7f.0.0.1",
+            "01.2.3.4",
+            "1.2.3.4.5",
+            "256.0.0.1",
+            "example.123",
+            "example.0x1f",
+        ] {
+            assert_eq!(bad(raw).code(), Code::HostMalformed, "{raw}");
+        }
+        assert!(!ok("example.1a").is_ip_literal());
+    }
+
+    #[test]
+    fn localhost() {
+        for raw in [
+            "localhost",
+            "LOCALHOST:8000",
+            "a.localhost",
+            "127.0.0.1",
+            "127.9.9.9:1",
+            "[::1]",
+            "[::ffff:127.0.0.1]",
+            "localhost.",
+        ] {
+            assert!(ok(raw).is_localhost(), "{raw}");
+        }
+        for raw in [
+            "localhost.example",
+            "notlocalhost",
+            "128.0.0.1",
+            "[::2]",
+            "example.com",
+        ] {
+            assert!(!ok(raw).is_localhost(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn refusals() {
+        assert_eq!(bad(""), HostError::Missing);
+        assert_eq!(bad("").code(), Code::HostMissing);
+        let long_label = format!("{}.example", "a".repeat(64));
+        let long_name = ["a".repeat(60).as_str(); 5].join(".");
+        let huge = "a".repeat(5000);
+        for raw in [
+            " ",
+            "example.com ",
+            " example.com",
+            "exa mple.com",
+            "example.com\t",
+            "example.com\r\n",
+            "example.com\rX: y",
+            "example.com\nX: y",
+            "example.com\0",
+            "exa\x7fmple.com",
+            "exa\x01mple.com",
+            "user@example.com",
+            "user:pass@example.com",
+            "example.com@evil.example",
+            "example.com/path",
+            "example.com\\path",
+            "example.com?q",
+            "example.com#f",
+            "exa%6dple.com",
+            "example.com%0d%0a",
+            "example.com:",
+            "example.com:0",
+            "example.com:65536",
+            "example.com:99999999999999999999",
+            "example.com:080a",
+            "example.com:+80",
+            "example.com:-1",
+            "example.com:000080",
+            "example.com:80:80",
+            "example..com",
+            ".example.com",
+            ".",
+            "..",
+            "example.com..",
+            "exa\"mple.com",
+            "exa<mple.com",
+            "exa,mple.com",
+            "exa*mple.com",
+            "exa!mple.com",
+            long_label.as_str(),
+            long_name.as_str(),
+            huge.as_str(),
+        ] {
+            let e = bad(raw);
+            assert_eq!(e.code(), Code::HostMalformed, "{raw:?}");
+            let msg = e.to_string();
+            assert!(!msg.contains(['\r', '\n', '\0']), "{msg:?}");
+            assert!(msg.len() < 250, "{msg:?}");
+        }
+        let e = bad("evil\r\nSet-Cookie: a=b");
+        assert!(e.to_string().contains("evil\\r\\nSet-Cookie"), "{e}");
+    }
+
+    #[test]
+    fn display_round_trips() {
+        for raw in [
+            "example.com",
+            "example.com:8080",
+            "192.0.2.1:1",
+            "[2001:db8::1]:65535",
+            "[::1]",
+            "xn--bcher-kva.example",
+        ] {
+            let h = ok(raw);
+            assert_eq!(h.to_string(), raw);
+            assert_eq!(ok(&h.to_string()), h);
+        }
+        assert_eq!(
+            ok("example.com:8080").without_port().to_string(),
+            "example.com"
+        );
+    }
+
+    #[test]
+    fn allowed_hosts_semantics() {
+        let a = AllowedHosts::new([
+            "Example.COM",
+            ".example.org",
+            "bücher.example",
+            "192.0.2.1",
+            "[::1]",
+            "example.net.",
+        ])
+        .unwrap();
+        let yes = |h: &str| a.matches(&ok(h));
+        assert!(yes("example.com"));
+        assert!(yes("example.com:1234"));
+        assert!(yes("EXAMPLE.COM."));
+        assert!(!yes("www.example.com"));
+        assert!(yes("example.org"));
+        assert!(yes("www.example.org"));
+        assert!(yes("a.b.c.example.org:80"));
+        assert!(!yes("evilexample.org"));
+        assert!(!yes("example.org.evil"));
+        assert!(yes("xn--bcher-kva.example"));
+        assert!(yes("BÜCHER.example"));
+        assert!(yes("192.0.2.1:8080"));
+        assert!(!yes("192.0.2.10"));
+        assert!(yes("[0::1]"));
+        assert!(yes("example.net"));
+        assert!(!yes("localhost"));
+        assert_eq!(
+            a.patterns().collect::<Vec<_>>(),
+            [
+                "example.com",
+                ".example.org",
+                "xn--bcher-kva.example",
+                "192.0.2.1",
+                "[::1]",
+                "example.net"
+            ]
+        );
+        assert!(!a.allows_any());
+        assert!(AllowedHosts::none().is_empty());
+        assert!(!AllowedHosts::none().matches(&ok("example.com")));
+        let star = AllowedHosts::new(["example.com", "*"]).unwrap();
+        assert!(star.allows_any());
+        assert!(star.matches(&ok("anything.invalid")));
+        assert_eq!(star.to_string(), "*, example.com");
+        assert_eq!(AllowedHosts::default(), AllowedHosts::any());
+    }
+
+    #[test]
+    fn allowed_host_patterns_are_validated() {
+        for p in [
+            "",
+            " ",
+            "example.com ",
+            "https://example.com",
+            "http://example.com/",
+            "example.com/",
+            "example.com/path",
+            "example.com:443",
+            "[::1]:443",
+            "*.example.com",
+            "ex*mple.com",
+            "**",
+            ".",
+            "..example.com",
+            ".192.0.2.1",
+            ".[::1]",
+            "user@example.com",
+            "exa%6dple.com",
+            "example..com",
+            "example.com\r\n",
+        ] {
+            let err = AllowedHosts::new([p]).expect_err(p);
+            assert!(!err.contains(['\r', '\n']), "{err:?}");
+        }
+        let err = AllowedHosts::new(["https://example.com:8443/x"]).unwrap_err();
+        assert!(err.contains("`example.com`"), "{err}");
+        let err = AllowedHosts::new(["*.example.com"]).unwrap_err();
+        assert!(err.contains("`.example.com`"), "{err}");
+    }
+
+    #[test]
+    fn send_sync() {
+        fn check<T: Send + Sync + Clone>() {}
+        check::<Host>();
+        check::<AllowedHosts>();
+        check::<HostError>();
+    }
+}

@@ -352,7 +352,13 @@ impl Issue {
 
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} [{}]: {}", self.severity, self.code.as_str(), self.message)
+        write!(
+            f,
+            "{} [{}]: {}",
+            self.severity,
+            self.code.as_str(),
+            self.message
+        )
     }
 }
 
@@ -392,7 +398,11 @@ mod tests {
     fn codes_are_unique_and_round_trip() {
         let mut seen = HashSet::new();
         for &code in Code::ALL {
-            assert!(seen.insert(code.as_str()), "duplicate code {}", code.as_str());
+            assert!(
+                seen.insert(code.as_str()),
+                "duplicate code {}",
+                code.as_str()
+            );
             assert_eq!(Code::from_code(code.as_str()), Some(code));
             assert!(!code.description().is_empty());
         }

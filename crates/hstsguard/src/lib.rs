@@ -36,8 +36,8 @@ mod request;
 mod sts;
 
 pub mod cookie;
-pub mod hpkp;
 pub mod host;
+pub mod hpkp;
 pub mod policy;
 pub mod redirect;
 pub mod secure;
@@ -46,8 +46,7 @@ pub use duration::{duration_from_f64, format_duration, parse_duration};
 pub use error::{ConfigError, DurationErrorKind, Error, ERROR_CODES};
 pub use issue::{Code, Issue, Severity};
 pub use preload::{
-    audit_redirect_chain, domain_check, preload_check, removable_check, PreloadVerdict,
-    RedirectHop,
+    audit_redirect_chain, domain_check, preload_check, removable_check, PreloadVerdict, RedirectHop,
 };
 pub use request::{HeaderLookup, NoHeaders, RequestFacts};
 pub use sts::{parse_sts, parse_sts_fields, HstsPolicy, ParsedSts, MAX_AGE_CAP};

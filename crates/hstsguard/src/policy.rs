@@ -1,1 +1,889 @@
-//! Placeholder, filled in by its owner.
+//! One immutable [`Policy`] bundling HSTS, proxy trust, redirects, cookie rules and
+//! (optionally) HPKP; per request, [`Policy::evaluate`] returns a [`Decision`].
+//!
+//! Build it once at configuration time (from a TOML or JSON document, see
+//! `docs/POLICY.md`, or with [`PolicyBuilder`]); share it between threads and forked
+//! workers. Header values are computed when the policy is built; the secure pass path
+//! of [`Policy::evaluate`] does not allocate.
+//!
+//! ```
+//! use hstsguard::policy::{Action, Policy};
+//! use hstsguard::RequestFacts;
+//!
+//! let policy = Policy::from_toml(r#"
+//!     [hsts]
+//!     max_age = "2y"
+//!     preload = true
+//!     [redirect]
+//!     allowed_hosts = [".example.com"]
+//! "#).unwrap();
+//!
+//! let headers: [(&str, &str); 0] = [];
+//! let plain = RequestFacts::new("POST", false, Some("www.example.com"), "/form?x=1", &headers);
+//! let d = policy.evaluate(&plain);
+//! assert_eq!(d.action(), &Action::Redirect { status: 308, location: "https://www.example.com/form?x=1".into() });
+//!
+//! let tls = RequestFacts::new("GET", true, Some("www.example.com"), "/", &headers);
+//! let d = policy.evaluate(&tls);
+//! assert_eq!(d.hsts(), Some("max-age=63072000; includeSubDomains; preload"));
+//! ```
+
+use std::fmt;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::config::{type_name, Errors, Table};
+use crate::cookie::{CookiePolicy, FlaggedCookie};
+use crate::error::{ConfigError, Error};
+use crate::hpkp::{HpkpHeader, PinSha256};
+use crate::issue::{Code, Issue};
+use crate::redirect::{RedirectOutcome, RedirectPolicy};
+use crate::request::RequestFacts;
+use crate::secure::ProxyTrust;
+use crate::sts::HstsPolicy;
+
+/// When to send `Strict-Transport-Security`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SendHsts {
+    /// Only on responses to secure requests, as RFC 6797 §7.2 requires (the default).
+    #[default]
+    Secure,
+    /// On every response (what helmet does). User agents ignore it over HTTP.
+    Always,
+}
+
+/// What to do when the response already carries the header (set by the application).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExistingHeader {
+    /// Leave the application's header alone (the default; Django does the same).
+    #[default]
+    Keep,
+    /// Replace it with the policy's value, so there is exactly one.
+    Replace,
+}
+
+impl ExistingHeader {
+    /// `"keep"` or `"replace"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ExistingHeader::Keep => "keep",
+            ExistingHeader::Replace => "replace",
+        }
+    }
+}
+
+/// The HSTS part of a [`Policy`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HstsSettings {
+    /// False: never send the header.
+    pub enabled: bool,
+    /// The header.
+    pub policy: HstsPolicy,
+    /// When to send it.
+    pub send: SendHsts,
+    /// An existing header in the response.
+    pub existing: ExistingHeader,
+    /// Skip IP-literal hosts (RFC 6797 §8.1.1: UAs ignore HSTS for them).
+    pub skip_ip_hosts: bool,
+    /// Skip `localhost` and `*.localhost`.
+    pub skip_localhost: bool,
+    /// Building fails unless the header passes the hstspreload.org rules.
+    pub require_preloadable: bool,
+}
+
+impl Default for HstsSettings {
+    fn default() -> Self {
+        HstsSettings {
+            enabled: true,
+            policy: HstsPolicy::including_subdomains(crate::ONE_YEAR),
+            send: SendHsts::Secure,
+            existing: ExistingHeader::Keep,
+            skip_ip_hosts: true,
+            skip_localhost: true,
+            require_preloadable: false,
+        }
+    }
+}
+
+/// What a request gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Serve the request.
+    Pass,
+    /// Redirect to HTTPS.
+    Redirect {
+        /// 301, 302, 303, 307 or 308.
+        status: u16,
+        /// The absolute `https://` URL; never contains CR, LF, NUL, spaces or user-info.
+        location: String,
+    },
+    /// Refuse the request.
+    Reject {
+        /// 400 (bad Host), 403 or 426 (method refused over HTTP).
+        status: u16,
+        /// Why, as a stable code (`host.missing`, `host.malformed`, `host.not_allowed`,
+        /// `redirect.method_refused`).
+        code: Code,
+        /// A message for logs (names the offending value, escaped).
+        reason: String,
+    },
+}
+
+impl Action {
+    /// `"pass"`, `"redirect"` or `"reject"`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Action::Pass => "pass",
+            Action::Redirect { .. } => "redirect",
+            Action::Reject { .. } => "reject",
+        }
+    }
+
+    /// The status for a redirect or reject.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Action::Pass => None,
+            Action::Redirect { status, .. } | Action::Reject { status, .. } => Some(*status),
+        }
+    }
+}
+
+/// A header the server should add to the response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderToSet<'p> {
+    /// The field name.
+    pub name: &'static str,
+    /// The field value, borrowed from the policy.
+    pub value: &'p str,
+    /// What to do when the response already has this field.
+    pub existing: ExistingHeader,
+}
+
+/// The outcome of [`Policy::evaluate`] for one request. Borrows header values from the
+/// policy; allocates only for a redirect's Location or a reject's reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision<'p> {
+    action: Action,
+    secure: bool,
+    hsts: Option<HeaderToSet<'p>>,
+    hpkp: Option<HeaderToSet<'p>>,
+}
+
+impl<'p> Decision<'p> {
+    /// Pass, redirect or reject.
+    pub fn action(&self) -> &Action {
+        &self.action
+    }
+
+    /// Consumes the decision, returning the action.
+    pub fn into_action(self) -> Action {
+        self.action
+    }
+
+    /// True when the request arrived over TLS or through a trusted proxy that says so.
+    pub fn secure(&self) -> bool {
+        self.secure
+    }
+
+    /// The Strict-Transport-Security value to send, if any.
+    pub fn hsts(&self) -> Option<&'p str> {
+        self.hsts.map(|h| h.value)
+    }
+
+    /// The headers to add to the response (HSTS, HPKP), in order.
+    pub fn headers(&self) -> impl Iterator<Item = HeaderToSet<'p>> + '_ {
+        self.hsts.into_iter().chain(self.hpkp)
+    }
+
+    /// One line for logs, e.g. `redirect 308 to https://example.com/x (plain HTTP)`.
+    pub fn explain(&self) -> String {
+        let transport = if self.secure {
+            "secure request"
+        } else {
+            "plain HTTP"
+        };
+        let mut line = match &self.action {
+            Action::Pass => format!("pass ({transport})"),
+            Action::Redirect { status, location } => {
+                format!("redirect {status} to {location} ({transport})")
+            }
+            Action::Reject {
+                status,
+                code,
+                reason,
+            } => {
+                format!("reject {status} [{code}]: {reason} ({transport})")
+            }
+        };
+        for h in self.headers() {
+            line.push_str(&format!("; set {}: {}", h.name, h.value));
+        }
+        line
+    }
+
+    /// `{"action", "status", "location", "secure", "headers": {name: value}, "reason"}`,
+    /// the shape of `hstsguard redirect --json`. `reason` is the reject code.
+    pub fn to_json(&self) -> Value {
+        let headers: serde_json::Map<String, Value> = self
+            .headers()
+            .map(|h| (h.name.to_owned(), Value::from(h.value)))
+            .collect();
+        let (location, reason) = match &self.action {
+            Action::Pass => (Value::Null, Value::Null),
+            Action::Redirect { location, .. } => (Value::from(location.as_str()), Value::Null),
+            Action::Reject { code, .. } => (Value::Null, Value::from(code.as_str())),
+        };
+        serde_json::json!({
+            "action": self.action.as_str(),
+            "status": self.action.status(),
+            "location": location,
+            "secure": self.secure,
+            "headers": headers,
+            "reason": reason,
+        })
+    }
+}
+
+impl fmt::Display for Decision<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.explain())
+    }
+}
+
+/// The immutable, thread-safe policy. See the module documentation.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    hsts: HstsSettings,
+    proxy: ProxyTrust,
+    redirect: RedirectPolicy,
+    cookies_enabled: bool,
+    cookies: CookiePolicy,
+    hpkp: Option<HpkpHeader>,
+    warnings: Vec<Issue>,
+}
+
+impl Default for Policy {
+    /// The built-in default: HSTS one year with includeSubDomains on secure requests,
+    /// redirects for any Host (301 GET/HEAD, 308 otherwise), no trusted proxy, every
+    /// cookie Secure.
+    fn default() -> Self {
+        PolicyBuilder::new()
+            .build()
+            .expect("the default policy is valid")
+    }
+}
+
+fn is_ip_or_localhost(raw: &str, skip_ip: bool, skip_localhost: bool) -> bool {
+    let host = if raw.starts_with('[') {
+        return skip_ip;
+    } else {
+        raw.rsplit_once(':').map_or(raw, |(h, _)| h)
+    };
+    let host = host.strip_suffix('.').unwrap_or(host);
+    if skip_ip && host.parse::<std::net::Ipv4Addr>().is_ok() {
+        return true;
+    }
+    if skip_localhost {
+        let b = host.as_bytes();
+        let tail = b.len().saturating_sub(10);
+        if host.eq_ignore_ascii_case("localhost")
+            || (b.len() > 10 && b[tail] == b'.' && b[tail + 1..].eq_ignore_ascii_case(b"localhost"))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+impl Policy {
+    /// A builder starting from the defaults.
+    pub fn builder() -> PolicyBuilder {
+        PolicyBuilder::new()
+    }
+
+    /// Builds a policy from a TOML document (docs/POLICY.md).
+    pub fn from_toml(text: &str) -> Result<Policy, Error> {
+        let value: Value = toml::from_str::<toml::Value>(text)
+            .map_err(|e| {
+                Error::Config(vec![ConfigError::new(
+                    "",
+                    "config.syntax",
+                    format!("not valid TOML: {}", e.message()),
+                )])
+            })
+            .and_then(|v| {
+                serde_json::to_value(v).map_err(|e| {
+                    Error::Config(vec![ConfigError::new("", "config.syntax", e.to_string())])
+                })
+            })?;
+        Policy::from_value(&value)
+    }
+
+    /// Builds a policy from a JSON document with the same keys as the TOML form.
+    pub fn from_json(text: &str) -> Result<Policy, Error> {
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            Error::Config(vec![ConfigError::new(
+                "",
+                "config.syntax",
+                format!("not valid JSON: {e}"),
+            )])
+        })?;
+        Policy::from_value(&value)
+    }
+
+    /// Reads a policy file: JSON when the name ends in `.json` or the text starts with
+    /// `{`, TOML otherwise.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Policy, Error> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            || text.trim_start().starts_with('{');
+        if is_json {
+            Policy::from_json(&text)
+        } else {
+            Policy::from_toml(&text)
+        }
+    }
+
+    /// Builds a policy from a parsed document (a JSON object). Reports every problem.
+    pub fn from_value(doc: &Value) -> Result<Policy, Error> {
+        let mut errors = Errors::default();
+        let mut b = PolicyBuilder::new();
+        let mut root = Table::new(doc, "", &mut errors);
+
+        if let Some(mut t) = root.table("hsts", &mut errors) {
+            let d = HstsSettings::default();
+            let enabled = t.bool("enabled", &mut errors).unwrap_or(d.enabled);
+            let max_age = t
+                .duration("max_age", &mut errors)
+                .unwrap_or(d.policy.max_age());
+            let isd = t.bool("include_subdomains", &mut errors).unwrap_or(true);
+            let preload = t.bool("preload", &mut errors).unwrap_or(false);
+            let require = t.bool("require_preloadable", &mut errors).unwrap_or(false);
+            let send = match t.str("send", &mut errors) {
+                None => d.send,
+                Some(s) if s.eq_ignore_ascii_case("secure") => SendHsts::Secure,
+                Some(s) if s.eq_ignore_ascii_case("always") => SendHsts::Always,
+                Some(s) => {
+                    errors.invalid_value(
+                        &t.path_of("send"),
+                        format!("unknown value {s:?}; expected \"secure\" or \"always\""),
+                    );
+                    d.send
+                }
+            };
+            let existing = match t.str("existing", &mut errors) {
+                None => d.existing,
+                Some(s) if s.eq_ignore_ascii_case("keep") => ExistingHeader::Keep,
+                Some(s) if s.eq_ignore_ascii_case("replace") => ExistingHeader::Replace,
+                Some(s) => {
+                    errors.invalid_value(
+                        &t.path_of("existing"),
+                        format!("unknown value {s:?}; expected \"keep\" or \"replace\""),
+                    );
+                    d.existing
+                }
+            };
+            let skip_ip = t.bool("skip_ip_hosts", &mut errors).unwrap_or(true);
+            let skip_local = t.bool("skip_localhost", &mut errors).unwrap_or(true);
+            t.finish(&mut errors);
+            let mut policy = HstsPolicy::new(max_age, isd);
+            if preload {
+                policy = policy.with_preload();
+            }
+            b.hsts = HstsSettings {
+                enabled,
+                policy,
+                send,
+                existing,
+                skip_ip_hosts: skip_ip,
+                skip_localhost: skip_local,
+                require_preloadable: require,
+            };
+        }
+        if let Some(mut t) = root.table("proxy", &mut errors) {
+            b.proxy = crate::secure::from_config(&mut t, &mut errors);
+        }
+        if let Some(mut t) = root.table("redirect", &mut errors) {
+            b.redirect = crate::redirect::from_config(&mut t, &mut errors);
+        }
+        if let Some(mut t) = root.table("cookies", &mut errors) {
+            let (enabled, cookies) = crate::cookie::from_config(&mut t, &mut errors);
+            b.cookies_enabled = enabled;
+            b.cookies = cookies;
+        }
+        if let Some(t) = root.table("hpkp", &mut errors) {
+            b.hpkp = hpkp_from_config(t, &mut errors);
+        }
+        root.finish(&mut errors);
+        b.build_with(errors)
+    }
+
+    /// The HSTS settings.
+    pub fn hsts(&self) -> &HstsSettings {
+        &self.hsts
+    }
+
+    /// The proxy trust settings.
+    pub fn proxy(&self) -> &ProxyTrust {
+        &self.proxy
+    }
+
+    /// The redirect settings.
+    pub fn redirect(&self) -> &RedirectPolicy {
+        &self.redirect
+    }
+
+    /// The cookie rules.
+    pub fn cookies(&self) -> &CookiePolicy {
+        &self.cookies
+    }
+
+    /// The HPKP header, when configured.
+    pub fn hpkp(&self) -> Option<&HpkpHeader> {
+        self.hpkp.as_ref()
+    }
+
+    /// Deploy warnings found when the policy was built (in the spirit of Django's
+    /// `check --deploy`): HSTS off, no includeSubDomains, redirect off, ...
+    pub fn warnings(&self) -> &[Issue] {
+        &self.warnings
+    }
+
+    /// Is the request secure (TLS, or a trusted proxy says so)?
+    pub fn is_secure(&self, facts: &RequestFacts<'_>) -> bool {
+        self.proxy.is_secure(facts)
+    }
+
+    /// Decides what to do with one request: pass, redirect to HTTPS or reject, and which
+    /// headers to add.
+    pub fn evaluate<'p>(&'p self, facts: &RequestFacts<'_>) -> Decision<'p> {
+        let secure = self.proxy.is_secure(facts);
+        let action = match self.redirect.decide(facts, secure) {
+            RedirectOutcome::Pass => Action::Pass,
+            RedirectOutcome::Redirect { status, location } => Action::Redirect { status, location },
+            RedirectOutcome::Reject {
+                status,
+                code,
+                reason,
+            } => Action::Reject {
+                status,
+                code,
+                reason,
+            },
+        };
+        let h = &self.hsts;
+        let wanted = h.enabled && (secure || h.send == SendHsts::Always);
+        let hsts = if wanted
+            && !facts
+                .host
+                .is_some_and(|raw| is_ip_or_localhost(raw, h.skip_ip_hosts, h.skip_localhost))
+        {
+            Some(HeaderToSet {
+                name: "Strict-Transport-Security",
+                value: h.policy.value(),
+                existing: h.existing,
+            })
+        } else {
+            None
+        };
+        let hpkp = match &self.hpkp {
+            Some(p) if secure => Some(HeaderToSet {
+                name: p.name(),
+                value: p.value(),
+                existing: ExistingHeader::Keep,
+            }),
+            _ => None,
+        };
+        Decision {
+            action,
+            secure,
+            hsts,
+            hpkp,
+        }
+    }
+
+    /// Flags one `Set-Cookie` value per the cookie rules. With cookies disabled the
+    /// value comes back unchanged.
+    pub fn flag_set_cookie<'a>(
+        &self,
+        set_cookie: &'a str,
+        request_secure: bool,
+    ) -> FlaggedCookie<'a> {
+        if self.cookies_enabled {
+            self.cookies.flag(set_cookie, request_secure)
+        } else {
+            FlaggedCookie::unchanged(set_cookie)
+        }
+    }
+
+    /// `{"ok", "errors": [], "warnings": [issue]}`, the shape of `hstsguard policy check --json`.
+    pub fn report_json(&self) -> Value {
+        serde_json::json!({
+            "ok": true,
+            "errors": [],
+            "warnings": self.warnings.iter().map(Issue::to_json).collect::<Vec<_>>(),
+            "hsts": if self.hsts.enabled { Value::from(self.hsts.policy.value()) } else { Value::Null },
+        })
+    }
+}
+
+fn hpkp_from_config(mut t: Table<'_>, errors: &mut Errors) -> Option<HpkpHeader> {
+    let ack = t.bool("acknowledge_deprecation", errors);
+    let pins_raw = t.str_list("pins", errors).unwrap_or_default();
+    let max_age = t.duration("max_age", errors);
+    let isd = t.bool("include_subdomains", errors).unwrap_or(false);
+    let report_uri = t.str("report_uri", errors);
+    let report_only = t.bool("report_only", errors).unwrap_or(false);
+    let mut ok = true;
+    if ack != Some(true) {
+        errors.push(
+            &t.path_of("acknowledge_deprecation"),
+            "config.invalid_value",
+            "HPKP is deprecated and removed from every major browser; a wrong pin can lock users out. Set acknowledge_deprecation = true to send it anyway",
+        );
+        ok = false;
+    }
+    let mut pins = Vec::new();
+    for (i, p) in pins_raw.iter().enumerate() {
+        match p.parse::<PinSha256>() {
+            Ok(pin) => pins.push(pin),
+            Err(e) => {
+                errors.push(
+                    &format!("{}[{i}]", t.path_of("pins")),
+                    e.code(),
+                    e.to_string(),
+                );
+                ok = false;
+            }
+        }
+    }
+    let pins_path = t.path_of("pins");
+    let uri_path = t.path_of("report_uri");
+    let age_path = t.path_of("max_age");
+    t.finish(errors);
+    let Some(max_age) = max_age else {
+        if ok {
+            errors.invalid_value(&age_path, "HPKP needs a max-age");
+        }
+        return None;
+    };
+    if !ok {
+        return None;
+    }
+    let header = match HpkpHeader::new(&pins, max_age) {
+        Ok(h) => h.include_subdomains(isd).report_only(report_only),
+        Err(e) => {
+            let path = if e.code().starts_with("duration.") {
+                age_path
+            } else {
+                pins_path
+            };
+            errors.push(&path, e.code(), e.to_string());
+            return None;
+        }
+    };
+    match report_uri {
+        None => Some(header),
+        Some(uri) => match header.report_uri(uri) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                errors.push(&uri_path, e.code(), e.to_string());
+                None
+            }
+        },
+    }
+}
+
+/// Builds a [`Policy`] in code. Every setter replaces one part; [`PolicyBuilder::build`]
+/// validates the whole and computes the deploy warnings.
+///
+/// ```
+/// use hstsguard::{policy::Policy, redirect::RedirectPolicy, HstsPolicy};
+/// let p = Policy::builder()
+///     .hsts(HstsPolicy::including_subdomains(63_072_000).with_preload())
+///     .redirect(RedirectPolicy::builder().allowed_hosts(["example.com", ".example.com"]).build().unwrap())
+///     .build()
+///     .unwrap();
+/// assert!(p.warnings().is_empty(), "{:?}", p.warnings());
+/// assert_eq!(Policy::default().warnings()[0].code().as_str(), "policy.redirect.any_host");
+/// ```
+#[derive(Debug, Clone)]
+pub struct PolicyBuilder {
+    hsts: HstsSettings,
+    proxy: ProxyTrust,
+    redirect: RedirectPolicy,
+    cookies_enabled: bool,
+    cookies: CookiePolicy,
+    hpkp: Option<HpkpHeader>,
+}
+
+impl Default for PolicyBuilder {
+    fn default() -> Self {
+        PolicyBuilder::new()
+    }
+}
+
+impl PolicyBuilder {
+    /// The defaults of [`Policy::default`].
+    pub fn new() -> PolicyBuilder {
+        PolicyBuilder {
+            hsts: HstsSettings::default(),
+            proxy: ProxyTrust::none(),
+            redirect: RedirectPolicy::default(),
+            cookies_enabled: true,
+            cookies: CookiePolicy::default(),
+            hpkp: None,
+        }
+    }
+
+    /// The HSTS header.
+    pub fn hsts(mut self, policy: HstsPolicy) -> Self {
+        self.hsts.policy = policy;
+        self.hsts.enabled = true;
+        self
+    }
+
+    /// All HSTS settings.
+    pub fn hsts_settings(mut self, settings: HstsSettings) -> Self {
+        self.hsts = settings;
+        self
+    }
+
+    /// Never send HSTS.
+    pub fn without_hsts(mut self) -> Self {
+        self.hsts.enabled = false;
+        self
+    }
+
+    /// Proxy trust.
+    pub fn proxy(mut self, proxy: ProxyTrust) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
+    /// Redirect settings.
+    pub fn redirect(mut self, redirect: RedirectPolicy) -> Self {
+        self.redirect = redirect;
+        self
+    }
+
+    /// Cookie rules (and turns cookie flagging on).
+    pub fn cookies(mut self, cookies: CookiePolicy) -> Self {
+        self.cookies = cookies;
+        self.cookies_enabled = true;
+        self
+    }
+
+    /// Leave every Set-Cookie alone.
+    pub fn without_cookie_flags(mut self) -> Self {
+        self.cookies_enabled = false;
+        self
+    }
+
+    /// Send an HPKP header (deprecated; see [`crate::hpkp`]).
+    pub fn hpkp(mut self, header: HpkpHeader) -> Self {
+        self.hpkp = Some(header);
+        self
+    }
+
+    /// Validates and builds the policy.
+    pub fn build(self) -> Result<Policy, Error> {
+        self.build_with(Errors::default())
+    }
+
+    fn build_with(self, mut errors: Errors) -> Result<Policy, Error> {
+        let mut warnings = Vec::new();
+        let h = &self.hsts;
+        let p = &h.policy;
+        if !h.enabled || p.max_age() == 0 {
+            warnings.push(Issue::warning(
+                Code::PolicyHstsDisabled,
+                "HSTS is off: browsers will keep trying plain HTTP first.",
+            ));
+        } else {
+            if p.max_age() < crate::ONE_YEAR {
+                warnings.push(Issue::warning(
+                    Code::PolicyHstsShortMaxAge,
+                    format!(
+                        "HSTS max-age is {} seconds, less than one year (31536000).",
+                        p.max_age()
+                    ),
+                ));
+            }
+            if !p.include_subdomains() {
+                warnings.push(Issue::warning(
+                    Code::PolicyHstsNoIncludeSubDomains,
+                    "HSTS without includeSubDomains leaves subdomains (and cookies scoped to them) open to downgrade.",
+                ));
+            }
+            if h.send == SendHsts::Always {
+                warnings.push(Issue::warning(
+                    Code::PolicyHstsSentOverHttp,
+                    "HSTS is sent over plain HTTP too, where RFC 6797 §7.2 says not to; browsers ignore it there.",
+                ));
+            }
+        }
+        if h.enabled && (p.preload() || h.require_preloadable) {
+            let verdict = p.preload_verdict();
+            let problems: Vec<&Issue> = verdict.issues().iter().filter(|i| i.is_error()).collect();
+            if !problems.is_empty() {
+                let list = problems
+                    .iter()
+                    .map(|i| i.message())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if h.require_preloadable {
+                    errors.push(
+                        "hsts",
+                        problems[0].code().as_str(),
+                        format!(
+                            "require_preloadable is set but {:?} is not preloadable: {list}",
+                            p.value()
+                        ),
+                    );
+                } else {
+                    warnings.push(Issue::warning(
+                        Code::PolicyHstsPreloadNotEligible,
+                        format!("The preload flag is set but {:?} is not eligible for the preload list: {list}", p.value()),
+                    ));
+                }
+            }
+        }
+        if !self.redirect.enabled() {
+            warnings.push(Issue::warning(
+                Code::PolicyRedirectDisabled,
+                "HTTP to HTTPS redirects are off: plain-HTTP requests are served as they are.",
+            ));
+        } else if self.redirect.canonical_host().is_none()
+            && self.redirect.allowed_hosts().allows_any()
+        {
+            warnings.push(Issue::warning(
+                Code::PolicyRedirectAnyHost,
+                "Redirects follow any Host header: set redirect.canonical_host or redirect.allowed_hosts.",
+            ));
+        }
+        if self.cookies_enabled {
+            for (i, rule) in self.cookies.rules().iter().enumerate() {
+                if rule.same_site() == Some(crate::cookie::SameSite::None)
+                    && rule.secure() == Some(false)
+                {
+                    warnings.push(Issue::warning(
+                        Code::PolicyCookieSameSiteNoneWithoutSecure,
+                        format!("cookies.rules[{i}] sets SameSite=None but removes Secure; browsers reject such cookies (hstsguard adds Secure back)."),
+                    ));
+                }
+            }
+            if !self
+                .cookies
+                .rules()
+                .iter()
+                .any(|r| r.secure() == Some(true))
+            {
+                warnings.push(Issue::warning(
+                    Code::PolicyCookieNotSecure,
+                    "No cookie rule sets Secure: cookies may be sent over plain HTTP.",
+                ));
+            }
+        } else {
+            warnings.push(Issue::warning(
+                Code::PolicyCookieNotSecure,
+                "Cookie flagging is off: cookies may be sent over plain HTTP.",
+            ));
+        }
+        if self.proxy.trusts_everyone() {
+            warnings.push(Issue::warning(
+                Code::PolicyProxyTrustsEveryone,
+                "A trusted proxy network covers every address (0.0.0.0/0 or ::/0): any client can claim HTTPS.",
+            ));
+        }
+        if self.hpkp.is_some() {
+            warnings.push(Issue::warning(
+                Code::PolicyHpkpConfigured,
+                "HPKP is configured. It is deprecated and ignored by current browsers; a wrong pin can lock out clients that still honour it.",
+            ));
+        }
+        if !errors.0.is_empty() {
+            return Err(Error::Config(errors.0));
+        }
+        Ok(Policy {
+            hsts: self.hsts,
+            proxy: self.proxy,
+            redirect: self.redirect,
+            cookies_enabled: self.cookies_enabled,
+            cookies: self.cookies,
+            hpkp: self.hpkp,
+            warnings,
+        })
+    }
+}
+
+/// The JSON type name of a value, for messages (re-exported for the bindings' config
+/// readers).
+pub fn json_type_name(v: &Value) -> &'static str {
+    type_name(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policy_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Policy>();
+    }
+
+    #[test]
+    fn localhost_and_ip_detection() {
+        for h in [
+            "127.0.0.1",
+            "127.0.0.1:8443",
+            "[::1]",
+            "[::1]:443",
+            "localhost",
+            "LOCALHOST:80",
+            "app.localhost",
+            "localhost.",
+        ] {
+            assert!(is_ip_or_localhost(h, true, true), "{h}");
+        }
+        for h in [
+            "example.com",
+            "notlocalhost",
+            "localhost.example.com",
+            "1.2.3.4.example",
+            "xlocalhost",
+        ] {
+            assert!(!is_ip_or_localhost(h, true, true), "{h}");
+        }
+    }
+
+    #[test]
+    fn every_error_at_once() {
+        let err = Policy::from_json(
+            r#"{"hsts": {"max_age": -1, "preload": "yes", "maxage": 1}, "bogus": 1}"#,
+        )
+        .unwrap_err();
+        let paths: Vec<_> = err
+            .config_errors()
+            .iter()
+            .map(|e| (e.path(), e.code()))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                ("hsts.max_age", "duration.negative"),
+                ("hsts.preload", "config.invalid_type"),
+                ("hsts.maxage", "config.unknown_key"),
+                ("bogus", "config.unknown_key"),
+            ]
+        );
+    }
+}

@@ -129,7 +129,12 @@ pub fn preload_check(value: &str) -> PreloadVerdict {
 /// ```
 pub fn removable_check(value: &str) -> PreloadVerdict {
     let parsed = parse_sts(value);
-    let mut issues: Vec<Issue> = parsed.issues().iter().filter(|i| i.is_error()).cloned().collect();
+    let mut issues: Vec<Issue> = parsed
+        .issues()
+        .iter()
+        .filter(|i| i.is_error())
+        .cloned()
+        .collect();
     if parsed.preload() {
         issues.push(Issue::error(
             Code::HeaderRemovableContainsPreload,
@@ -159,24 +164,36 @@ pub fn removable_check(value: &str) -> PreloadVerdict {
 pub fn domain_check(domain: &str) -> Vec<Issue> {
     let err = |code, msg: String| vec![Issue::error(code, msg)];
     if domain.is_empty() {
-        return err(Code::DomainFormatEmpty, "Please provide a domain name.".into());
+        return err(
+            Code::DomainFormatEmpty,
+            "Please provide a domain name.".into(),
+        );
     }
     if domain.starts_with('.') {
         return err(
             Code::DomainFormatBeginsWithDot,
-            format!("Please provide a domain that does not begin with `.`: {}.", quote(domain)),
+            format!(
+                "Please provide a domain that does not begin with `.`: {}.",
+                quote(domain)
+            ),
         );
     }
     if domain.ends_with('.') {
         return err(
             Code::DomainFormatEndsWithDot,
-            format!("Please provide a domain that does not end with `.`: {}.", quote(domain)),
+            format!(
+                "Please provide a domain that does not end with `.`: {}.",
+                quote(domain)
+            ),
         );
     }
     if domain.contains("..") {
         return err(
             Code::DomainFormatContainsDoubleDot,
-            format!("Please provide a domain that does not contain `..`: {}.", quote(domain)),
+            format!(
+                "Please provide a domain that does not contain `..`: {}.",
+                quote(domain)
+            ),
         );
     }
     let lower = domain.to_ascii_lowercase();
@@ -197,7 +214,9 @@ pub fn domain_check(domain: &str) -> Vec<Issue> {
     {
         let hint = if !bad.is_ascii() {
             match idna::domain_to_ascii(domain) {
-                Ok(a) if a != lower => format!(" For an internationalised name use its A-label form: `{a}`."),
+                Ok(a) if a != lower => {
+                    format!(" For an internationalised name use its A-label form: `{a}`.")
+                }
                 _ => String::new(),
             }
         } else {
@@ -215,13 +234,19 @@ pub fn domain_check(domain: &str) -> Vec<Issue> {
     if lower.parse::<std::net::IpAddr>().is_ok() {
         return err(
             Code::DomainFormatIsIpAddress,
-            format!("Please provide a domain, not an IP address: {}.", quote(domain)),
+            format!(
+                "Please provide a domain, not an IP address: {}.",
+                quote(domain)
+            ),
         );
     }
     if lower.len() > 253 || lower.split('.').any(|l| l.len() > 63) {
         return err(
             Code::DomainFormatTooLong,
-            format!("The domain {} is too long (labels of at most 63 octets, 253 in all).", quote(domain)),
+            format!(
+                "The domain {} is too long (labels of at most 63 octets, 253 in all).",
+                quote(domain)
+            ),
         );
     }
     match psl::domain(lower.as_bytes()) {
@@ -254,7 +279,11 @@ fn scheme_and_host(url: &str) -> (String, String) {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = if authority.starts_with('[') {
-        authority.split(']').next().map(|h| format!("{h}]")).unwrap_or_default()
+        authority
+            .split(']')
+            .next()
+            .map(|h| format!("{h}]"))
+            .unwrap_or_default()
     } else {
         authority.split(':').next().unwrap_or("").to_owned()
     };
@@ -274,7 +303,11 @@ fn scheme_and_host(url: &str) -> (String, String) {
 /// let www = [RedirectHop { url: "https://www.example.com/", sts: None }];
 /// assert_eq!(audit_redirect_chain("example.com", None, &www)[0].code().as_str(), "redirects.http.www_first");
 /// ```
-pub fn audit_redirect_chain(domain: &str, http_sts: Option<&str>, hops: &[RedirectHop<'_>]) -> Vec<Issue> {
+pub fn audit_redirect_chain(
+    domain: &str,
+    http_sts: Option<&str>,
+    hops: &[RedirectHop<'_>],
+) -> Vec<Issue> {
     let domain = domain.to_ascii_lowercase();
     let initial = format!("http://{domain}");
     let mut issues = Vec::new();
@@ -302,7 +335,11 @@ pub fn audit_redirect_chain(domain: &str, http_sts: Option<&str>, hops: &[Redire
         let verdict = first.sts.map(preload_check);
         let first_error = match &verdict {
             None => Some("no HSTS header".to_owned()),
-            Some(v) => v.issues().iter().find(|i| i.is_error()).map(|i| i.message().to_owned()),
+            Some(v) => v
+                .issues()
+                .iter()
+                .find(|i| i.is_error())
+                .map(|i| i.message().to_owned()),
         };
         if let Some(why) = first_error {
             issues.push(Issue::error(
@@ -316,11 +353,21 @@ pub fn audit_redirect_chain(domain: &str, http_sts: Option<&str>, hops: &[Redire
         for (n, hop) in hops.iter().enumerate() {
             if scheme_and_host(hop.url).0 != "https" {
                 let (code, msg) = if n == 0 {
-                    (Code::RedirectsInsecureInitial, format!("`{initial}` redirects to an insecure page: {}", quote(hop.url)))
+                    (
+                        Code::RedirectsInsecureInitial,
+                        format!(
+                            "`{initial}` redirects to an insecure page: {}",
+                            quote(hop.url)
+                        ),
+                    )
                 } else {
                     (
                         Code::RedirectsInsecureSubsequent,
-                        format!("`{initial}` redirects to an insecure page on redirect #{}: {}", n + 1, quote(hop.url)),
+                        format!(
+                            "`{initial}` redirects to an insecure page on redirect #{}: {}",
+                            n + 1,
+                            quote(hop.url)
+                        ),
                     )
                 };
                 issues.push(Issue::error(code, msg));

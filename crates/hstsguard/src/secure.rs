@@ -1,1 +1,1285 @@
-//! Placeholder, filled in by its owner.
+//! Is a request secure? TLS on this connection, or a trusted reverse proxy that says
+//! the client used HTTPS.
+//!
+//! The rule ([`ProxyTrust::is_secure`]):
+//!
+//! 1. A TLS connection is secure.
+//! 2. Otherwise, proxy headers count only when the peer (the address that connected to
+//!    this server) is inside a trusted network. A peer outside them, or an unknown peer,
+//!    is a possible client spoofing `X-Forwarded-Proto: https`: its headers are ignored.
+//! 3. For a trusted peer, the configured [`ProxySource`]s are tried in order and the
+//!    first one whose header is present decides: secure when it says HTTPS.
+//!
+//! ```
+//! use hstsguard::secure::{ProxySource, ProxyTrust};
+//! use hstsguard::RequestFacts;
+//!
+//! let trust = ProxyTrust::builder()
+//!     .trust("10.0.0.0/8")
+//!     .source(ProxySource::XForwardedProto)
+//!     .build()
+//!     .unwrap();
+//! let headers = [("X-Forwarded-Proto", "https")];
+//! let facts = RequestFacts::new("GET", false, Some("example.com"), "/", &headers);
+//!
+//! // From the trusted proxy: believed.
+//! assert!(trust.is_secure(&facts.with_peer(Some("10.1.2.3".parse().unwrap()))));
+//! // From anyone else: a spoofing attempt, ignored.
+//! assert!(!trust.is_secure(&facts.with_peer(Some("203.0.113.9".parse().unwrap()))));
+//! assert!(!trust.is_secure(&facts));
+//! ```
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use ipnet::IpNet;
+use once_cell::sync::Lazy;
+use serde_json::{Map, Value};
+
+use crate::config::{type_name, Errors, Table};
+use crate::error::{truncate, ConfigError, Error};
+use crate::issue::quote;
+use crate::request::{HeaderLookup, RequestFacts};
+
+/// Where a trusted proxy states the scheme the client used.
+///
+/// The presets and what makes them say HTTPS (values are trimmed of spaces and tabs
+/// and compared ASCII case-insensitively):
+///
+/// | preset name | header | HTTPS when |
+/// |---|---|---|
+/// | `forwarded` | `Forwarded` (RFC 7239) | the selected element has `proto=https` |
+/// | `x-forwarded-proto` | `X-Forwarded-Proto` | the selected element is `https` |
+/// | `x-forwarded-ssl` | `X-Forwarded-Ssl` | the selected element is `on` |
+/// | `front-end-https` | `Front-End-Https` | the selected element is `on` |
+/// | `x-arr-ssl` | `X-ARR-SSL` (IIS ARR) | the value is not empty |
+/// | `cloudfront-forwarded-proto` | `CloudFront-Forwarded-Proto` | the selected element is `https` |
+///
+/// [`ProxySource::Custom`] works like Django's `SECURE_PROXY_SSL_HEADER`: HTTPS when the
+/// selected element of `header` equals `value`.
+///
+/// "Selected element": values are comma lists (a proxy chain appends, and a repeated
+/// header is combined with `, `); the [`ListRule`] picks which element counts. Empty
+/// elements are ignored (RFC 9110 §5.6.1). `X-ARR-SSL` is not a list (its value is
+/// certificate text that contains commas): the whole value counts.
+///
+/// `Forwarded`: elements are separated by commas and parameters by semicolons, outside
+/// quoted-strings; parameter names are case-insensitive and values may be quoted
+/// (`proto="https"`). The source counts as *present* only when the selected element has
+/// a `proto` parameter, so `Forwarded: for=192.0.2.1` alone lets the next source decide.
+/// An unterminated quoted-string or a repeated `proto` in the selected element makes it
+/// say "not HTTPS" (fail closed).
+///
+/// `Display` writes the preset name (the header name for a custom source); `FromStr`
+/// reads the preset names, case-insensitively.
+///
+/// ```
+/// use hstsguard::secure::ProxySource;
+///
+/// let s: ProxySource = "X-Forwarded-Proto".parse().unwrap();
+/// assert_eq!(s, ProxySource::XForwardedProto);
+/// assert_eq!(s.to_string(), "x-forwarded-proto");
+/// assert_eq!(s.header(), "X-Forwarded-Proto");
+/// assert!("x-forwarded-scheme".parse::<ProxySource>().is_err());
+///
+/// let django = ProxySource::custom("X-Forwarded-Protocol", "ssl").unwrap();
+/// assert_eq!(django.header(), "X-Forwarded-Protocol");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ProxySource {
+    /// `Forwarded: for=...;proto=https` (RFC 7239).
+    Forwarded,
+    /// `X-Forwarded-Proto: https`.
+    XForwardedProto,
+    /// `X-Forwarded-Ssl: on`.
+    XForwardedSsl,
+    /// `Front-End-Https: on` (Microsoft).
+    FrontEndHttps,
+    /// `X-ARR-SSL`: any non-empty value means TLS (IIS Application Request Routing).
+    XArrSsl,
+    /// `CloudFront-Forwarded-Proto: https` (Amazon CloudFront).
+    CloudFrontForwardedProto,
+    /// A header and the value that means HTTPS, like Django's `SECURE_PROXY_SSL_HEADER`.
+    /// Build it with [`ProxySource::custom`], which validates both.
+    Custom {
+        /// The header name (an RFC 9110 token).
+        header: String,
+        /// The value meaning HTTPS (compared trimmed, case-insensitively). A value with
+        /// a comma never matches, since only one list element is compared.
+        value: String,
+    },
+}
+
+/// The preset names, in documentation order.
+const PRESETS: [(&str, ProxySource); 6] = [
+    ("forwarded", ProxySource::Forwarded),
+    ("x-forwarded-proto", ProxySource::XForwardedProto),
+    ("x-forwarded-ssl", ProxySource::XForwardedSsl),
+    ("front-end-https", ProxySource::FrontEndHttps),
+    ("x-arr-ssl", ProxySource::XArrSsl),
+    (
+        "cloudfront-forwarded-proto",
+        ProxySource::CloudFrontForwardedProto,
+    ),
+];
+
+impl ProxySource {
+    /// The preset names accepted by `FromStr`.
+    pub const PRESET_NAMES: [&'static str; 6] = [
+        "forwarded",
+        "x-forwarded-proto",
+        "x-forwarded-ssl",
+        "front-end-https",
+        "x-arr-ssl",
+        "cloudfront-forwarded-proto",
+    ];
+
+    /// A custom source: HTTPS when `header`'s selected element equals `value`. The
+    /// header name must be an RFC 9110 token; the value must be non-empty after
+    /// trimming and free of control characters and commas. The error names the value.
+    pub fn custom(header: &str, value: &str) -> Result<ProxySource, String> {
+        check_header_name(header)?;
+        let value = check_header_value(value)?;
+        Ok(ProxySource::Custom {
+            header: header.to_owned(),
+            value: value.to_owned(),
+        })
+    }
+
+    /// The preset name (`x-forwarded-proto`), or the header name for a custom source.
+    pub fn name(&self) -> &str {
+        match self {
+            ProxySource::Custom { header, .. } => header,
+            preset => PRESETS
+                .iter()
+                .find(|(_, p)| p == preset)
+                .map_or("custom", |(n, _)| n),
+        }
+    }
+
+    /// The header this source reads.
+    pub fn header(&self) -> &str {
+        match self {
+            ProxySource::Forwarded => "Forwarded",
+            ProxySource::XForwardedProto => "X-Forwarded-Proto",
+            ProxySource::XForwardedSsl => "X-Forwarded-Ssl",
+            ProxySource::FrontEndHttps => "Front-End-Https",
+            ProxySource::XArrSsl => "X-ARR-SSL",
+            ProxySource::CloudFrontForwardedProto => "CloudFront-Forwarded-Proto",
+            ProxySource::Custom { header, .. } => header,
+        }
+    }
+
+    /// What this source says about the request: `None` when it is absent, otherwise
+    /// whether it says HTTPS. Does not allocate.
+    pub fn says_https(&self, headers: &dyn HeaderLookup, list: ListRule) -> Option<bool> {
+        let raw = headers.get(self.header())?;
+        let answer = match self {
+            ProxySource::Forwarded => return forwarded_proto_is_https(raw, list),
+            ProxySource::XArrSsl => !trim(raw).is_empty(),
+            ProxySource::XForwardedProto | ProxySource::CloudFrontForwardedProto => {
+                select(raw.split(','), list).is_some_and(|v| v.eq_ignore_ascii_case("https"))
+            }
+            ProxySource::XForwardedSsl | ProxySource::FrontEndHttps => {
+                select(raw.split(','), list).is_some_and(|v| v.eq_ignore_ascii_case("on"))
+            }
+            ProxySource::Custom { value, .. } => {
+                let want = trim(value);
+                !want.is_empty()
+                    && select(raw.split(','), list).is_some_and(|v| v.eq_ignore_ascii_case(want))
+            }
+        };
+        Some(answer)
+    }
+}
+
+impl fmt::Display for ProxySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A proxy source name that is not a preset.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown proxy source {value}; expected one of \"forwarded\", \"x-forwarded-proto\", \
+     \"x-forwarded-ssl\", \"front-end-https\", \"x-arr-ssl\", \"cloudfront-forwarded-proto\""
+)]
+pub struct UnknownProxySource {
+    /// The name as given, quoted for a message.
+    pub value: String,
+}
+
+impl FromStr for ProxySource {
+    type Err = UnknownProxySource;
+
+    fn from_str(s: &str) -> Result<ProxySource, UnknownProxySource> {
+        PRESETS
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(s))
+            .map(|(_, p)| p.clone())
+            .ok_or_else(|| UnknownProxySource { value: quote(s) })
+    }
+}
+
+/// Which element of a comma-separated list counts.
+///
+/// A header may hold a list: a proxy chain appends (`X-Forwarded-Proto: https, http`),
+/// a repeated header is combined with `, `, and `Forwarded` has one element per proxy.
+/// Empty elements are skipped (RFC 9110 §5.6.1) before choosing; Django and Express
+/// take the text before the first comma as it is, so for `", https"` they say "not
+/// HTTPS" where hstsguard says HTTPS (the leftmost element is client-controlled anyway
+/// when a proxy appends).
+///
+/// - [`ListRule::Leftmost`] (the default, as Django and Express do): the first element,
+///   written by the proxy nearest the client. Right when the trusted proxy *replaces*
+///   the header (nginx `proxy_set_header X-Forwarded-Proto $scheme`).
+/// - [`ListRule::Rightmost`]: the last element, written by the proxy that connected to
+///   this server. Right when the trusted proxy *appends* to whatever the client sent
+///   (then the leftmost element is the client's and can be spoofed).
+///
+/// ```
+/// use hstsguard::secure::{ListRule, ProxySource};
+///
+/// let headers = [("X-Forwarded-Proto", "https, http")];
+/// let s = ProxySource::XForwardedProto;
+/// assert_eq!(s.says_https(&headers, ListRule::Leftmost), Some(true));
+/// assert_eq!(s.says_https(&headers, ListRule::Rightmost), Some(false));
+/// assert_eq!("rightmost".parse::<ListRule>().unwrap(), ListRule::Rightmost);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ListRule {
+    /// The first non-empty element.
+    #[default]
+    Leftmost,
+    /// The last non-empty element.
+    Rightmost,
+}
+
+impl ListRule {
+    /// `"leftmost"` or `"rightmost"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ListRule::Leftmost => "leftmost",
+            ListRule::Rightmost => "rightmost",
+        }
+    }
+}
+
+impl fmt::Display for ListRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ListRule {
+    type Err = String;
+
+    /// `leftmost` or `rightmost`, any case.
+    fn from_str(s: &str) -> Result<ListRule, String> {
+        if s.eq_ignore_ascii_case("leftmost") {
+            Ok(ListRule::Leftmost)
+        } else if s.eq_ignore_ascii_case("rightmost") {
+            Ok(ListRule::Rightmost)
+        } else {
+            Err(format!(
+                "unknown list rule {}; expected \"leftmost\" or \"rightmost\"",
+                quote(s)
+            ))
+        }
+    }
+}
+
+/// Why [`ProxyTrust::explain_secure`] decided as it did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecureReason<'p> {
+    /// The connection is TLS.
+    Tls,
+    /// A trusted proxy said HTTPS through this source.
+    Proxy(&'p ProxySource),
+    /// Plain HTTP: no TLS and no trusted proxy header saying HTTPS (a trusted proxy
+    /// said HTTP, or no configured header was present).
+    NotSecure,
+    /// Plain HTTP, and a configured proxy header was present but ignored because the
+    /// peer is not trusted (or unknown): possibly a spoofing attempt.
+    UntrustedPeer,
+}
+
+impl SecureReason<'_> {
+    /// True for [`SecureReason::Tls`] and [`SecureReason::Proxy`].
+    pub fn is_secure(&self) -> bool {
+        matches!(self, SecureReason::Tls | SecureReason::Proxy(_))
+    }
+}
+
+impl fmt::Display for SecureReason<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SecureReason::Tls => f.write_str("TLS connection"),
+            SecureReason::Proxy(s) => write!(f, "trusted proxy says HTTPS ({})", s.header()),
+            SecureReason::NotSecure => f.write_str("plain HTTP"),
+            SecureReason::UntrustedPeer => {
+                f.write_str("plain HTTP (proxy header ignored: the peer is not a trusted proxy)")
+            }
+        }
+    }
+}
+
+/// Which proxies are trusted and which of their headers are read. Immutable, cheap to
+/// share (`Send + Sync`); build it once at configuration time.
+///
+/// Trusted networks are CIDR networks; a single address is a /32 or /128. A peer given
+/// as an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`, as dual-stack sockets report
+/// IPv4 clients) is matched against the IPv4 networks too.
+///
+/// ```
+/// use hstsguard::secure::{ListRule, ProxySource, ProxyTrust, SecureReason};
+/// use hstsguard::RequestFacts;
+///
+/// let trust = ProxyTrust::builder()
+///     .trust("127.0.0.1")
+///     .trust("2001:db8::/32")
+///     .source(ProxySource::Forwarded)
+///     .source(ProxySource::XForwardedProto)
+///     .list_rule(ListRule::Rightmost)
+///     .build()
+///     .unwrap();
+/// let headers = [("Forwarded", "for=192.0.2.60;proto=http, for=198.51.100.17;Proto=\"HTTPS\"")];
+/// let facts = RequestFacts::new("GET", false, Some("example.com"), "/", &headers)
+///     .with_peer(Some("::ffff:127.0.0.1".parse().unwrap()));
+/// assert!(trust.is_secure(&facts));
+/// assert_eq!(trust.explain_secure(&facts), SecureReason::Proxy(&ProxySource::Forwarded));
+///
+/// assert!(!ProxyTrust::none().is_secure(&facts));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyTrust {
+    networks: Vec<IpNet>,
+    sources: Vec<ProxySource>,
+    list: ListRule,
+}
+
+impl Default for ProxyTrust {
+    /// [`ProxyTrust::none`].
+    fn default() -> Self {
+        ProxyTrust::none()
+    }
+}
+
+impl ProxyTrust {
+    /// Trusts nobody: only TLS makes a request secure. The sources are the defaults
+    /// (`forwarded`, `x-forwarded-proto`), unused until a network is trusted.
+    pub fn none() -> ProxyTrust {
+        ProxyTrust {
+            networks: Vec::new(),
+            sources: default_sources(),
+            list: ListRule::Leftmost,
+        }
+    }
+
+    /// A builder, starting from [`ProxyTrust::none`].
+    pub fn builder() -> ProxyTrustBuilder {
+        ProxyTrustBuilder {
+            trust: ProxyTrust::none(),
+            sources_set: false,
+            trusted_calls: 0,
+            errors: Vec::new(),
+        }
+    }
+
+    /// The trusted networks (single addresses as /32 or /128).
+    pub fn networks(&self) -> &[IpNet] {
+        &self.networks
+    }
+
+    /// The sources, in the order they are tried.
+    pub fn sources(&self) -> &[ProxySource] {
+        &self.sources
+    }
+
+    /// Which element of a comma list counts.
+    pub fn list_rule(&self) -> ListRule {
+        self.list
+    }
+
+    /// True when a trusted network covers every address (`0.0.0.0/0` or `::/0`): then
+    /// any client can claim HTTPS. For deploy warnings.
+    pub fn trusts_everyone(&self) -> bool {
+        self.networks.iter().any(|n| n.prefix_len() == 0)
+    }
+
+    /// True when `peer` is inside a trusted network. An IPv4-mapped IPv6 peer also
+    /// matches the IPv4 networks.
+    pub fn trusts(&self, peer: IpAddr) -> bool {
+        if self.networks.iter().any(|n| n.contains(&peer)) {
+            return true;
+        }
+        match peer {
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => {
+                    let v4 = IpAddr::V4(v4);
+                    self.networks.iter().any(|n| n.contains(&v4))
+                }
+                None => false,
+            },
+            IpAddr::V4(_) => false,
+        }
+    }
+
+    /// Is the request secure? TLS, or a trusted peer whose first present source says
+    /// HTTPS. Headers from an untrusted or unknown peer are ignored. Does not allocate;
+    /// with no trusted network it looks at `facts.tls` only.
+    pub fn is_secure(&self, facts: &RequestFacts<'_>) -> bool {
+        if facts.tls {
+            return true;
+        }
+        if self.networks.is_empty() {
+            return false;
+        }
+        match facts.peer {
+            Some(peer) if self.trusts(peer) => self
+                .first_verdict(facts.headers)
+                .is_some_and(|(_, https)| https),
+            _ => false,
+        }
+    }
+
+    /// [`ProxyTrust::is_secure`] with the reason, for explanations and logs.
+    /// `explain_secure(f).is_secure() == is_secure(f)` always holds.
+    pub fn explain_secure(&self, facts: &RequestFacts<'_>) -> SecureReason<'_> {
+        if facts.tls {
+            return SecureReason::Tls;
+        }
+        let trusted = !self.networks.is_empty() && facts.peer.is_some_and(|p| self.trusts(p));
+        if trusted {
+            return match self.first_verdict(facts.headers) {
+                Some((source, true)) => SecureReason::Proxy(source),
+                _ => SecureReason::NotSecure,
+            };
+        }
+        if self
+            .sources
+            .iter()
+            .any(|s| facts.headers.get(s.header()).is_some())
+        {
+            SecureReason::UntrustedPeer
+        } else {
+            SecureReason::NotSecure
+        }
+    }
+
+    fn first_verdict(&self, headers: &dyn HeaderLookup) -> Option<(&ProxySource, bool)> {
+        self.sources
+            .iter()
+            .find_map(|s| s.says_https(headers, self.list).map(|https| (s, https)))
+    }
+}
+
+fn default_sources() -> Vec<ProxySource> {
+    vec![ProxySource::Forwarded, ProxySource::XForwardedProto]
+}
+
+/// Builds a [`ProxyTrust`]; every bad value is collected and reported by
+/// [`ProxyTrustBuilder::build`].
+#[derive(Debug, Clone)]
+pub struct ProxyTrustBuilder {
+    trust: ProxyTrust,
+    sources_set: bool,
+    /// How many times `trust` was called, for the error paths.
+    trusted_calls: usize,
+    errors: Vec<ConfigError>,
+}
+
+impl ProxyTrustBuilder {
+    /// Trusts a network (`10.0.0.0/8`, `2001:db8::/32`) or a single address
+    /// (`127.0.0.1`, `::1`). Host bits after the prefix are ignored (`10.1.2.3/8` is
+    /// `10.0.0.0/8`).
+    pub fn trust(mut self, network: &str) -> Self {
+        let path = format!("proxy.trusted[{}]", self.trusted_calls);
+        self.trusted_calls += 1;
+        match parse_network(network) {
+            Ok(net) => self.trust_network_inner(net),
+            Err(m) => self
+                .errors
+                .push(ConfigError::new(path, "config.invalid_value", m)),
+        }
+        self
+    }
+
+    /// Trusts a network.
+    pub fn trust_network(mut self, network: IpNet) -> Self {
+        self.trust_network_inner(network.trunc());
+        self
+    }
+
+    fn trust_network_inner(&mut self, network: IpNet) {
+        if !self.trust.networks.contains(&network) {
+            self.trust.networks.push(network);
+        }
+    }
+
+    /// Adds a source, tried after those added before. The first call replaces the
+    /// default sources (`forwarded`, `x-forwarded-proto`).
+    pub fn source(mut self, source: ProxySource) -> Self {
+        if !self.sources_set {
+            self.trust.sources.clear();
+            self.sources_set = true;
+        }
+        if !self.trust.sources.contains(&source) {
+            self.trust.sources.push(source);
+        }
+        self
+    }
+
+    /// Which element of a comma list counts.
+    pub fn list_rule(mut self, list: ListRule) -> Self {
+        self.trust.list = list;
+        self
+    }
+
+    /// The trust settings, or [`Error::Config`] listing every bad network.
+    pub fn build(self) -> Result<ProxyTrust, Error> {
+        if self.errors.is_empty() {
+            Ok(self.trust)
+        } else {
+            Err(Error::Config(self.errors))
+        }
+    }
+}
+
+/// A CIDR network or a single address.
+fn parse_network(text: &str) -> Result<IpNet, String> {
+    if let Ok(net) = text.parse::<IpNet>() {
+        return Ok(net.trunc());
+    }
+    if let Ok(addr) = text.parse::<IpAddr>() {
+        return Ok(IpNet::from(addr));
+    }
+    Err(format!(
+        "{} is not an IP address or CIDR network (such as \"10.0.0.0/8\", \"2001:db8::/32\" or \"127.0.0.1\")",
+        quote(text)
+    ))
+}
+
+/// An RFC 9110 token.
+fn check_header_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("the header name is empty".to_owned());
+    }
+    if !name.bytes().all(crate::directive::is_tchar) {
+        return Err(format!(
+            "{} is not a valid header name (an RFC 9110 token)",
+            quote(name)
+        ));
+    }
+    Ok(())
+}
+
+/// Non-empty after trimming, no control characters (CR, LF, NUL, ...), no comma.
+fn check_header_value(value: &str) -> Result<&str, String> {
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(format!("{} contains a control character", quote(value)));
+    }
+    let trimmed = trim(value);
+    if trimmed.is_empty() {
+        return Err("the value is empty".to_owned());
+    }
+    if trimmed.contains(',') {
+        return Err(format!(
+            "{} contains a comma; only one list element is compared, so it could never match",
+            quote(value)
+        ));
+    }
+    Ok(trimmed)
+}
+
+/// Trims optional whitespace (space and tab).
+fn trim(s: &str) -> &str {
+    s.trim_matches([' ', '\t'])
+}
+
+/// The element the rule selects, trimmed, skipping empty elements.
+fn select<'a>(elements: impl Iterator<Item = &'a str>, list: ListRule) -> Option<&'a str> {
+    let mut non_empty = elements.map(trim).filter(|e| !e.is_empty());
+    match list {
+        ListRule::Leftmost => non_empty.next(),
+        ListRule::Rightmost => non_empty.last(),
+    }
+}
+
+/// Splits on `sep` outside quoted-strings (with `\` escapes inside them).
+struct SplitQuoted<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for SplitQuoted<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let s = self.rest?;
+        let b = s.as_bytes();
+        let (mut quoted, mut escaped) = (false, false);
+        for (i, &c) in b.iter().enumerate() {
+            if escaped {
+                escaped = false;
+            } else if quoted {
+                match c {
+                    b'\\' => escaped = true,
+                    b'"' => quoted = false,
+                    _ => {}
+                }
+            } else if c == b'"' {
+                quoted = true;
+            } else if c == self.sep {
+                self.rest = Some(&s[i + 1..]);
+                return Some(&s[..i]);
+            }
+        }
+        self.rest = None;
+        Some(s)
+    }
+}
+
+fn split_quoted(s: &str, sep: u8) -> SplitQuoted<'_> {
+    SplitQuoted { rest: Some(s), sep }
+}
+
+/// True when every quoted-string is terminated.
+fn quotes_balanced(s: &str) -> bool {
+    let (mut quoted, mut escaped) = (false, false);
+    for &c in s.as_bytes() {
+        if escaped {
+            escaped = false;
+        } else if quoted {
+            match c {
+                b'\\' => escaped = true,
+                b'"' => quoted = false,
+                _ => {}
+            }
+        } else if c == b'"' {
+            quoted = true;
+        }
+    }
+    !quoted
+}
+
+/// The `Forwarded` rule: `None` when the selected element has no `proto`.
+fn forwarded_proto_is_https(raw: &str, list: ListRule) -> Option<bool> {
+    if !quotes_balanced(raw) {
+        return Some(false);
+    }
+    let element = select(split_quoted(raw, b','), list)?;
+    let mut found = None;
+    for pair in split_quoted(element, b';') {
+        let Some((name, value)) = pair.split_once('=') else {
+            continue;
+        };
+        if !trim(name).eq_ignore_ascii_case("proto") {
+            continue;
+        }
+        if found.is_some() {
+            // RFC 7239 §4: a parameter must not occur twice in one element.
+            return Some(false);
+        }
+        found = Some(proto_value_is_https(trim(value)));
+    }
+    found
+}
+
+/// `https` as a token or a quoted-string (with `\` escapes), any case.
+fn proto_value_is_https(value: &str) -> bool {
+    let Some(inner) = value.strip_prefix('"') else {
+        return value.eq_ignore_ascii_case("https");
+    };
+    let Some(inner) = inner.strip_suffix('"') else {
+        return false;
+    };
+    let want = b"https";
+    let mut n = 0;
+    let mut bytes = inner.bytes();
+    while let Some(mut c) = bytes.next() {
+        if c == b'\\' {
+            match bytes.next() {
+                Some(next) => c = next,
+                None => return false,
+            }
+        }
+        if n == want.len() || !c.eq_ignore_ascii_case(&want[n]) {
+            return false;
+        }
+        n += 1;
+    }
+    n == want.len()
+}
+
+/// Calls `f(path, item, errors)` for each string item of a list value, in order (a
+/// single string counts as a list of one, with the list's own path); items of another
+/// type are reported as `config.invalid_type` at their path (`proxy.trusted[1]`).
+pub(crate) fn each_str<'v>(
+    v: &'v Value,
+    path: &str,
+    errors: &mut Errors,
+    mut f: impl FnMut(&str, &'v str, &mut Errors),
+) {
+    match v {
+        Value::String(s) => f(path, s, errors),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let item_path = format!("{path}[{i}]");
+                match item {
+                    Value::String(s) => f(&item_path, s, errors),
+                    other => errors.push(
+                        &item_path,
+                        "config.invalid_type",
+                        format!(
+                            "expected a string, found {} ({})",
+                            type_name(other),
+                            truncate(&other.to_string())
+                        ),
+                    ),
+                }
+            }
+        }
+        other => errors.push(
+            path,
+            "config.invalid_type",
+            format!("expected a list of strings, found {}", type_name(other)),
+        ),
+    }
+}
+
+/// Calls [`Table::finish`] on a table held by mutable reference (leaving an empty
+/// table in its place), so readers given `&mut Table` report unknown keys themselves.
+pub(crate) fn finish_table(t: &mut Table<'_>, errors: &mut Errors) {
+    static EMPTY: Lazy<Value> = Lazy::new(|| Value::Object(Map::new()));
+    // `mut` for either signature of `finish` (by value or by `&mut self`).
+    #[allow(unused_mut)]
+    let mut taken = std::mem::replace(t, Table::new(&EMPTY, "", errors));
+    taken.finish(errors);
+}
+
+/// Reads the `[proxy]` section of a policy document (docs/POLICY.md): `trusted`,
+/// `sources`, `custom_header`, `list`. Every bad value is reported with its path;
+/// unknown keys are reported at the end.
+///
+/// `custom_header = {name, value}` adds a [`ProxySource::Custom`]: where `"custom"`
+/// appears in `sources`, else after the listed sources, and as the only source when
+/// `sources` is absent (Django's `SECURE_PROXY_SSL_HEADER` is the only header Django
+/// reads).
+pub(crate) fn from_config(t: &mut Table<'_>, errors: &mut Errors) -> ProxyTrust {
+    let mut out = ProxyTrust::none();
+
+    if let Some(v) = t.get("trusted") {
+        let networks = &mut out.networks;
+        each_str(
+            v,
+            &t.path_of("trusted"),
+            errors,
+            |path, text, errors| match parse_network(text) {
+                Ok(net) => {
+                    if !networks.contains(&net) {
+                        networks.push(net);
+                    }
+                }
+                Err(m) => errors.invalid_value(path, m),
+            },
+        );
+    }
+
+    // Sources: `None` in the list stands for "custom".
+    let mut listed: Option<Vec<Option<ProxySource>>> = None;
+    let mut custom_paths: Vec<String> = Vec::new();
+    if let Some(v) = t.get("sources") {
+        let mut names = Vec::new();
+        each_str(v, &t.path_of("sources"), errors, |path, text, errors| {
+            let source = if text.eq_ignore_ascii_case("custom") {
+                None
+            } else {
+                match text.parse::<ProxySource>() {
+                    Ok(s) => Some(s),
+                    Err(e) => {
+                        errors.invalid_value(
+                            path,
+                            format!("{e}, or \"custom\" (with custom_header)"),
+                        );
+                        return;
+                    }
+                }
+            };
+            if names.contains(&source) {
+                errors.invalid_value(path, format!("{} is listed twice", quote(text)));
+            } else {
+                if source.is_none() {
+                    custom_paths.push(path.to_owned());
+                }
+                names.push(source);
+            }
+        });
+        listed = Some(names);
+    }
+
+    let custom_value = t.get("custom_header");
+    let custom = match custom_value {
+        None => None,
+        Some(v @ Value::Object(_)) => read_custom_header(v, &t.path_of("custom_header"), errors),
+        Some(other) => {
+            errors.push(
+                &t.path_of("custom_header"),
+                "config.invalid_type",
+                format!(
+                    "expected a table {{name, value}}, found {}",
+                    type_name(other)
+                ),
+            );
+            None
+        }
+    };
+    if custom_value.is_none() {
+        for path in &custom_paths {
+            errors.invalid_value(
+                path,
+                "\"custom\" needs a custom_header = {name, value} table",
+            );
+        }
+    }
+
+    out.sources = match (listed, custom) {
+        (None, None) => default_sources(),
+        (None, Some(c)) => vec![c],
+        (Some(names), custom) => {
+            let mut sources = Vec::new();
+            let mut custom = custom;
+            let place_custom = names.contains(&None);
+            for n in names {
+                match n {
+                    Some(s) => sources.push(s),
+                    None => sources.extend(custom.take()),
+                }
+            }
+            if !place_custom {
+                sources.extend(custom);
+            }
+            sources
+        }
+    };
+
+    if let Some(text) = t.str("list", errors) {
+        match text.parse::<ListRule>() {
+            Ok(l) => out.list = l,
+            Err(m) => errors.invalid_value(&t.path_of("list"), m),
+        }
+    }
+
+    finish_table(t, errors);
+    out
+}
+
+/// `custom_header = {name, value}`: a validated [`ProxySource::Custom`], or `None`
+/// with every problem reported.
+fn read_custom_header(v: &Value, path: &str, errors: &mut Errors) -> Option<ProxySource> {
+    let mut ct = Table::new(v, path, errors);
+    let name = custom_part(&mut ct, "name", errors, |n| {
+        check_header_name(n).map(|()| n)
+    });
+    let value = custom_part(&mut ct, "value", errors, check_header_value);
+    ct.finish(errors);
+    Some(ProxySource::Custom {
+        header: name?.to_owned(),
+        value: value?.to_owned(),
+    })
+}
+
+fn custom_part<'v>(
+    ct: &mut Table<'v>,
+    key: &'static str,
+    errors: &mut Errors,
+    check: impl FnOnce(&'v str) -> Result<&'v str, String>,
+) -> Option<&'v str> {
+    let path = ct.path_of(key);
+    match ct.get(key) {
+        None => {
+            errors.invalid_value(&path, format!("custom_header needs `{key}`"));
+            None
+        }
+        Some(Value::String(s)) => match check(s) {
+            Ok(s) => Some(s),
+            Err(m) => {
+                errors.invalid_value(&path, m);
+                None
+            }
+        },
+        Some(other) => {
+            errors.push(
+                &path,
+                "config.invalid_type",
+                format!("expected a string, found {}", type_name(other)),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::NoHeaders;
+
+    fn ip(s: &str) -> Option<IpAddr> {
+        Some(s.parse().unwrap())
+    }
+
+    fn facts<'a>(
+        tls: bool,
+        peer: Option<IpAddr>,
+        headers: &'a dyn HeaderLookup,
+    ) -> RequestFacts<'a> {
+        RequestFacts::new("GET", tls, Some("example.com"), "/", headers).with_peer(peer)
+    }
+
+    fn trust(nets: &[&str], sources: &[ProxySource], list: ListRule) -> ProxyTrust {
+        let mut b = ProxyTrust::builder().list_rule(list);
+        for n in nets {
+            b = b.trust(n);
+        }
+        for s in sources {
+            b = b.source(s.clone());
+        }
+        b.build().unwrap()
+    }
+
+    fn says(source: ProxySource, value: &str, list: ListRule) -> Option<bool> {
+        source.says_https(&[(source.header(), value)], list)
+    }
+
+    #[test]
+    fn tls_is_always_secure() {
+        let t = ProxyTrust::none();
+        assert!(t.is_secure(&facts(true, None, &NoHeaders)));
+        assert!(!t.is_secure(&facts(false, None, &NoHeaders)));
+        assert_eq!(
+            t.explain_secure(&facts(true, None, &NoHeaders)),
+            SecureReason::Tls
+        );
+    }
+
+    #[test]
+    fn untrusted_peers_cannot_spoof() {
+        let h = [("X-Forwarded-Proto", "https"), ("Forwarded", "proto=https")];
+        let none = ProxyTrust::none();
+        assert!(!none.is_secure(&facts(false, ip("10.0.0.1"), &h)));
+        assert_eq!(
+            none.explain_secure(&facts(false, ip("10.0.0.1"), &h)),
+            SecureReason::UntrustedPeer
+        );
+        let t = trust(&["10.0.0.0/8"], &[], ListRule::Leftmost);
+        assert!(t.is_secure(&facts(false, ip("10.0.0.1"), &h)));
+        assert!(!t.is_secure(&facts(false, ip("11.0.0.1"), &h)));
+        assert!(!t.is_secure(&facts(false, None, &h)));
+        assert_eq!(
+            t.explain_secure(&facts(false, None, &h)),
+            SecureReason::UntrustedPeer
+        );
+        assert_eq!(
+            t.explain_secure(&facts(false, ip("11.0.0.1"), &NoHeaders)),
+            SecureReason::NotSecure
+        );
+    }
+
+    #[test]
+    fn networks_and_mapped_addresses() {
+        let t = trust(
+            &["10.0.0.0/8", "192.0.2.7", "2001:db8::/32", "::1"],
+            &[],
+            ListRule::Leftmost,
+        );
+        assert_eq!(t.networks().len(), 4);
+        for yes in [
+            "10.255.0.1",
+            "192.0.2.7",
+            "::ffff:192.0.2.7",
+            "::ffff:10.9.9.9",
+            "2001:db8::5",
+            "::1",
+        ] {
+            assert!(t.trusts(yes.parse().unwrap()), "{yes}");
+        }
+        for no in [
+            "192.0.2.8",
+            "11.0.0.1",
+            "2001:db9::1",
+            "::2",
+            "::ffff:11.0.0.1",
+            "::10.0.0.1",
+        ] {
+            assert!(!t.trusts(no.parse().unwrap()), "{no}");
+        }
+        assert!(!t.trusts_everyone());
+        assert!(trust(&["0.0.0.0/0"], &[], ListRule::Leftmost).trusts_everyone());
+        assert!(trust(&["::/0"], &[], ListRule::Leftmost).trusts_everyone());
+        assert_eq!(
+            trust(&["10.1.2.3/8"], &[], ListRule::Leftmost).networks()[0].to_string(),
+            "10.0.0.0/8"
+        );
+        let err = ProxyTrust::builder()
+            .trust("10.0.0.1")
+            .trust("10.0.0.1")
+            .trust("10.0.0.0/33")
+            .trust("nope")
+            .build()
+            .unwrap_err();
+        let paths: Vec<_> = err
+            .config_errors()
+            .iter()
+            .map(|e| e.path().to_owned())
+            .collect();
+        assert_eq!(paths, ["proxy.trusted[2]", "proxy.trusted[3]"]);
+    }
+
+    #[test]
+    fn preset_values() {
+        use ListRule::*;
+        use ProxySource::*;
+        assert_eq!(says(XForwardedProto, "https", Leftmost), Some(true));
+        assert_eq!(says(XForwardedProto, " HTTPS\t", Leftmost), Some(true));
+        assert_eq!(says(XForwardedProto, "http", Leftmost), Some(false));
+        assert_eq!(says(XForwardedProto, "", Leftmost), Some(false));
+        assert_eq!(says(XForwardedProto, "https, http", Leftmost), Some(true));
+        assert_eq!(says(XForwardedProto, "https, http", Rightmost), Some(false));
+        assert_eq!(says(XForwardedProto, "http,https", Rightmost), Some(true));
+        assert_eq!(says(XForwardedProto, ", https", Leftmost), Some(true));
+        assert_eq!(says(XForwardedProto, "https, ", Rightmost), Some(true));
+        assert_eq!(says(XForwardedProto, "https;x", Leftmost), Some(false));
+        assert_eq!(says(XForwardedProto, "httpss", Leftmost), Some(false));
+        assert_eq!(says(XForwardedSsl, "on", Leftmost), Some(true));
+        assert_eq!(says(XForwardedSsl, "On", Leftmost), Some(true));
+        assert_eq!(says(XForwardedSsl, "off", Leftmost), Some(false));
+        assert_eq!(says(XForwardedSsl, "1", Leftmost), Some(false));
+        assert_eq!(says(FrontEndHttps, "ON", Leftmost), Some(true));
+        assert_eq!(says(FrontEndHttps, "off, on", Rightmost), Some(true));
+        assert_eq!(
+            says(XArrSsl, "2048|256|C=US, O=Example|CN=x", Leftmost),
+            Some(true)
+        );
+        assert_eq!(says(XArrSsl, "  ", Leftmost), Some(false));
+        assert_eq!(
+            says(CloudFrontForwardedProto, "https", Leftmost),
+            Some(true)
+        );
+        assert_eq!(
+            says(CloudFrontForwardedProto, "http", Leftmost),
+            Some(false)
+        );
+        let custom = ProxySource::custom("X-Forwarded-Protocol", " SSL ").unwrap();
+        assert_eq!(says(custom.clone(), "ssl", Leftmost), Some(true));
+        assert_eq!(says(custom.clone(), "tls", Leftmost), Some(false));
+        assert_eq!(says(custom, "ssl, http", Rightmost), Some(false));
+        assert_eq!(XForwardedProto.says_https(&NoHeaders, Leftmost), None);
+    }
+
+    #[test]
+    fn forwarded_parsing() {
+        use ListRule::*;
+        use ProxySource::Forwarded as F;
+        assert_eq!(says(F, "proto=https", Leftmost), Some(true));
+        assert_eq!(
+            says(F, "for=192.0.2.60;proto=https;by=203.0.113.43", Leftmost),
+            Some(true)
+        );
+        assert_eq!(
+            says(
+                F,
+                "For=\"[2001:db8:cafe::17]:4711\";PROTO=\"HTTPS\"",
+                Leftmost
+            ),
+            Some(true)
+        );
+        assert_eq!(says(F, "for=a; proto = https ;by=b", Leftmost), Some(true));
+        assert_eq!(says(F, "proto=\"ht\\tps\"", Leftmost), Some(true));
+        assert_eq!(says(F, "proto=http", Leftmost), Some(false));
+        assert_eq!(says(F, "for=192.0.2.60", Leftmost), None);
+        assert_eq!(says(F, "", Leftmost), None);
+        assert_eq!(says(F, "proto=https, proto=http", Leftmost), Some(true));
+        assert_eq!(says(F, "proto=https, proto=http", Rightmost), Some(false));
+        assert_eq!(says(F, "proto=http, for=x", Rightmost), None);
+        assert_eq!(
+            says(F, "for=\"a,proto=http\";proto=https", Leftmost),
+            Some(true)
+        );
+        assert_eq!(
+            says(F, "for=\"a;proto=http\";proto=https", Leftmost),
+            Some(true)
+        );
+        assert_eq!(
+            says(F, "for=\"unterminated;proto=https", Leftmost),
+            Some(false)
+        );
+        assert_eq!(says(F, "proto=https;proto=https", Leftmost), Some(false));
+        assert_eq!(says(F, "proto=\"https", Leftmost), Some(false));
+        assert_eq!(says(F, "proto=\"https\"x", Leftmost), Some(false));
+        assert_eq!(says(F, "proto=\"httpsx\"", Leftmost), Some(false));
+        assert_eq!(says(F, "proto=\"http\"", Leftmost), Some(false));
+        assert_eq!(says(F, "xproto=https", Leftmost), None);
+    }
+
+    #[test]
+    fn first_present_source_decides() {
+        let t = trust(
+            &["10.0.0.0/8"],
+            &[ProxySource::Forwarded, ProxySource::XForwardedProto],
+            ListRule::Leftmost,
+        );
+        let peer = ip("10.0.0.2");
+        let h = [("Forwarded", "proto=http"), ("X-Forwarded-Proto", "https")];
+        assert!(!t.is_secure(&facts(false, peer, &h)));
+        let h = [("Forwarded", "for=1.2.3.4"), ("X-Forwarded-Proto", "https")];
+        assert!(t.is_secure(&facts(false, peer, &h)));
+        assert_eq!(
+            t.explain_secure(&facts(false, peer, &h)),
+            SecureReason::Proxy(&ProxySource::XForwardedProto)
+        );
+        let h = [("X-Forwarded-Proto", "http"), ("Forwarded", "proto=https")];
+        assert!(t.is_secure(&facts(false, peer, &h)));
+        let h = [("X-Forwarded-Ssl", "on")];
+        assert!(!t.is_secure(&facts(false, peer, &h)));
+        assert_eq!(
+            t.explain_secure(&facts(false, peer, &h)),
+            SecureReason::NotSecure
+        );
+    }
+
+    #[test]
+    fn source_names_round_trip() {
+        for name in ProxySource::PRESET_NAMES {
+            let s: ProxySource = name.parse().unwrap();
+            assert_eq!(s.to_string(), name);
+            assert_eq!(name.to_uppercase().parse::<ProxySource>().unwrap(), s);
+        }
+        let e = "x-forwarded-scheme"
+            .parse::<ProxySource>()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("x-forwarded-scheme") && e.contains("cloudfront-forwarded-proto"),
+            "{e}"
+        );
+        assert!(ProxySource::custom("Bad Header", "x").is_err());
+        assert!(ProxySource::custom("", "x").is_err());
+        assert!(ProxySource::custom("X-Ok", "").is_err());
+        assert!(ProxySource::custom("X-Ok", "a\r\nb").is_err());
+        assert!(ProxySource::custom("X-Ok", "a,b").is_err());
+        assert_eq!(
+            ListRule::Rightmost.to_string().parse::<ListRule>(),
+            Ok(ListRule::Rightmost)
+        );
+        assert!("middle".parse::<ListRule>().is_err());
+    }
+
+    fn config(v: Value) -> (ProxyTrust, Vec<(String, &'static str)>) {
+        let mut errors = Errors::default();
+        let mut t = Table::new(&v, "proxy", &mut errors);
+        let p = from_config(&mut t, &mut errors);
+        (
+            p,
+            errors
+                .0
+                .iter()
+                .map(|e| (e.path().to_owned(), e.code()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn config_reads_everything() {
+        let (p, errs) = config(serde_json::json!({
+            "trusted": ["10.0.0.0/8", "127.0.0.1", "2001:db8::/32"],
+            "sources": ["x-forwarded-proto", "custom", "forwarded"],
+            "custom_header": {"name": "X-Forwarded-Protocol", "value": "ssl"},
+            "list": "rightmost",
+        }));
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(p.networks().len(), 3);
+        assert_eq!(
+            p.sources(),
+            [
+                ProxySource::XForwardedProto,
+                ProxySource::custom("X-Forwarded-Protocol", "ssl").unwrap(),
+                ProxySource::Forwarded
+            ]
+        );
+        assert_eq!(p.list_rule(), ListRule::Rightmost);
+
+        let (p, errs) =
+            config(serde_json::json!({"custom_header": {"name": "X-Proto", "value": "https"}}));
+        assert!(errs.is_empty());
+        assert_eq!(
+            p.sources(),
+            [ProxySource::custom("X-Proto", "https").unwrap()]
+        );
+        let (p, _) = config(
+            serde_json::json!({"sources": ["forwarded"], "custom_header": {"name": "X-Proto", "value": "https"}}),
+        );
+        assert_eq!(p.sources().len(), 2);
+        let (p, errs) = config(serde_json::json!({}));
+        assert!(errs.is_empty());
+        assert_eq!(p, ProxyTrust::none());
+        let (p, errs) = config(serde_json::json!({"trusted": "10.0.0.1"}));
+        assert!(errs.is_empty());
+        assert_eq!(p.networks()[0].to_string(), "10.0.0.1/32");
+    }
+
+    #[test]
+    fn config_reports_every_error_with_its_path() {
+        let (_, errs) = config(serde_json::json!({
+            "trusted": ["10.0.0.0/8", "10.0.0.0/99", 7, "example.com"],
+            "sources": ["forwarded", "x-forwarded-scheme", "forwarded", "custom"],
+            "list": "middle",
+            "trustd": [],
+        }));
+        let want: Vec<(String, &str)> = vec![
+            ("proxy.trusted[1]".into(), "config.invalid_value"),
+            ("proxy.trusted[2]".into(), "config.invalid_type"),
+            ("proxy.trusted[3]".into(), "config.invalid_value"),
+            ("proxy.sources[1]".into(), "config.invalid_value"),
+            ("proxy.sources[2]".into(), "config.invalid_value"),
+            ("proxy.sources[3]".into(), "config.invalid_value"),
+            ("proxy.list".into(), "config.invalid_value"),
+            ("proxy.trustd".into(), "config.unknown_key"),
+        ];
+        assert_eq!(errs, want);
+
+        let (_, errs) = config(serde_json::json!({
+            "custom_header": {"name": "Bad Name", "value": "a\r\nb", "extra": 1},
+            "list": 3,
+            "sources": "nope",
+        }));
+        let want: Vec<(String, &str)> = vec![
+            ("proxy.sources".into(), "config.invalid_value"),
+            ("proxy.custom_header.name".into(), "config.invalid_value"),
+            ("proxy.custom_header.value".into(), "config.invalid_value"),
+            ("proxy.custom_header.extra".into(), "config.unknown_key"),
+            ("proxy.list".into(), "config.invalid_type"),
+        ];
+        assert_eq!(errs, want);
+
+        let (_, errs) = config(serde_json::json!({"custom_header": {"name": "X-A"}, "sources": 5}));
+        let want: Vec<(String, &str)> = vec![
+            ("proxy.sources".into(), "config.invalid_type"),
+            ("proxy.custom_header.value".into(), "config.invalid_value"),
+        ];
+        assert_eq!(errs, want);
+        let (_, errs) = config(serde_json::json!({"custom_header": "X-A: b"}));
+        assert_eq!(
+            errs,
+            [("proxy.custom_header".to_owned(), "config.invalid_type")]
+        );
+    }
+
+    #[test]
+    fn send_sync() {
+        fn check<T: Send + Sync + Clone>() {}
+        check::<ProxyTrust>();
+        check::<ProxySource>();
+    }
+}

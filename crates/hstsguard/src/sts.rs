@@ -51,7 +51,10 @@ impl HstsPolicy {
             len: 0,
             buf: [0; VALUE_CAPACITY],
         };
-        let mut w = Writer { buf: &mut p.buf, len: 0 };
+        let mut w = Writer {
+            buf: &mut p.buf,
+            len: 0,
+        };
         w.push(b"max-age=");
         let mut digits = [0u8; 20];
         let mut n = max_age;
@@ -362,15 +365,25 @@ pub fn parse_sts(value: &str) -> ParsedSts {
 
         if name.eq_ignore_ascii_case("max-age") {
             let Some(v) = dvalue else {
-                issues.add_unique(Code::HeaderParseInvalidMaxAgeNoValue, Severity::Error, || {
-                    format!("The directive {} has no value: specify max-age in seconds.", quote(raw))
-                });
+                issues.add_unique(
+                    Code::HeaderParseInvalidMaxAgeNoValue,
+                    Severity::Error,
+                    || {
+                        format!(
+                            "The directive {} has no value: specify max-age in seconds.",
+                            quote(raw)
+                        )
+                    },
+                );
                 max_age_seen = true;
                 continue;
             };
             if max_age_seen {
                 issues.add_unique(Code::HeaderParseRepeatedMaxAge, Severity::Error, || {
-                    format!("The header repeats the max-age directive ({}), which voids it.", quote(raw))
+                    format!(
+                        "The header repeats the max-age directive ({}), which voids it.",
+                        quote(raw)
+                    )
                 });
                 continue;
             }
@@ -380,7 +393,10 @@ pub fn parse_sts(value: &str) -> ParsedSts {
                 issues.add(
                     Code::HeaderParseInvalidMaxAgeNoValue,
                     Severity::Error,
-                    format!("The directive {} has no value: specify max-age in seconds.", quote(raw)),
+                    format!(
+                        "The directive {} has no value: specify max-age in seconds.",
+                        quote(raw)
+                    ),
                 );
                 continue;
             }
@@ -388,7 +404,10 @@ pub fn parse_sts(value: &str) -> ParsedSts {
                 issues.add(
                     Code::HeaderParseMaxAgeNonDigitCharacters,
                     Severity::Error,
-                    format!("The max-age value contains characters that are not digits: {}.", quote(raw)),
+                    format!(
+                        "The max-age value contains characters that are not digits: {}.",
+                        quote(raw)
+                    ),
                 );
                 continue;
             }
@@ -396,7 +415,10 @@ pub fn parse_sts(value: &str) -> ParsedSts {
                 issues.add(
                     Code::HeaderParseMaxAgeQuoted,
                     Severity::Warning,
-                    format!("The max-age value is quoted ({}); valid, but some tools reject it.", quote(raw)),
+                    format!(
+                        "The max-age value is quoted ({}); valid, but some tools reject it.",
+                        quote(raw)
+                    ),
                 );
             }
             if text.len() > 1 && text.starts_with('0') {
@@ -423,13 +445,22 @@ pub fn parse_sts(value: &str) -> ParsedSts {
             max_age = Some(seconds);
         } else if name.eq_ignore_ascii_case("includeSubDomains") {
             if dvalue.is_some() {
-                issues.add_unique(Code::HeaderParseInvalidIncludeSubDomains, Severity::Error, || {
-                    format!("The includeSubDomains directive takes no value, but has one: {}.", quote(raw))
-                });
+                issues.add_unique(
+                    Code::HeaderParseInvalidIncludeSubDomains,
+                    Severity::Error,
+                    || {
+                        format!(
+                            "The includeSubDomains directive takes no value, but has one: {}.",
+                            quote(raw)
+                        )
+                    },
+                );
             } else if include_subdomains {
-                issues.add_unique(Code::HeaderParseRepeatedIncludeSubDomains, Severity::Error, || {
-                    "The header repeats the includeSubDomains directive, which voids it.".into()
-                });
+                issues.add_unique(
+                    Code::HeaderParseRepeatedIncludeSubDomains,
+                    Severity::Error,
+                    || "The header repeats the includeSubDomains directive, which voids it.".into(),
+                );
             } else {
                 include_subdomains = true;
             }
@@ -449,7 +480,10 @@ pub fn parse_sts(value: &str) -> ParsedSts {
             issues.add(
                 Code::HeaderParseUnknownDirective,
                 Severity::Warning,
-                format!("The header contains an unknown directive, which is ignored: {}.", quote(raw)),
+                format!(
+                    "The header contains an unknown directive, which is ignored: {}.",
+                    quote(raw)
+                ),
             );
         }
     }
@@ -458,7 +492,8 @@ pub fn parse_sts(value: &str) -> ParsedSts {
         issues.add(
             Code::HeaderParseMaxAgeMissing,
             Severity::Error,
-            "The header has no max-age directive, which RFC 6797 requires: user agents ignore it.".into(),
+            "The header has no max-age directive, which RFC 6797 requires: user agents ignore it."
+                .into(),
         );
     }
 
@@ -526,7 +561,11 @@ mod tests {
     use super::*;
 
     fn codes(s: &str) -> Vec<&'static str> {
-        parse_sts(s).issues.iter().map(|i| i.code().as_str()).collect()
+        parse_sts(s)
+            .issues
+            .iter()
+            .map(|i| i.code().as_str())
+            .collect()
     }
 
     #[test]
@@ -546,9 +585,15 @@ mod tests {
     #[test]
     fn rfc_6797_section_6_2_examples() {
         let a = parse_sts("max-age=31536000");
-        assert_eq!(a.policy(), Some(&HstsPolicy::excluding_subdomains(31_536_000)));
+        assert_eq!(
+            a.policy(),
+            Some(&HstsPolicy::excluding_subdomains(31_536_000))
+        );
         let b = parse_sts("max-age=15768000 ; includeSubDomains");
-        assert_eq!(b.policy(), Some(&HstsPolicy::including_subdomains(15_768_000)));
+        assert_eq!(
+            b.policy(),
+            Some(&HstsPolicy::including_subdomains(15_768_000))
+        );
         let c = parse_sts("max-age=\"31536000\"");
         assert_eq!(c.max_age(), Some(31_536_000));
         let d = parse_sts("max-age=0");
@@ -559,7 +604,10 @@ mod tests {
 
     #[test]
     fn voiding_rules() {
-        assert_eq!(codes("max-age=1; max-age=2"), ["header.parse.repeated.max_age"]);
+        assert_eq!(
+            codes("max-age=1; max-age=2"),
+            ["header.parse.repeated.max_age"]
+        );
         assert_eq!(
             codes("max-age=1; includeSubDomains; includesubdomains"),
             ["header.parse.repeated.include_sub_domains"]
@@ -568,13 +616,22 @@ mod tests {
             codes("max-age=1; includeSubDomains=true"),
             ["header.parse.invalid.include_sub_domains"]
         );
-        assert_eq!(codes("max-age=+1"), ["header.parse.max_age.non_digit_characters"]);
-        assert_eq!(codes("max-age=1.0"), ["header.parse.max_age.non_digit_characters"]);
+        assert_eq!(
+            codes("max-age=+1"),
+            ["header.parse.max_age.non_digit_characters"]
+        );
+        assert_eq!(
+            codes("max-age=1.0"),
+            ["header.parse.max_age.non_digit_characters"]
+        );
         assert_eq!(codes("max-age=1 2"), ["header.parse.syntax.invalid_value"]);
         assert_eq!(codes("max-age="), ["header.parse.invalid.max_age.no_value"]);
         assert_eq!(codes("includeSubDomains"), ["header.parse.max_age.missing"]);
         assert_eq!(codes(""), ["header.parse.empty"]);
-        assert!(!parse_sts("max-age=1; preload; preload").issues().iter().any(|i| i.is_error()));
+        assert!(!parse_sts("max-age=1; preload; preload")
+            .issues()
+            .iter()
+            .any(|i| i.is_error()));
     }
 
     #[test]
@@ -588,7 +645,9 @@ mod tests {
     #[test]
     fn value_fits() {
         assert_eq!(
-            HstsPolicy::including_subdomains(u64::MAX).with_preload().value(),
+            HstsPolicy::including_subdomains(u64::MAX)
+                .with_preload()
+                .value(),
             "max-age=9007199254740991; includeSubDomains; preload"
         );
     }

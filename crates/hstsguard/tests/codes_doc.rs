@@ -15,7 +15,11 @@ fn render() -> String {
          | code | meaning |\n|---|---|\n",
     );
     for code in Code::ALL {
-        out.push_str(&format!("| `{}` | {} |\n", code.as_str(), code.description().trim().replace('|', "\\|")));
+        out.push_str(&format!(
+            "| `{}` | {} |\n",
+            code.as_str(),
+            code.description().trim().replace('|', "\\|")
+        ));
     }
     out.push_str("\n## Error codes (unusable input)\n\n| code | meaning |\n|---|---|\n");
     for (code, meaning) in ERROR_CODES {
@@ -32,5 +36,8 @@ fn codes_md_is_current() {
         std::fs::write(path, &want).unwrap();
     }
     let have = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(have == want, "docs/CODES.md is stale: run UPDATE_DOCS=1 cargo test -p hstsguard --test codes_doc");
+    assert!(
+        have == want,
+        "docs/CODES.md is stale: run UPDATE_DOCS=1 cargo test -p hstsguard --test codes_doc"
+    );
 }

@@ -2,7 +2,10 @@
 
 mod common;
 
-use hstsguard::{domain_check, parse_duration, parse_sts, parse_sts_fields, preload_check, removable_check, Issue};
+use hstsguard::{
+    domain_check, parse_duration, parse_sts, parse_sts_fields, preload_check, removable_check,
+    Issue,
+};
 use serde_json::{json, Value};
 
 fn codes(issues: &[Issue]) -> Value {
@@ -21,12 +24,17 @@ fn sts_vectors() {
         actual["issues"] = codes(parsed.issues());
         // The policy must agree with the fields whenever the header is valid.
         if let Some(p) = parsed.policy() {
-            if Some(p.max_age()) != parsed.max_age() || p.include_subdomains() != parsed.include_subdomains() {
+            if Some(p.max_age()) != parsed.max_age()
+                || p.include_subdomains() != parsed.include_subdomains()
+            {
                 return Err("policy disagrees with fields".into());
             }
             let again = parse_sts(p.value());
             if again.policy() != Some(p) || !again.issues().is_empty() {
-                return Err(format!("canonical form {:?} does not round-trip", p.value()));
+                return Err(format!(
+                    "canonical form {:?} does not round-trip",
+                    p.value()
+                ));
             }
         }
         common::expect_fields(&actual, expected)
@@ -67,8 +75,16 @@ fn preload_vectors() {
             }
             (None, Some(d)) => {
                 let issues = domain_check(d);
-                let errors: Vec<_> = issues.iter().filter(|i| i.is_error()).map(|i| i.code().as_str()).collect();
-                let warnings: Vec<_> = issues.iter().filter(|i| !i.is_error()).map(|i| i.code().as_str()).collect();
+                let errors: Vec<_> = issues
+                    .iter()
+                    .filter(|i| i.is_error())
+                    .map(|i| i.code().as_str())
+                    .collect();
+                let warnings: Vec<_> = issues
+                    .iter()
+                    .filter(|i| !i.is_error())
+                    .map(|i| i.code().as_str())
+                    .collect();
                 json!({"ok": errors.is_empty(), "errors": errors, "warnings": warnings})
             }
             _ => return Err("input needs value or domain".into()),

@@ -18,25 +18,35 @@ pub fn vectors_dir() -> PathBuf {
 pub fn load(name: &str, kind: &str) -> Vec<Value> {
     let path = vectors_dir().join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!(doc["kind"], kind, "{name}: wrong kind");
     let cases = doc["cases"].as_array().expect("cases array").clone();
     let mut ids = std::collections::HashSet::new();
     for c in &cases {
         let id = c["id"].as_str().expect("every case has a string id");
         assert!(ids.insert(id.to_owned()), "{name}: duplicate id {id}");
-        assert!(c.get("input").is_some() && c.get("expected").is_some(), "{name}: {id} lacks input/expected");
+        assert!(
+            c.get("input").is_some() && c.get("expected").is_some(),
+            "{name}: {id} lacks input/expected"
+        );
     }
     cases
 }
 
 /// Runs `check` on every case; panics listing every failing id with its reason.
-pub fn run(name: &str, kind: &str, mut check: impl FnMut(&Value, &Value) -> Result<(), String>) -> usize {
+pub fn run(
+    name: &str,
+    kind: &str,
+    mut check: impl FnMut(&Value, &Value) -> Result<(), String>,
+) -> usize {
     let cases = load(name, kind);
     let mut failures = Vec::new();
     for c in &cases {
         let id = c["id"].as_str().unwrap();
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&c["input"], &c["expected"])));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            check(&c["input"], &c["expected"])
+        }));
         match outcome {
             Ok(Ok(())) => {}
             Ok(Err(why)) => failures.push(format!("{id}: {why}")),
@@ -45,7 +55,12 @@ pub fn run(name: &str, kind: &str, mut check: impl FnMut(&Value, &Value) -> Resu
     }
     let passed = cases.len() - failures.len();
     println!("{name}: {passed} passed, {} failed", failures.len());
-    assert!(failures.is_empty(), "{name}: {} failing case(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{name}: {} failing case(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     cases.len()
 }
 
@@ -59,5 +74,9 @@ pub fn expect_fields(actual: &Value, expected: &Value) -> Result<(), String> {
             diffs.push(format!("{k}: expected {want}, got {got}"));
         }
     }
-    if diffs.is_empty() { Ok(()) } else { Err(diffs.join("; ")) }
+    if diffs.is_empty() {
+        Ok(())
+    } else {
+        Err(diffs.join("; "))
+    }
 }
