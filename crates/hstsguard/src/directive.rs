@@ -50,12 +50,47 @@ pub(crate) enum Item<'a> {
     },
 }
 
+/// RFC 9110 tchar, as a table: the scanners run once per byte of every header.
+static TCHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = matches!(b as u8,
+            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' |
+            b'^' | b'_' | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z');
+        b += 1;
+    }
+    t
+};
+
 /// RFC 9110 tchar.
 #[inline]
 pub(crate) fn is_tchar(b: u8) -> bool {
-    matches!(b,
-        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' |
-        b'^' | b'_' | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
+    TCHAR[b as usize]
+}
+
+/// Reads a 1*DIGIT delta-seconds value in one pass: `None` when `text` is empty or has a
+/// non-digit; otherwise the value and whether it was saturated to [`crate::MAX_AGE_CAP`].
+pub(crate) fn delta_seconds(text: &str) -> Option<(u64, bool)> {
+    if text.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    let mut saturated = false;
+    for b in text.bytes() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        if !saturated {
+            n = n * 10 + u64::from(d);
+            if n > crate::MAX_AGE_CAP {
+                saturated = true;
+                n = crate::MAX_AGE_CAP;
+            }
+        }
+    }
+    Some((n, saturated))
 }
 
 #[inline]
@@ -218,6 +253,8 @@ impl<'a> Iterator for Directives<'a> {
             return self.fail(err);
         }
         let name = &self.input[start..self.pos];
+        // `end` is the end of the directive's text, before any trailing whitespace.
+        let mut end = self.pos;
         self.skip_ows();
 
         let mut value = None;
@@ -229,6 +266,7 @@ impl<'a> Iterator for Directives<'a> {
                     Ok(v) => value = Some(v),
                     Err(e) => return self.fail(e),
                 }
+                end = self.pos;
             } else {
                 let vstart = self.pos;
                 while self.pos < b.len() && is_tchar(b[self.pos]) {
@@ -238,11 +276,11 @@ impl<'a> Iterator for Directives<'a> {
                     text: Cow::Borrowed(&self.input[vstart..self.pos]),
                     quoted: false,
                 });
+                end = self.pos;
             }
             self.skip_ows();
         }
 
-        let end = self.pos;
         if self.pos < b.len() {
             if b[self.pos] == b';' {
                 self.pos += 1;
@@ -260,7 +298,7 @@ impl<'a> Iterator for Directives<'a> {
         } else {
             self.done = true;
         }
-        let raw = self.input[start..end].trim_end_matches([' ', '\t']);
+        let raw = &self.input[start..end];
         Some(Ok(Item::Directive { name, value, raw }))
     }
 }

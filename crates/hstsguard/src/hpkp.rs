@@ -690,7 +690,7 @@ pub fn parse_hpkp(value: &str, report_only: bool) -> ParsedHpkp {
                 ));
                 continue;
             }
-            if !text.bytes().all(|b| b.is_ascii_digit()) {
+            let Some((seconds, saturated)) = crate::directive::delta_seconds(text) else {
                 issues.push(Issue::error(
                     Code::HpkpParseMaxAgeNonDigitCharacters,
                     format!(
@@ -699,20 +699,16 @@ pub fn parse_hpkp(value: &str, report_only: bool) -> ParsedHpkp {
                     ),
                 ));
                 continue;
-            }
-            let seconds = match text.parse::<u64>() {
-                Ok(n) if n <= MAX_AGE_CAP => n,
-                _ => {
-                    issues.push(Issue::warning(
-                        Code::HpkpParseMaxAgeSaturated,
-                        format!(
-                            "The max-age value {} is larger than {MAX_AGE_CAP} and is treated as {MAX_AGE_CAP}.",
-                            quote(text)
-                        ),
-                    ));
-                    MAX_AGE_CAP
-                }
             };
+            if saturated {
+                issues.push(Issue::warning(
+                    Code::HpkpParseMaxAgeSaturated,
+                    format!(
+                        "The max-age value {} is larger than {MAX_AGE_CAP} and is treated as {MAX_AGE_CAP}.",
+                        quote(text)
+                    ),
+                ));
+            }
             parsed.max_age = Some(seconds);
         } else if name.eq_ignore_ascii_case("includeSubDomains") {
             if dvalue.is_some() {

@@ -261,6 +261,8 @@ pub struct Policy {
     cookies: CookiePolicy,
     hpkp: Option<HpkpHeader>,
     warnings: Vec<Issue>,
+    /// `hsts.policy.value()`, kept as a string so the request path borrows it directly.
+    hsts_value: Box<str>,
 }
 
 impl Default for Policy {
@@ -487,7 +489,7 @@ impl Policy {
         {
             Some(HeaderToSet {
                 name: "Strict-Transport-Security",
-                value: h.policy.value(),
+                value: &self.hsts_value,
                 existing: h.existing,
             })
         } else {
@@ -813,6 +815,7 @@ impl PolicyBuilder {
             return Err(Error::Config(errors.0));
         }
         Ok(Policy {
+            hsts_value: self.hsts.policy.value().into(),
             hsts: self.hsts,
             proxy: self.proxy,
             redirect: self.redirect,

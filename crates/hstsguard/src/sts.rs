@@ -56,18 +56,7 @@ impl HstsPolicy {
             len: 0,
         };
         w.push(b"max-age=");
-        let mut digits = [0u8; 20];
-        let mut n = max_age;
-        let mut i = digits.len();
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        w.push(&digits[i..]);
+        w.push(itoa::Buffer::new().format(max_age).as_bytes());
         if include_subdomains {
             w.push(b"; includeSubDomains");
         }
@@ -400,7 +389,7 @@ pub fn parse_sts(value: &str) -> ParsedSts {
                 );
                 continue;
             }
-            if !text.bytes().all(|b| b.is_ascii_digit()) {
+            let Some((seconds, saturated)) = crate::directive::delta_seconds(text) else {
                 issues.add(
                     Code::HeaderParseMaxAgeNonDigitCharacters,
                     Severity::Error,
@@ -410,7 +399,7 @@ pub fn parse_sts(value: &str) -> ParsedSts {
                     ),
                 );
                 continue;
-            }
+            };
             if v.quoted {
                 issues.add(
                     Code::HeaderParseMaxAgeQuoted,
@@ -428,20 +417,16 @@ pub fn parse_sts(value: &str) -> ParsedSts {
                     format!("The max-age value has a leading 0: {}.", quote(raw)),
                 );
             }
-            let seconds = match text.parse::<u64>() {
-                Ok(n) if n <= MAX_AGE_CAP => n,
-                _ => {
-                    issues.add(
-                        Code::HeaderParseMaxAgeSaturated,
-                        Severity::Warning,
-                        format!(
-                            "The max-age value {} is larger than {MAX_AGE_CAP} and is treated as {MAX_AGE_CAP}.",
-                            quote(text)
-                        ),
-                    );
-                    MAX_AGE_CAP
-                }
-            };
+            if saturated {
+                issues.add(
+                    Code::HeaderParseMaxAgeSaturated,
+                    Severity::Warning,
+                    format!(
+                        "The max-age value {} is larger than {MAX_AGE_CAP} and is treated as {MAX_AGE_CAP}.",
+                        quote(text)
+                    ),
+                );
+            }
             max_age = Some(seconds);
         } else if name.eq_ignore_ascii_case("includeSubDomains") {
             if dvalue.is_some() {
