@@ -129,6 +129,34 @@ impl<'v> Table<'v> {
         self.typed(key, errors, "a string", Value::as_str)
     }
 
+    /// One of a fixed set of words (ASCII case-insensitive), e.g. `"keep"` / `"replace"`.
+    pub fn choice<T: Copy>(
+        &mut self,
+        key: &'static str,
+        options: &[(&str, T)],
+        errors: &mut Errors,
+    ) -> Option<T> {
+        let word = self.str(key, errors)?;
+        match options
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(word))
+        {
+            Some((_, value)) => Some(*value),
+            None => {
+                let expected: Vec<String> = options.iter().map(|(n, _)| format!("{n:?}")).collect();
+                errors.invalid_value(
+                    &self.path_of(key),
+                    format!(
+                        "unknown value {:?}; expected {}",
+                        truncate(word),
+                        expected.join(" or ")
+                    ),
+                );
+                None
+            }
+        }
+    }
+
     /// An integer in `0..=u64::MAX`.
     pub fn u64(&mut self, key: &'static str, errors: &mut Errors) -> Option<u64> {
         self.typed(key, errors, "a non-negative integer", Value::as_u64)

@@ -106,48 +106,9 @@ impl Default for HstsSettings {
     }
 }
 
-/// What a request gets.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
-    /// Serve the request.
-    Pass,
-    /// Redirect to HTTPS.
-    Redirect {
-        /// 301, 302, 303, 307 or 308.
-        status: u16,
-        /// The absolute `https://` URL; never contains CR, LF, NUL, spaces or user-info.
-        location: String,
-    },
-    /// Refuse the request.
-    Reject {
-        /// 400 (bad Host), 403 or 426 (method refused over HTTP).
-        status: u16,
-        /// Why, as a stable code (`host.missing`, `host.malformed`, `host.not_allowed`,
-        /// `redirect.method_refused`).
-        code: Code,
-        /// A message for logs (names the offending value, escaped).
-        reason: String,
-    },
-}
-
-impl Action {
-    /// `"pass"`, `"redirect"` or `"reject"`.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Action::Pass => "pass",
-            Action::Redirect { .. } => "redirect",
-            Action::Reject { .. } => "reject",
-        }
-    }
-
-    /// The status for a redirect or reject.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Action::Pass => None,
-            Action::Redirect { status, .. } | Action::Reject { status, .. } => Some(*status),
-        }
-    }
-}
+/// What a request gets: pass, redirect to HTTPS, or reject. The redirect decision's
+/// own type, [`RedirectOutcome`], under the name the policy API uses.
+pub type Action = RedirectOutcome;
 
 /// A header the server should add to the response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -368,30 +329,23 @@ impl Policy {
             let isd = t.bool("include_subdomains", &mut errors).unwrap_or(true);
             let preload = t.bool("preload", &mut errors).unwrap_or(false);
             let require = t.bool("require_preloadable", &mut errors).unwrap_or(false);
-            let send = match t.str("send", &mut errors) {
-                None => d.send,
-                Some(s) if s.eq_ignore_ascii_case("secure") => SendHsts::Secure,
-                Some(s) if s.eq_ignore_ascii_case("always") => SendHsts::Always,
-                Some(s) => {
-                    errors.invalid_value(
-                        &t.path_of("send"),
-                        format!("unknown value {s:?}; expected \"secure\" or \"always\""),
-                    );
-                    d.send
-                }
-            };
-            let existing = match t.str("existing", &mut errors) {
-                None => d.existing,
-                Some(s) if s.eq_ignore_ascii_case("keep") => ExistingHeader::Keep,
-                Some(s) if s.eq_ignore_ascii_case("replace") => ExistingHeader::Replace,
-                Some(s) => {
-                    errors.invalid_value(
-                        &t.path_of("existing"),
-                        format!("unknown value {s:?}; expected \"keep\" or \"replace\""),
-                    );
-                    d.existing
-                }
-            };
+            let send = t
+                .choice(
+                    "send",
+                    &[("secure", SendHsts::Secure), ("always", SendHsts::Always)],
+                    &mut errors,
+                )
+                .unwrap_or(d.send);
+            let existing = t
+                .choice(
+                    "existing",
+                    &[
+                        ("keep", ExistingHeader::Keep),
+                        ("replace", ExistingHeader::Replace),
+                    ],
+                    &mut errors,
+                )
+                .unwrap_or(d.existing);
             let skip_ip = t.bool("skip_ip_hosts", &mut errors).unwrap_or(true);
             let skip_local = t.bool("skip_localhost", &mut errors).unwrap_or(true);
             t.finish(&mut errors);
@@ -467,19 +421,7 @@ impl Policy {
     /// headers to add.
     pub fn evaluate<'p>(&'p self, facts: &RequestFacts<'_>) -> Decision<'p> {
         let secure = self.proxy.is_secure(facts);
-        let action = match self.redirect.decide(facts, secure) {
-            RedirectOutcome::Pass => Action::Pass,
-            RedirectOutcome::Redirect { status, location } => Action::Redirect { status, location },
-            RedirectOutcome::Reject {
-                status,
-                code,
-                reason,
-            } => Action::Reject {
-                status,
-                code,
-                reason,
-            },
-        };
+        let action = self.redirect.decide(facts, secure);
         let h = &self.hsts;
         let wanted = h.enabled && (secure || h.send == SendHsts::Always);
         let hsts = if wanted
