@@ -366,6 +366,8 @@ fn run(cmd: Command) -> Result<Report, ExitCode> {
                 }
                 _ => return usage(format!("URL must start with http:// or https://: {url:?}")),
             };
+            // A fragment is never sent to a server.
+            let rest = rest.split_once('#').map_or(rest, |(r, _)| r);
             let split = rest.find(['/', '?']).unwrap_or(rest.len());
             let (authority, target) = rest.split_at(split);
             let target = if target.is_empty() {

@@ -41,7 +41,9 @@ impl DurationErrorKind {
         match self {
             DurationErrorKind::Empty => "it is empty",
             DurationErrorKind::Negative => "it is negative",
-            DurationErrorKind::Fractional => "it is not a whole number of seconds",
+            DurationErrorKind::Fractional => {
+                "it is not written as a whole number of seconds (no decimal point or exponent)"
+            }
             DurationErrorKind::NotANumber => "it is not a number",
             DurationErrorKind::UnknownUnit => "the unit is not one of s, m, h, d, w, y",
             DurationErrorKind::Overflow => "it is larger than 9007199254740991 seconds",

@@ -269,6 +269,21 @@ pub(crate) fn parse_view(raw: &str) -> Result<HostView<'_>, HostError> {
     Ok(HostView { name, port, kind })
 }
 
+/// Whether a response for this raw Host must not carry HSTS: an IP literal (RFC 6797
+/// §8.1.1: user agents ignore HSTS for those) when `skip_ip`, a localhost name or
+/// loopback address when `skip_localhost`, and a Host that does not parse at all (there
+/// is no host a user agent could note). Same classification as [`Host::is_ip_literal`]
+/// and [`Host::is_localhost`]; allocates only for hosts that need normalising.
+pub(crate) fn skip_hsts(raw: &str, skip_ip: bool, skip_localhost: bool) -> bool {
+    match parse_view(raw) {
+        Ok(view) => {
+            (skip_ip && !matches!(view.kind, Kind::Name))
+                || (skip_localhost && is_localhost(&view.name, view.kind))
+        }
+        Err(_) => true,
+    }
+}
+
 /// The first reason to refuse `raw` outright, by the classes of characters that must
 /// never reach a `Location` header. One pass over the bytes; non-ASCII characters are
 /// looked at only when there are some.

@@ -129,7 +129,23 @@ pub struct Decision<'p> {
     secure: bool,
     hsts: Option<HeaderToSet<'p>>,
     hpkp: Option<HeaderToSet<'p>>,
+    /// A 426 answer names the protocol to switch to (RFC 9110 §15.5.22).
+    upgrade: bool,
 }
+
+/// `Upgrade` and `Connection` for a 426 answer (RFC 9110 §15.5.22, RFC 2817).
+const UPGRADE_HEADERS: [HeaderToSet<'static>; 2] = [
+    HeaderToSet {
+        name: "Upgrade",
+        value: "TLS/1.2, HTTP/1.1",
+        existing: ExistingHeader::Replace,
+    },
+    HeaderToSet {
+        name: "Connection",
+        value: "Upgrade",
+        existing: ExistingHeader::Replace,
+    },
+];
 
 impl<'p> Decision<'p> {
     /// Pass, redirect or reject.
@@ -152,9 +168,14 @@ impl<'p> Decision<'p> {
         self.hsts.map(|h| h.value)
     }
 
-    /// The headers to add to the response (HSTS, HPKP), in order.
+    /// The headers to add to the response, in order: HSTS, HPKP, and for a 426 answer
+    /// `Upgrade: TLS/1.2, HTTP/1.1` with `Connection: Upgrade`.
     pub fn headers(&self) -> impl Iterator<Item = HeaderToSet<'p>> + '_ {
-        self.hsts.into_iter().chain(self.hpkp)
+        let upgrade: &[HeaderToSet<'static>] = if self.upgrade { &UPGRADE_HEADERS } else { &[] };
+        self.hsts
+            .into_iter()
+            .chain(self.hpkp)
+            .chain(upgrade.iter().copied())
     }
 
     /// One line for logs, e.g. `redirect 308 to https://example.com/x (plain HTTP)`.
@@ -235,28 +256,6 @@ impl Default for Policy {
             .build()
             .expect("the default policy is valid")
     }
-}
-
-fn is_ip_or_localhost(raw: &str, skip_ip: bool, skip_localhost: bool) -> bool {
-    let host = if raw.starts_with('[') {
-        return skip_ip;
-    } else {
-        raw.rsplit_once(':').map_or(raw, |(h, _)| h)
-    };
-    let host = host.strip_suffix('.').unwrap_or(host);
-    if skip_ip && host.parse::<std::net::Ipv4Addr>().is_ok() {
-        return true;
-    }
-    if skip_localhost {
-        let b = host.as_bytes();
-        let tail = b.len().saturating_sub(10);
-        if host.eq_ignore_ascii_case("localhost")
-            || (b.len() > 10 && b[tail] == b'.' && b[tail + 1..].eq_ignore_ascii_case(b"localhost"))
-        {
-            return true;
-        }
-    }
-    false
 }
 
 impl Policy {
@@ -424,32 +423,32 @@ impl Policy {
         let action = self.redirect.decide(facts, secure);
         let h = &self.hsts;
         let wanted = h.enabled && (secure || h.send == SendHsts::Always);
-        let hsts = if wanted
+        let hpkp_wanted = secure && self.hpkp.is_some();
+        // One host classification serves both headers; none when neither is wanted.
+        let host_ok = (wanted || hpkp_wanted)
             && !facts
                 .host
-                .is_some_and(|raw| is_ip_or_localhost(raw, h.skip_ip_hosts, h.skip_localhost))
-        {
-            Some(HeaderToSet {
-                name: "Strict-Transport-Security",
-                value: &self.hsts_value,
-                existing: h.existing,
-            })
-        } else {
-            None
-        };
+                .is_some_and(|raw| crate::host::skip_hsts(raw, h.skip_ip_hosts, h.skip_localhost));
+        let hsts = (wanted && host_ok).then_some(HeaderToSet {
+            name: "Strict-Transport-Security",
+            value: &self.hsts_value,
+            existing: h.existing,
+        });
         let hpkp = match &self.hpkp {
-            Some(p) if secure => Some(HeaderToSet {
+            Some(p) if hpkp_wanted && host_ok => Some(HeaderToSet {
                 name: p.name(),
                 value: p.value(),
                 existing: ExistingHeader::Keep,
             }),
             _ => None,
         };
+        let upgrade = matches!(action, Action::Reject { status: 426, .. });
         Decision {
             action,
             secure,
             hsts,
             hpkp,
+            upgrade,
         }
     }
 
@@ -724,6 +723,19 @@ impl PolicyBuilder {
                     ));
                 }
             }
+            let request_secure_only =
+                self.cookies.secure_mode() == crate::cookie::SecureWhen::RequestSecure;
+            let any_none = self
+                .cookies
+                .rules()
+                .iter()
+                .any(|r| r.same_site() == Some(crate::cookie::SameSite::None));
+            if request_secure_only && any_none {
+                warnings.push(Issue::warning(
+                    Code::PolicyCookieSameSiteNoneWithoutSecure,
+                    "A cookie rule sets SameSite=None while secure_when = \"request_secure\": on plain HTTP such cookies go out without Secure and browsers drop them.",
+                ));
+            }
             if !self
                 .cookies
                 .rules()
@@ -739,6 +751,16 @@ impl PolicyBuilder {
             warnings.push(Issue::warning(
                 Code::PolicyCookieNotSecure,
                 "Cookie flagging is off: cookies may be sent over plain HTTP.",
+            ));
+        }
+        let default_sources = [
+            crate::secure::ProxySource::Forwarded,
+            crate::secure::ProxySource::XForwardedProto,
+        ];
+        if self.proxy.networks().is_empty() && self.proxy.sources() != default_sources.as_slice() {
+            warnings.push(Issue::warning(
+                Code::PolicyProxyHeadersWithoutProxies,
+                "Proxy headers are configured but proxy.trusted is empty, so they are never believed.",
             ));
         }
         if self.proxy.trusts_everyone() {
@@ -786,28 +808,49 @@ mod tests {
     }
 
     #[test]
-    fn localhost_and_ip_detection() {
+    fn hsts_is_skipped_for_ip_and_localhost_hosts() {
+        let policy = Policy::default();
+        let none: [(&str, &str); 0] = [];
+        let hsts = |host: &str| {
+            policy
+                .evaluate(&RequestFacts::new("GET", true, Some(host), "/", &none))
+                .hsts()
+                .is_some()
+        };
         for h in [
             "127.0.0.1",
             "127.0.0.1:8443",
             "[::1]",
             "[::1]:443",
+            "[::ffff:127.0.0.1]",
             "localhost",
             "LOCALHOST:80",
             "app.localhost",
             "localhost.",
+            "192.0.2.1",
+            "127.1",
+            "0x7f.0.0.1",
+            "2130706433",
+            "localhost\r\n",
         ] {
-            assert!(is_ip_or_localhost(h, true, true), "{h}");
+            assert!(!hsts(h), "{h:?} got HSTS");
         }
         for h in [
             "example.com",
             "notlocalhost",
             "localhost.example.com",
-            "1.2.3.4.example",
-            "xlocalhost",
+            "www.example.com:8443",
         ] {
-            assert!(!is_ip_or_localhost(h, true, true), "{h}");
+            assert!(hsts(h), "{h:?} lacks HSTS");
         }
+        let keep_ip = Policy::from_json(r#"{"hsts": {"skip_ip_hosts": false}}"#).unwrap();
+        let f = RequestFacts::new("GET", true, Some("192.0.2.1"), "/", &none);
+        assert!(keep_ip.evaluate(&f).hsts().is_some());
+        let f = RequestFacts::new("GET", true, Some("127.0.0.1"), "/", &none);
+        assert!(
+            keep_ip.evaluate(&f).hsts().is_none(),
+            "loopback is localhost"
+        );
     }
 
     #[test]

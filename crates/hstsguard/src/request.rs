@@ -14,6 +14,16 @@ use std::net::IpAddr;
 pub trait HeaderLookup {
     /// The value of the field named `name` (ASCII case-insensitive), if present.
     fn get(&self, name: &str) -> Option<&str>;
+
+    /// Calls `f` with the value of every field named `name`, in the order received.
+    /// Proxy rules that take the *rightmost* list element use it, so a field appended by
+    /// the nearest proxy is seen even when the client sent its own. The default calls
+    /// `f` once with [`HeaderLookup::get`]'s value.
+    fn for_each_value<'s>(&'s self, name: &str, f: &mut dyn FnMut(&'s str)) {
+        if let Some(v) = self.get(name) {
+            f(v);
+        }
+    }
 }
 
 /// A request without headers.
@@ -27,18 +37,30 @@ impl HeaderLookup for NoHeaders {
 }
 
 /// A list of `(name, value)` pairs, looked up with a linear, case-insensitive scan.
-/// Several fields of the same name: the first wins.
+/// Several fields of the same name: `get` returns the first, `for_each_value` visits all.
 impl HeaderLookup for [(&str, &str)] {
     fn get(&self, name: &str) -> Option<&str> {
         self.iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| *v)
     }
+
+    fn for_each_value<'s>(&'s self, name: &str, f: &mut dyn FnMut(&'s str)) {
+        for (n, v) in self {
+            if n.eq_ignore_ascii_case(name) {
+                f(v);
+            }
+        }
+    }
 }
 
 impl<const N: usize> HeaderLookup for [(&str, &str); N] {
     fn get(&self, name: &str) -> Option<&str> {
         HeaderLookup::get(self.as_slice(), name)
+    }
+
+    fn for_each_value<'s>(&'s self, name: &str, f: &mut dyn FnMut(&'s str)) {
+        self.as_slice().for_each_value(name, f)
     }
 }
 
@@ -47,6 +69,14 @@ impl HeaderLookup for Vec<(String, String)> {
         self.iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    fn for_each_value<'s>(&'s self, name: &str, f: &mut dyn FnMut(&'s str)) {
+        for (n, v) in self {
+            if n.eq_ignore_ascii_case(name) {
+                f(v);
+            }
+        }
     }
 }
 

@@ -173,8 +173,26 @@ impl ProxySource {
 
     /// What this source says about the request: `None` when it is absent, otherwise
     /// whether it says HTTPS. Does not allocate.
+    ///
+    /// When the header occurs in several fields, they count as one comma-joined list:
+    /// the leftmost rule reads the first field that has a non-empty element, the
+    /// rightmost rule the last one (so a field appended by the nearest proxy wins over
+    /// one the client sent).
     pub fn says_https(&self, headers: &dyn HeaderLookup, list: ListRule) -> Option<bool> {
-        let raw = headers.get(self.header())?;
+        let raw = match list {
+            ListRule::Leftmost => headers.get(self.header())?,
+            ListRule::Rightmost => {
+                let mut last = None;
+                let mut first = None;
+                headers.for_each_value(self.header(), &mut |v| {
+                    first.get_or_insert(v);
+                    if v.split(',').any(|e| !trim(e).is_empty()) {
+                        last = Some(v);
+                    }
+                });
+                last.or(first)?
+            }
+        };
         let answer = match self {
             ProxySource::Forwarded => return forwarded_proto_is_https(raw, list),
             ProxySource::XArrSsl => !trim(raw).is_empty(),
@@ -509,7 +527,7 @@ impl ProxyTrustBuilder {
 
     /// Trusts a network.
     pub fn trust_network(mut self, network: IpNet) -> Self {
-        self.trust_network_inner(network.trunc());
+        self.trust_network_inner(unmap(network.trunc()));
         self
     }
 
@@ -549,17 +567,31 @@ impl ProxyTrustBuilder {
 }
 
 /// A CIDR network or a single address.
+/// An IPv4-mapped IPv6 network (`::ffff:10.0.0.0/104`) is stored as the IPv4 network it
+/// maps (`10.0.0.0/8`), so it matches IPv4 and mapped peers alike.
 fn parse_network(text: &str) -> Result<IpNet, String> {
     if let Ok(net) = text.parse::<IpNet>() {
-        return Ok(net.trunc());
+        return Ok(unmap(net.trunc()));
     }
     if let Ok(addr) = text.parse::<IpAddr>() {
-        return Ok(IpNet::from(addr));
+        return Ok(unmap(IpNet::from(addr)));
     }
     Err(format!(
         "{} is not an IP address or CIDR network (such as \"10.0.0.0/8\", \"2001:db8::/32\" or \"127.0.0.1\")",
         quote(text)
     ))
+}
+
+fn unmap(net: IpNet) -> IpNet {
+    match net {
+        IpNet::V6(v6) if v6.prefix_len() >= 96 => match v6.addr().to_ipv4_mapped() {
+            Some(v4) => ipnet::Ipv4Net::new(v4, v6.prefix_len() - 96)
+                .map(IpNet::V4)
+                .unwrap_or(net),
+            None => net,
+        },
+        _ => net,
+    }
 }
 
 /// An RFC 9110 token.

@@ -255,8 +255,9 @@ impl ParsedSts {
     }
 }
 
-/// Collects issues, keeping "unique" codes once.
-struct Issues(Vec<Issue>);
+/// Collects issues, keeping "unique" codes once. The codes reported once are tracked in
+/// a short list of their own, so a header of thousands of directives stays linear.
+struct Issues(Vec<Issue>, Vec<Code>);
 
 impl Issues {
     fn add(&mut self, code: Code, severity: Severity, message: String) {
@@ -264,7 +265,8 @@ impl Issues {
     }
 
     fn add_unique(&mut self, code: Code, severity: Severity, message: impl FnOnce() -> String) {
-        if !self.0.iter().any(|i| i.code() == code) {
+        if !self.1.contains(&code) {
+            self.1.push(code);
             self.0.push(Issue::new(code, severity, message()));
         }
     }
@@ -294,7 +296,7 @@ impl Issues {
 /// assert_eq!(bad.issues()[0].code(), Code::HeaderParseMaxAgeNonDigitCharacters);
 /// ```
 pub fn parse_sts(value: &str) -> ParsedSts {
-    let mut issues = Issues(Vec::new());
+    let mut issues = Issues(Vec::new(), Vec::new());
     let mut max_age: Option<u64> = None;
     let mut max_age_seen = false;
     let mut include_subdomains = false;
@@ -352,21 +354,27 @@ pub fn parse_sts(value: &str) -> ParsedSts {
             }
         };
 
-        if name.eq_ignore_ascii_case("max-age") {
-            let Some(v) = dvalue else {
-                issues.add_unique(
-                    Code::HeaderParseInvalidMaxAgeNoValue,
-                    Severity::Error,
-                    || {
-                        format!(
-                            "The directive {} has no value: specify max-age in seconds.",
-                            quote(raw)
-                        )
-                    },
-                );
-                max_age_seen = true;
-                continue;
-            };
+        // `name=` with nothing after it: a value must be a token (1*tchar) or a
+        // quoted-string. max-age and includeSubDomains report it with their own codes.
+        let is_max_age = name.eq_ignore_ascii_case("max-age");
+        let is_isd = name.eq_ignore_ascii_case("includeSubDomains");
+        if !is_max_age
+            && !is_isd
+            && dvalue
+                .as_ref()
+                .is_some_and(|v| !v.quoted && v.text.is_empty())
+        {
+            issues.add(
+                Code::HeaderParseSyntaxInvalidValue,
+                Severity::Error,
+                format!(
+                    "The directive {} has `=` but no value; a value must be a token or a quoted-string.",
+                    quote(raw)
+                ),
+            );
+            break;
+        }
+        if is_max_age {
             if max_age_seen {
                 issues.add_unique(Code::HeaderParseRepeatedMaxAge, Severity::Error, || {
                     format!(
@@ -377,7 +385,7 @@ pub fn parse_sts(value: &str) -> ParsedSts {
                 continue;
             }
             max_age_seen = true;
-            let text: &str = &v.text;
+            let text: &str = dvalue.as_ref().map_or("", |v| &v.text);
             if text.is_empty() {
                 issues.add(
                     Code::HeaderParseInvalidMaxAgeNoValue,
@@ -400,7 +408,7 @@ pub fn parse_sts(value: &str) -> ParsedSts {
                 );
                 continue;
             };
-            if v.quoted {
+            if dvalue.as_ref().is_some_and(|v| v.quoted) {
                 issues.add(
                     Code::HeaderParseMaxAgeQuoted,
                     Severity::Warning,
@@ -428,7 +436,7 @@ pub fn parse_sts(value: &str) -> ParsedSts {
                 );
             }
             max_age = Some(seconds);
-        } else if name.eq_ignore_ascii_case("includeSubDomains") {
+        } else if is_isd {
             if dvalue.is_some() {
                 issues.add_unique(
                     Code::HeaderParseInvalidIncludeSubDomains,

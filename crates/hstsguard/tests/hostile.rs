@@ -159,3 +159,15 @@ fn redirect_guarantee_under_mutation() {
         }
     }
 }
+
+#[test]
+fn huge_headers_parse_in_linear_time() {
+    // Quadratic issue bookkeeping would take minutes here; linear takes milliseconds.
+    let n = 100_000;
+    let value = format!("max-age=1{}{}", ";a".repeat(n), ";".repeat(2 * n));
+    let parsed = parse_sts(&value);
+    assert!(parsed.is_valid());
+    assert_eq!(parsed.issues().len(), n + 1);
+    let pins = format!("max-age=1{}{}", ";a".repeat(n), ";".repeat(2 * n));
+    assert!(!hstsguard::hpkp::parse_hpkp(&pins, false).is_valid());
+}

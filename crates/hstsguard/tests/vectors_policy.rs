@@ -74,6 +74,15 @@ fn cookie_vectors() {
         let flagged = policy.flag_set_cookie(value, input["secure"].as_bool().unwrap_or(false));
         let mut actual = flagged.to_json();
         actual["issues"] = flagged.issues().iter().map(|i| i.code().as_str()).collect();
+        let again =
+            policy.flag_set_cookie(flagged.value(), input["secure"].as_bool().unwrap_or(false));
+        if again.value() != flagged.value() {
+            return Err(format!(
+                "not idempotent: {:?} -> {:?}",
+                flagged.value(),
+                again.value()
+            ));
+        }
         common::expect_fields(&actual, expected)
     });
     assert!(n >= 70);
