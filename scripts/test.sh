@@ -6,6 +6,13 @@ source "$(dirname "$0")/lib.sh"
 need_cargo
 cd "$ROOT"
 
+# The workspace's Python binding links libpython in `cargo test` (pyo3 without
+# extension-module); a bare Debian needs the headers and library for that.
+if ! python3 -c 'import sysconfig,sys; sys.exit(0 if sysconfig.get_config_var("LDLIBRARY") else 1)' 2>/dev/null \
+   || [ ! -e "$(python3 -c 'import sysconfig;print(sysconfig.get_config_var("LIBDIR")+"/"+sysconfig.get_config_var("LDLIBRARY"))')" ]; then
+  apt_install python3-dev
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -400,6 +400,12 @@ impl Policy {
         &self.cookies
     }
 
+    /// False when cookie flagging is off (`[cookies] enabled = false`): then
+    /// [`Policy::flag_set_cookie`] returns every value unchanged.
+    pub fn cookies_enabled(&self) -> bool {
+        self.cookies_enabled
+    }
+
     /// The HPKP header, when configured.
     pub fn hpkp(&self) -> Option<&HpkpHeader> {
         self.hpkp.as_ref()
