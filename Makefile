@@ -1,5 +1,5 @@
 # hstsguard: one target per stage. `make help` lists them.
-.PHONY: help main test fmt lint test-rust bench fuzz docs clean
+.PHONY: help main test fmt lint test-rust bench fuzz docs clean node test-node bench-node
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -27,8 +27,61 @@ fuzz: ## 60 s per fuzz target (installs cargo-fuzz once)
 	cd fuzz && for t in sts_parse hpkp_parse cookie_flag evaluate policy_load; do \
 	  RUSTC_BOOTSTRAP=1 cargo fuzz run $$t -- -max_total_time=60 || exit 1; done
 
+node: ## build the Node addon (bindings/node) in release mode; regenerates index.js / index.d.ts
+	cd bindings/node && npm install --no-audit --no-fund && npx napi build --platform --release
+
+test-node: ## the Node stage: addon build, drift check of index.js / index.d.ts, node --test
+	bash scripts/test-node.sh
+
+bench-node: ## Express middleware vs helmet and express-sslify (direct calls and autocannon), with ratios
+	cd bindings/node && npm install --no-audit --no-fund && npx napi build --platform --release && node bench/bench.js
+
 docs: ## regenerate docs/CODES.md from the core
 	UPDATE_DOCS=1 cargo test -q -p hstsguard --test codes_doc
 
 clean: ## remove build output
 	cargo clean
+
+.PHONY: python test-python bench-python
+
+python: ## build the Python wheel (maturin, abi3) and install it into target/py-venv
+	HSTSGUARD_PY_STAGE=setup bash scripts/test-python.sh
+
+test-python: ## the Python stage: wheel, stubtest, mypy, pytest (vectors, API, Django)
+	bash scripts/test-python.sh
+
+bench-python: ## Django middleware per-request cost, ours vs Django's, ratio in the same run
+	bash scripts/bench-python.sh
+
+.PHONY: c-lib c-generated install test-c bench-c
+
+# The C library (bindings/c). PREFIX and DESTDIR as usual for `make install`.
+PREFIX ?= /usr/local
+C_LIBDIR ?= $(PREFIX)/lib
+C_INCLUDEDIR ?= $(PREFIX)/include
+C_TARGET := $(or $(CARGO_TARGET_DIR),target)/release
+C_VERSION := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\)"/\1/p' Cargo.toml)
+C_MAJOR := $(firstword $(subst ., ,$(C_VERSION)))
+
+c-lib: ## the C library: target/release/libhstsguard.{a,so} (header: include/hstsguard.h)
+	cargo build --release -p hstsguard-c --lib
+
+c-generated: ## regenerate include/hstsguard.h and tests/c/vectors_table.h (commit them)
+	UPDATE_GENERATED=1 cargo test -q -p hstsguard-c --test generated
+
+install: c-lib ## install libhstsguard (.a, .so), hstsguard.h and hstsguard.pc under PREFIX (/usr/local)
+	install -d $(DESTDIR)$(C_LIBDIR)/pkgconfig $(DESTDIR)$(C_INCLUDEDIR)
+	install -m 644 $(C_TARGET)/libhstsguard.a $(DESTDIR)$(C_LIBDIR)/libhstsguard.a
+	install -m 755 $(C_TARGET)/libhstsguard.so $(DESTDIR)$(C_LIBDIR)/libhstsguard.so.$(C_VERSION)
+	ln -sf libhstsguard.so.$(C_VERSION) $(DESTDIR)$(C_LIBDIR)/libhstsguard.so.$(C_MAJOR)
+	ln -sf libhstsguard.so.$(C_MAJOR) $(DESTDIR)$(C_LIBDIR)/libhstsguard.so
+	install -m 644 include/hstsguard.h $(DESTDIR)$(C_INCLUDEDIR)/hstsguard.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(C_LIBDIR)|' -e 's|@INCLUDEDIR@|$(C_INCLUDEDIR)|' \
+	  -e 's|@VERSION@|$(C_VERSION)|' -e 's|@PRIVATE_LIBS@|-lpthread -ldl -lm|' \
+	  bindings/c/hstsguard.pc.in > $(DESTDIR)$(C_LIBDIR)/pkgconfig/hstsguard.pc
+
+test-c: ## the C stage: header drift, vectors and hostile tests under ASan/UBSan and valgrind, install + example
+	bash scripts/test-c.sh
+
+bench-c: ## evaluate through the C API vs the same call in Rust, ratio in the same run
+	bash scripts/bench-c.sh

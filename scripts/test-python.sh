@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The Python stage: a virtualenv (target/py-venv) with maturin, Django 5.2 LTS, pytest,
+# pytest-django and mypy; the hstsguard wheel built by maturin (release, abi3) and
+# installed into it; then mypy.stubtest on the installed package, mypy --strict on the
+# sources and tests, and pytest (shared vectors, API, Django middleware and checks,
+# drop-in equivalence with Django's middleware, the example project).
+#
+# HSTSGUARD_PY_STAGE=setup stops after installing the wheel (make python, bench-python.sh).
+# HSTSGUARD_VENV overrides the virtualenv's location.
+source "$(dirname "$0")/lib.sh"
+need_cargo
+cd "$ROOT"
+
+VENV="${HSTSGUARD_VENV:-$ROOT/target/py-venv}"
+PY_DIR="$ROOT/bindings/python"
+WHEELS="$ROOT/target/wheels/python"
+
+if ! command -v python3 >/dev/null 2>&1; then
+  apt_install python3
+fi
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+  # Debian splits venv's pip bootstrap into python3-venv.
+  apt_install python3-venv
+fi
+
+if ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
+  step "python3 -m venv $VENV"
+  rm -rf "$VENV"
+  python3 -m venv "$VENV"
+fi
+PY="$VENV/bin/python"
+
+step "pip install maturin, Django 5.2, pytest, pytest-django, mypy"
+"$PY" -m pip install -q --disable-pip-version-check \
+  "maturin>=1.16,<2" "django>=5.2,<6" "pytest>=8" "pytest-django>=4.9" "mypy>=1.10"
+
+step "maturin build --release (abi3 wheel) and pip install it"
+rm -rf "$WHEELS"
+"$VENV/bin/maturin" build --release --quiet -m "$PY_DIR/Cargo.toml" -i "$PY" -o "$WHEELS"
+wheel="$(ls "$WHEELS"/hstsguard-*.whl)"
+echo "$(basename "$wheel")"
+"$PY" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$wheel"
+
+if [ "${HSTSGUARD_PY_STAGE:-}" = "setup" ]; then
+  exit 0
+fi
+
+cd "$PY_DIR"
+step "mypy.stubtest hstsguard (the installed package against its stubs)"
+"$PY" -m mypy.stubtest hstsguard --mypy-config-file pyproject.toml
+
+step "mypy --strict (package sources and tests)"
+"$PY" -m mypy --config-file pyproject.toml
+
+step "pytest (vectors, API, Django middleware, checks, drop-in equivalence, example)"
+"$PY" -m pytest -q -p no:cacheprovider
