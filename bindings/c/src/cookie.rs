@@ -1,0 +1,91 @@
+//! `Set-Cookie` flagging into a caller buffer.
+
+use std::ffi::c_char;
+
+use crate::ffi::{hstsguard_issue, init, text, write_bytes, write_issues, OutBuf};
+use crate::panic::guard;
+use crate::policy::hstsguard_policy;
+use crate::result::{hstsguard_result, status};
+
+/// The outcome of `hstsguard_policy_flag_set_cookie()`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hstsguard_cookie {
+    /// The length of the value to send (written to the caller buffer when it fits).
+    pub len: usize,
+    /// True when the value to send differs from the input. When false, the input can be
+    /// sent as it is (the buffer, if it fitted, holds the same bytes).
+    pub changed: bool,
+    /// The number of issues found (`cookie.prefix.*`, `cookie.samesite_none.*`,
+    /// `cookie.malformed.*`, ...); the first ones are written to the issue array.
+    pub issues_len: usize,
+}
+
+/// Flags one `Set-Cookie` field value (without `Set-Cookie:`) per the policy's cookie
+/// rules, for a response to a request that was secure (`request_secure`, usually
+/// `decision.secure`) or not. Every attribute hstsguard does not own is kept byte for
+/// byte; a malformed value comes back unchanged with a `cookie.malformed.*` issue.
+///
+/// The value to send is written to `buf` (`cap` bytes, not NUL-terminated) and its length
+/// is `cookie_out->len`. When it does not fit nothing is written to `buf` and the result is
+/// `HSTSGUARD_BUFFER_TOO_SMALL`, with `cookie_out` complete (so `changed == false` still
+/// means "send the input as it is"); `buf` may be NULL when `cap` is 0. The issues go to
+/// `issues` (`issues_cap` entries; pass NULL and 0 if you do not want them): when more
+/// were found than fit, the first `issues_cap` are written and the result is
+/// `HSTSGUARD_BUFFER_TOO_SMALL`.
+///
+/// A value that is not UTF-8 is `HSTSGUARD_INVALID_UTF8` (send it unchanged).
+/// Thread-safe.
+///
+/// # Safety
+/// `policy` must be a live policy; `value` must have `value_len` readable bytes; `buf`
+/// must have `cap` writable bytes; `cookie_out` must be writable; `issues` must have
+/// `issues_cap` writable entries.
+#[no_mangle]
+pub unsafe extern "C" fn hstsguard_policy_flag_set_cookie(
+    policy: *const hstsguard_policy,
+    value: *const c_char,
+    value_len: usize,
+    request_secure: bool,
+    buf: *mut c_char,
+    cap: usize,
+    cookie_out: *mut hstsguard_cookie,
+    issues: *mut hstsguard_issue,
+    issues_cap: usize,
+) -> hstsguard_result {
+    guard(|| {
+        status((|| unsafe {
+            let c = init(
+                cookie_out,
+                hstsguard_cookie {
+                    len: 0,
+                    changed: false,
+                    issues_len: 0,
+                },
+            )?;
+            let policy = &policy
+                .as_ref()
+                .ok_or(hstsguard_result::NULL_ARGUMENT)?
+                .inner;
+            if value.is_null() {
+                return Err(hstsguard_result::NULL_ARGUMENT);
+            }
+            let buf = OutBuf::new(buf, cap)?;
+            let issue_buf = OutBuf::new(issues, issues_cap)?;
+            let value = text(value, value_len)?;
+            let flagged = policy.flag_set_cookie(value, request_secure);
+            *c = hstsguard_cookie {
+                len: flagged.value().len(),
+                changed: flagged.changed(),
+                issues_len: flagged.issues().len(),
+            };
+            let fitted = write_bytes(&buf, flagged.value().as_bytes());
+            write_issues(&issue_buf, flagged.issues())?;
+            if fitted {
+                Ok(())
+            } else {
+                Err(hstsguard_result::BUFFER_TOO_SMALL)
+            }
+        })())
+    })
+}

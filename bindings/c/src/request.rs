@@ -1,0 +1,604 @@
+//! Per request: the request as borrowed views, the decision as plain data whose strings
+//! borrow from the policy, and the Location written into a caller buffer. The pass path
+//! does not allocate.
+
+use std::ffi::{c_char, c_void};
+use std::fmt::Write as _;
+use std::net::{IpAddr, Ipv4Addr};
+use std::ptr::{self, addr_of_mut};
+
+use hsg::policy::{Action, ExistingHeader, Policy};
+use hsg::{HeaderLookup, RequestFacts};
+
+use crate::ffi::{hstsguard_header, hstsguard_str, init, utf8, write_bytes, OutBuf};
+use crate::panic::guard;
+use crate::policy::hstsguard_policy;
+use crate::result::{code_cstr, hstsguard_result, status};
+
+/// Looks a request header up by name, for servers that keep headers in their own
+/// structure (nginx's `headers_in` list, Apache's `apr_table_t`).
+///
+/// `name` is the field name hstsguard wants (compare it ASCII case-insensitively; it is
+/// not NUL-terminated). `index` counts the fields of that name in the order received: 0
+/// is the first, 1 the second, ... When that field exists, set `*value_out` to its value
+/// and return true; otherwise return false. A server that keeps repeated fields combined
+/// into one value (`"a, b"`) may answer index 0 with it and false for the others; at
+/// most 1024 fields of one name are read. The value must stay valid until the evaluating
+/// call returns. A value that is not UTF-8, or NULL with a non-zero length, is ignored
+/// (as if that field were absent).
+///
+/// The callback is only called during `hstsguard_policy_evaluate()` /
+/// `hstsguard_policy_is_secure()`, on the calling thread, and only when the peer is a
+/// trusted proxy. It must return normally: a C++ exception escaping it aborts the process,
+/// and `longjmp` out of it is undefined behaviour.
+pub type hstsguard_header_lookup_fn = Option<
+    unsafe extern "C-unwind" fn(
+        userdata: *mut c_void,
+        name: hstsguard_str,
+        index: usize,
+        value_out: *mut hstsguard_str,
+    ) -> bool,
+>;
+
+/// What hstsguard needs to know about one request, as views borrowed for the duration of
+/// the call (nothing is kept afterwards).
+///
+/// Views follow the `hstsguard_str` rule (NULL data only with length 0) unless stated.
+/// Text that is not UTF-8 never fails the call; the rules are:
+/// - `method`: read with each invalid sequence replaced by U+FFFD (so it is simply not
+///   GET or HEAD);
+/// - `host`: a Host that is not UTF-8 is malformed: the request is rejected with 400
+///   (`host.malformed`) where a Host matters, exactly as for any other malformed Host;
+/// - `target`: each byte of an invalid sequence is percent-encoded (`%FF`) before
+///   evaluation, which is what the Location would contain anyway;
+/// - header values: a field whose value is not UTF-8 is ignored.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hstsguard_request {
+    /// The method as sent (`GET`, `POST`, ...).
+    pub method: hstsguard_str,
+    /// True when the connection to this server is TLS.
+    pub tls: bool,
+    /// The Host header, or the authority of an absolute-form target.
+    /// `data == NULL` (with `len == 0`): the request has no Host.
+    pub host: hstsguard_str,
+    /// The raw path and query as received (`/a/b?c=d`), not decoded.
+    pub target: hstsguard_str,
+    /// The textual IPv4 or IPv6 address of the peer that connected to this server
+    /// (`192.0.2.1`, `2001:db8::1`; no port, no brackets). Empty: unknown. It is read
+    /// only when the decision depends on it (a request that is not TLS, under a policy
+    /// with trusted proxies); then anything but an address is `HSTSGUARD_INVALID_PEER`.
+    pub peer: hstsguard_str,
+    /// The request's header fields in the order received (`headers_len` of them; NULL
+    /// when 0), repeated names included: each proxy rule reads the field it needs (the
+    /// first, or the last for `list = "rightmost"`). They are read only when the peer is
+    /// a trusted proxy; an entry whose name or value is NULL with a non-zero length is
+    /// ignored. Use either `headers` or `lookup`, not both.
+    pub headers: *const hstsguard_header,
+    /// The number of entries at `headers`.
+    pub headers_len: usize,
+    /// A header lookup callback, used instead of `headers`; NULL for none.
+    pub lookup: hstsguard_header_lookup_fn,
+    /// Passed to `lookup` as its first argument.
+    pub lookup_userdata: *mut c_void,
+}
+
+/// What the server should do with a request.
+///
+/// cbindgen:prefix-with-name
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum hstsguard_action {
+    /// No decision: the call failed (the value of a zeroed decision). Never returned
+    /// with `HSTSGUARD_OK`.
+    None = 0,
+    /// Serve the request (and add the headers of the decision).
+    Pass = 1,
+    /// Answer with `status` and a `Location` header (the location buffer).
+    Redirect = 2,
+    /// Refuse the request with `status` (400, 403 or 426); `reason_code` says why.
+    Reject = 3,
+}
+
+/// The most headers a decision carries (`hstsguard_decision.headers`).
+pub const HSTSGUARD_MAX_RESPONSE_HEADERS: usize = 8;
+
+/// A header the server should add to the response; views borrowed from the policy (or
+/// static), valid while the policy lives.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hstsguard_response_header {
+    /// The field name: `Strict-Transport-Security`, `Public-Key-Pins`,
+    /// `Public-Key-Pins-Report-Only`, `Upgrade`, `Connection`, ...
+    pub name: hstsguard_str,
+    /// The field value.
+    pub value: hstsguard_str,
+    /// True: replace a field of this name that the response already has. False: keep an
+    /// existing field and add this one only when there is none.
+    pub replace: bool,
+}
+
+/// The decision for one request: plain data, no allocation to free. String views borrow
+/// from the policy (or are static) and stay valid while the policy lives.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct hstsguard_decision {
+    /// Pass, redirect or reject (`HSTSGUARD_ACTION_NONE` only when the call failed).
+    pub action: hstsguard_action,
+    /// The status of a redirect (301, 302, 303, 307, 308) or reject (400, 403, 426);
+    /// 0 for pass.
+    pub status: u16,
+    /// True when the request arrived over TLS or through a trusted proxy that says so.
+    pub secure: bool,
+    /// For a reject, why: `host.missing`, `host.malformed`, `host.not_allowed` or
+    /// `redirect.method_refused` (static, NUL-terminated); NULL otherwise.
+    pub reason_code: *const c_char,
+    /// For a redirect, the length of the `Location` value (the absolute `https://` URL,
+    /// free of CR, LF, NUL, spaces and user-info); 0 otherwise.
+    pub location_len: usize,
+    /// The number of entries of `headers` in use.
+    pub headers_len: usize,
+    /// The headers to add to the response, whatever the action (error pages and
+    /// redirects included), in order: `Strict-Transport-Security` (on secure requests),
+    /// HPKP when configured, and for a 426 answer `Upgrade` and `Connection`. Entries from
+    /// `headers_len` on are unspecified.
+    pub headers: [hstsguard_response_header; HSTSGUARD_MAX_RESPONSE_HEADERS],
+}
+
+/// Sets the scalar fields of a decision through the raw pointer. The caller's struct may
+/// hold anything (it is an output) and is never referenced as a whole: its header entries
+/// from `headers_len` on are left as they are, so the request path writes only what it
+/// uses.
+///
+/// # Safety
+/// `d` must be non-NULL, aligned and writable.
+unsafe fn set_decision(
+    d: *mut hstsguard_decision,
+    action: hstsguard_action,
+    status: u16,
+    secure: bool,
+    reason_code: *const c_char,
+    location_len: usize,
+    headers_len: usize,
+) {
+    // SAFETY: promised by the caller; each field is written in place.
+    unsafe {
+        addr_of_mut!((*d).action).write(action);
+        addr_of_mut!((*d).status).write(status);
+        addr_of_mut!((*d).secure).write(secure);
+        addr_of_mut!((*d).reason_code).write(reason_code);
+        addr_of_mut!((*d).location_len).write(location_len);
+        addr_of_mut!((*d).headers_len).write(headers_len);
+    }
+}
+
+/// The request's headers, read from the array or through the callback.
+struct CHeaders<'a> {
+    array: &'a [hstsguard_header],
+    lookup: hstsguard_header_lookup_fn,
+    userdata: *mut c_void,
+}
+
+/// Calls the C callback from a function that cannot unwind: an exception thrown through
+/// the callback aborts the process here instead of unwinding through Rust frames.
+extern "C" fn call_lookup(
+    f: unsafe extern "C-unwind" fn(*mut c_void, hstsguard_str, usize, *mut hstsguard_str) -> bool,
+    userdata: *mut c_void,
+    name: hstsguard_str,
+    index: usize,
+    value: *mut hstsguard_str,
+) -> bool {
+    // SAFETY: the callback's contract is documented on hstsguard_header_lookup_fn.
+    unsafe { f(userdata, name, index, value) }
+}
+
+/// The most fields of one name read through the lookup callback (a guard against a
+/// callback that never answers false).
+const MAX_FIELDS: usize = 1024;
+
+/// The UTF-8 text of a header value view, or `None`.
+///
+/// # Safety
+/// The view must be valid for `'a`.
+unsafe fn header_text<'a>(v: hstsguard_str) -> Option<&'a str> {
+    // SAFETY: forwarded to the caller.
+    utf8(unsafe { v.bytes() }.ok()?)
+}
+
+impl<'a> CHeaders<'a> {
+    /// Calls `f` with each UTF-8 value of the fields named `name`, in order, until it
+    /// returns false.
+    fn visit(&self, name: &str, mut f: impl FnMut(&'a str) -> bool) {
+        match self.lookup {
+            Some(cb) => {
+                for index in 0..MAX_FIELDS {
+                    let mut value = hstsguard_str::NONE;
+                    if !call_lookup(
+                        cb,
+                        self.userdata,
+                        hstsguard_str::of(name),
+                        index,
+                        &mut value,
+                    ) {
+                        return;
+                    }
+                    // SAFETY: the callback promises the value stays valid during the call.
+                    if let Some(v) = unsafe { header_text(value) } {
+                        if !f(v) {
+                            return;
+                        }
+                    }
+                }
+            }
+            None => {
+                let want = name.as_bytes();
+                for h in self.array {
+                    // Lengths first: most fields are skipped without reading their name.
+                    if h.name.len != want.len() || h.name.data.is_null() {
+                        continue;
+                    }
+                    // SAFETY: non-NULL, as long as `name` (so at most isize::MAX), and
+                    // valid for 'a (the caller's promise).
+                    let n =
+                        unsafe { std::slice::from_raw_parts(h.name.data.cast::<u8>(), want.len()) };
+                    if n.eq_ignore_ascii_case(want) {
+                        // SAFETY: as above.
+                        if let Some(v) = unsafe { header_text(h.value) } {
+                            if !f(v) {
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl HeaderLookup for CHeaders<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        let mut first = None;
+        self.visit(name, |v| {
+            first = Some(v);
+            false
+        });
+        first
+    }
+
+    fn for_each_value<'s>(&'s self, name: &str, f: &mut dyn FnMut(&'s str)) {
+        self.visit(name, |v| {
+            f(v);
+            true
+        });
+    }
+}
+
+/// Percent-encodes every byte of an invalid UTF-8 sequence; valid text is kept.
+fn encode_invalid(raw: &[u8]) -> String {
+    let mut s = String::with_capacity(raw.len() + 16);
+    for chunk in raw.utf8_chunks() {
+        s.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            let _ = write!(s, "%{b:02X}");
+        }
+    }
+    s
+}
+
+/// A dotted-quad IPv4 address, read exactly as `Ipv4Addr::from_str` reads it (1 to 3
+/// digits per octet, no leading zero, at most 255) but without its general parser;
+/// `None` for anything else, which `parse_peer` then hands to the standard parser.
+fn fast_ipv4(b: &[u8]) -> Option<Ipv4Addr> {
+    if !(7..=15).contains(&b.len()) {
+        return None;
+    }
+    let mut octets = [0u8; 4];
+    let mut i = 0;
+    for (n, octet) in octets.iter_mut().enumerate() {
+        if n > 0 {
+            if b.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
+        let start = i;
+        let mut v: u32 = 0;
+        while i < b.len() && i - start < 3 && b[i].is_ascii_digit() {
+            v = v * 10 + u32::from(b[i] - b'0');
+            i += 1;
+        }
+        let len = i - start;
+        if len == 0 || v > 255 || (len > 1 && b[start] == b'0') {
+            return None;
+        }
+        *octet = v as u8;
+    }
+    (i == b.len()).then_some(Ipv4Addr::from(octets))
+}
+
+/// True when a decision depends on the peer address: only a request that is not TLS,
+/// under a policy that trusts some proxy (the test `the_peer_matters_only_when_needed`
+/// holds the core to it).
+fn peer_needed(policy: &Policy, tls: bool) -> bool {
+    !tls && !policy.proxy().networks().is_empty()
+}
+
+/// The peer's address from its text (IPv4 or IPv6, no port), as `IpAddr::from_str`.
+fn parse_peer(text: &[u8]) -> Option<IpAddr> {
+    if let Some(v4) = fast_ipv4(text) {
+        return Some(IpAddr::V4(v4));
+    }
+    utf8(text)?.parse().ok()
+}
+
+/// Text of a request field: borrowed when UTF-8 (no allocation), otherwise converted by
+/// `fix` into `slot`.
+#[inline]
+fn field_text<'a>(b: &'a [u8], slot: &'a mut Option<String>, fix: fn(&[u8]) -> String) -> &'a str {
+    match utf8(b) {
+        Some(t) => t,
+        None => slot.insert(fix(b)),
+    }
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Reads and checks a request, then runs `f` with its facts. Nothing is allocated unless a
+/// field is not UTF-8.
+///
+/// # Safety
+/// Every view and the header array must be valid as documented on hstsguard_request.
+#[inline]
+unsafe fn with_facts<R>(
+    r: &hstsguard_request,
+    policy: &Policy,
+    f: impl FnOnce(&RequestFacts<'_>) -> R,
+) -> Result<R, hstsguard_result> {
+    // SAFETY: promised by the caller.
+    unsafe {
+        let (mut method_slot, mut host_slot, mut target_slot) = (None, None, None);
+        let method = field_text(r.method.bytes()?, &mut method_slot, lossy);
+        let host = if r.host.data.is_null() && r.host.len == 0 {
+            None
+        } else {
+            Some(field_text(r.host.bytes()?, &mut host_slot, lossy))
+        };
+        let target = field_text(r.target.bytes()?, &mut target_slot, encode_invalid);
+        let peer_text = r.peer.bytes()?;
+        // The core reads the peer only for a request that is not TLS under a policy that
+        // trusts proxies (`ProxyTrust::is_secure`); otherwise it is not even parsed.
+        let peer = if peer_text.is_empty() || !peer_needed(policy, r.tls) {
+            None
+        } else {
+            Some(parse_peer(peer_text).ok_or(hstsguard_result::INVALID_PEER)?)
+        };
+        let array: &[hstsguard_header] = if r.headers.is_null() {
+            if r.headers_len != 0 {
+                return Err(hstsguard_result::NULL_ARGUMENT);
+            }
+            &[]
+        } else {
+            if r.headers_len > isize::MAX as usize / std::mem::size_of::<hstsguard_header>() {
+                return Err(hstsguard_result::INVALID_ARGUMENT);
+            }
+            std::slice::from_raw_parts(r.headers, r.headers_len)
+        };
+        if r.lookup.is_some() && !array.is_empty() {
+            return Err(hstsguard_result::INVALID_ARGUMENT);
+        }
+        let headers = CHeaders {
+            array,
+            lookup: r.lookup,
+            userdata: r.lookup_userdata,
+        };
+        let facts = RequestFacts::new(method, r.tls, host, target, &headers).with_peer(peer);
+        Ok(f(&facts))
+    }
+}
+
+/// Decides what to do with one request: pass, redirect to HTTPS or reject, and which
+/// headers to add.
+///
+/// Fills `*decision_out` (see `hstsguard_decision`). For a redirect the `Location` value
+/// is written to `location_buf` (`location_cap` bytes, not NUL-terminated) and its length
+/// is `decision_out->location_len`; when it does not fit, nothing is written to the buffer,
+/// the result is `HSTSGUARD_BUFFER_TOO_SMALL` and every field of the decision is still
+/// set, so you can call again with `location_len` bytes (the answer is the same).
+/// `location_buf` may be NULL when `location_cap` is 0.
+///
+/// Errors: `HSTSGUARD_NULL_ARGUMENT`, `HSTSGUARD_INVALID_PEER`,
+/// `HSTSGUARD_INVALID_ARGUMENT` (both `headers` and `lookup` set), `HSTSGUARD_PANIC`; the
+/// decision is then zeroed (`HSTSGUARD_ACTION_NONE`, `headers_len` 0): do not serve the
+/// request as if it passed. Thread-safe; does not allocate unless it redirects, rejects
+/// or meets a field that is not UTF-8.
+///
+/// # Safety
+/// `policy` must be a live policy; `request` must point to a valid request (see
+/// `hstsguard_request`); `decision_out` must be writable; `location_buf` must have
+/// `location_cap` writable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn hstsguard_policy_evaluate(
+    policy: *const hstsguard_policy,
+    request: *const hstsguard_request,
+    decision_out: *mut hstsguard_decision,
+    location_buf: *mut c_char,
+    location_cap: usize,
+) -> hstsguard_result {
+    guard(|| {
+        status((|| unsafe {
+            let d = decision_out;
+            if d.is_null() {
+                return Err(hstsguard_result::NULL_ARGUMENT);
+            }
+            set_decision(d, hstsguard_action::None, 0, false, ptr::null(), 0, 0);
+            let policy = &policy
+                .as_ref()
+                .ok_or(hstsguard_result::NULL_ARGUMENT)?
+                .inner;
+            let request = request.as_ref().ok_or(hstsguard_result::NULL_ARGUMENT)?;
+            let buf = OutBuf::new(location_buf, location_cap)?;
+            with_facts(request, policy, |facts| {
+                let decision = policy.evaluate(facts);
+                let slots = addr_of_mut!((*d).headers).cast::<hstsguard_response_header>();
+                let mut n = 0;
+                for h in decision.headers().take(HSTSGUARD_MAX_RESPONSE_HEADERS) {
+                    slots.add(n).write(hstsguard_response_header {
+                        name: hstsguard_str::of(h.name),
+                        value: hstsguard_str::of(h.value),
+                        replace: h.existing == ExistingHeader::Replace,
+                    });
+                    n += 1;
+                }
+                let secure = decision.secure();
+                match decision.action() {
+                    Action::Pass => {
+                        set_decision(d, hstsguard_action::Pass, 0, secure, ptr::null(), 0, n);
+                        Ok(())
+                    }
+                    Action::Redirect { status, location } => {
+                        let (s, len) = (*status, location.len());
+                        set_decision(
+                            d,
+                            hstsguard_action::Redirect,
+                            s,
+                            secure,
+                            ptr::null(),
+                            len,
+                            n,
+                        );
+                        if write_bytes(&buf, location.as_bytes()) {
+                            Ok(())
+                        } else {
+                            Err(hstsguard_result::BUFFER_TOO_SMALL)
+                        }
+                    }
+                    Action::Reject { status, code, .. } => {
+                        let reason = code_cstr(code.as_str()).as_ptr();
+                        set_decision(d, hstsguard_action::Reject, *status, secure, reason, 0, n);
+                        Ok(())
+                    }
+                }
+            })?
+        })())
+    })
+}
+
+/// Is the request secure (TLS, or a trusted proxy says so)? The same answer as
+/// `decision.secure` of `hstsguard_policy_evaluate()`, without the rest. Errors as for
+/// `hstsguard_policy_evaluate()` (then `*secure_out` is false).
+///
+/// # Safety
+/// As `hstsguard_policy_evaluate()`; `secure_out` must be writable.
+#[no_mangle]
+pub unsafe extern "C" fn hstsguard_policy_is_secure(
+    policy: *const hstsguard_policy,
+    request: *const hstsguard_request,
+    secure_out: *mut bool,
+) -> hstsguard_result {
+    guard(|| {
+        status((|| unsafe {
+            let s = init(secure_out, false)?;
+            let policy = &policy
+                .as_ref()
+                .ok_or(hstsguard_result::NULL_ARGUMENT)?
+                .inner;
+            let request = request.as_ref().ok_or(hstsguard_result::NULL_ARGUMENT)?;
+            *s = with_facts(request, policy, |facts| policy.is_secure(facts))?;
+            Ok(())
+        })())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hsg::NoHeaders;
+
+    /// The binding skips the peer when `peer_needed` is false: the core must then decide
+    /// the same with and without it.
+    #[test]
+    fn the_peer_matters_only_when_needed() {
+        let docs = [
+            "{}",
+            r#"{"proxy": {"trusted": ["10.0.0.0/8"]}}"#,
+            r#"{"proxy": {"trusted": ["0.0.0.0/0", "::/0"]}, "hsts": {"send": "always"}}"#,
+            r#"{"proxy": {"sources": ["x-forwarded-proto"]}, "redirect": {"canonical_host": "example.com"}}"#,
+        ];
+        let headers = [("X-Forwarded-Proto", "https"), ("Forwarded", "proto=https")];
+        for doc in docs {
+            let policy = Policy::from_json(doc).unwrap();
+            for tls in [false, true] {
+                for host in [
+                    Some("example.com"),
+                    Some("10.0.0.1"),
+                    Some("localhost"),
+                    None,
+                ] {
+                    for h in [&headers as &dyn HeaderLookup, &NoHeaders] {
+                        let facts = RequestFacts::new("GET", tls, host, "/x", h);
+                        for peer in ["10.1.2.3", "192.0.2.1", "::1"] {
+                            let with =
+                                policy.evaluate(&facts.with_peer(Some(peer.parse().unwrap())));
+                            let without = policy.evaluate(&facts);
+                            if !peer_needed(&policy, tls) {
+                                assert_eq!(with, without, "{doc} tls={tls} {host:?} {peer}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_ipv4_path_agrees_with_std() {
+        let mut samples: Vec<String> = vec![
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.1.1.1",
+            "1.2.3",
+            "1.2.3.4.",
+            " 1.2.3.4",
+            "1.02.3.4",
+            "000.1.2.3",
+            "1.2.3.04",
+            "1..2.3",
+            "1.2.3.4a",
+            "1234.1.1.1",
+            "10.0.0.1",
+            "::1",
+            "2001:db8::1",
+            "::ffff:10.0.0.1",
+            "",
+            "1.2.3.+4",
+            "1.2.3.-0",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        // Every octet shape in every position.
+        for o in [
+            "0", "00", "01", "9", "10", "99", "100", "199", "255", "256", "999", "0000",
+        ] {
+            for pos in 0..4 {
+                let mut parts = ["1", "2", "3", "4"];
+                parts[pos] = o;
+                samples.push(parts.join("."));
+            }
+        }
+        for s in &samples {
+            let std = s.parse::<IpAddr>().ok();
+            assert_eq!(parse_peer(s.as_bytes()), std, "{s:?}");
+            if let Some(v4) = fast_ipv4(s.as_bytes()) {
+                assert_eq!(Some(IpAddr::V4(v4)), std, "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn invalid_target_bytes_are_percent_encoded() {
+        assert_eq!(encode_invalid(b"/a\xffb?\xc3\xa9\xc3"), "/a%FFb?\u{e9}%C3");
+    }
+}
