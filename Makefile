@@ -85,3 +85,17 @@ test-c: ## the C stage: header drift, vectors and hostile tests under ASan/UBSan
 
 bench-c: ## evaluate through the C API vs the same call in Rust, ratio in the same run
 	bash scripts/bench-c.sh
+
+.PHONY: nginx apache test-servers bench-servers
+
+nginx: ## the nginx module: target/servers/ngx_http_hstsguard_module.so (needs nginx-dev)
+	bash scripts/test-servers.sh nginx
+
+apache: ## the Apache module: target/servers/mod_hstsguard.so (needs apache2-dev)
+	bash scripts/test-servers.sh apache
+
+test-servers: ## both modules against real nginx and Apache on 127.0.0.1 (tests/servers/scenarios.json)
+	bash scripts/test-servers.sh
+
+bench-servers: ## modules vs add_header / Header / return 301 / mod_rewrite: cachegrind, wrk, RSS
+	bash scripts/bench-servers.sh

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The Node stage: builds the napi-rs addon (bindings/node), checks that the generated
+# index.js / index.d.ts match the committed ones, and runs the Node tests (shared
+# vectors, API, Express 5 and 4, node:http, real TLS, the example app), then a short
+# smoke run of the benchmark. Called by scripts/test.sh; runs on its own too.
+source "$(dirname "$0")/lib.sh"
+need_cargo
+cd "$ROOT/bindings/node"
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  apt_install nodejs npm
+fi
+# @napi-rs/cli 3 needs Node >= 20.17 (Debian 12's own nodejs package is 18).
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 17) ? 0 : 1)' || {
+  echo "the Node stage needs Node.js >= 20.17 (found $(node --version)): install a current Node 20 or 22" >&2
+  exit 1
+}
+apt_install openssl   # the TLS tests make a throw-away self-signed certificate
+step "node $(node --version), npm $(npm --version 2>/dev/null)"
+
+step "npm install (bindings/node)"
+npm install --no-audit --no-fund --loglevel=error
+
+# The build rewrites index.js and index.d.ts: keep the committed ones to compare.
+generated=(index.js index.d.ts)
+saved="$(mktemp -d)"
+trap 'rm -rf "$saved"' EXIT
+for f in "${generated[@]}"; do
+  [ -f "$f" ] && cp "$f" "$saved/$f"
+done
+
+step "napi build --platform --release"
+npx napi build --platform --release
+
+step "generated index.js / index.d.ts match the committed ones"
+drift=0
+for f in "${generated[@]}"; do
+  if [ ! -f "$saved/$f" ]; then
+    echo "bindings/node/$f was not committed: commit the generated file" >&2
+    drift=1
+  elif ! diff -u "$saved/$f" "$f"; then
+    echo "bindings/node/$f differs from what the build generates (above): commit the regenerated file" >&2
+    drift=1
+  fi
+done
+[ "$drift" -eq 0 ] || exit 1
+echo "no drift"
+
+step "npm install (examples/express)"
+(cd "$ROOT/examples/express" && npm install --no-audit --no-fund --loglevel=error)
+
+step "node --test (bindings/node/test)"
+node --test test/
+
+step "benchmark smoke run (BENCH_QUICK=1; the numbers are not measurements)"
+BENCH_QUICK=1 node bench/bench.js >"$saved/bench.log" 2>&1 || {
+  cat "$saved/bench.log" >&2
+  exit 1
+}
+tail -n 8 "$saved/bench.log"
