@@ -1,0 +1,930 @@
+/*
+ * mod_hstsguard: HTTPS transport security for Apache httpd 2.4, decided by the hstsguard
+ * core through its C ABI (include/hstsguard.h).
+ *
+ *   HstsGuard On|Off                   server config, virtual host, <Directory>, <Location>
+ *   HstsGuardPolicy FILE               a TOML or JSON policy document (docs/POLICY.md)
+ *   HstsGuardHsts ..., HstsGuardRedirect ..., HstsGuardAllowedHosts ...,
+ *   HstsGuardExempt ..., HstsGuardTrustedProxy ..., HstsGuardProxySources ...,
+ *   HstsGuardCookies ..., HstsGuardCookie ..., HstsGuardStrictPreload On|Off
+ *                                      inline settings (../nginx/hsg_settings.h)
+ *
+ * Configuration time: each directive is checked when it is read (apache2 -t names its
+ * line); the check_config hook then builds the policy of every virtual host and of every
+ * <Directory>/<Location> section on top of it, reporting combined errors (strict preload,
+ * inline settings over a policy file) with the directive's line. Built policies are kept
+ * in a process-wide cache keyed by the settings in effect, filled before the children
+ * fork; a combination only met at request time (nested sections that both set something)
+ * is built once per child, under a mutex.
+ *
+ * Per request:
+ * - the decision, pass / redirect (Location from the core) / reject (400, 403, 426):
+ *   first in translate_name when no section of the virtual host uses an HstsGuard
+ *   directive (the vhost's configuration is then final: decided before mod_rewrite and
+ *   mod_alias),
+ *   otherwise in header_parser (after the per-directory configuration is merged and
+ *   mod_proxy has claimed the request, before authentication and the handler).
+ * - an output filter inserted on every response (insert_filter and insert_error_filter),
+ *   running after mod_headers and before the HTTP header filter: the decision's headers
+ *   go to err_headers_out (so error responses carry them; an existing field is kept or
+ *   replaced as the policy says) and every Set-Cookie in headers_out and err_headers_out
+ *   (the application's, mod_proxy's) is flagged by the core.
+ * Memory: the request pool only. Any error from the C API leaves the request as it is
+ * and is logged.
+ */
+
+#include <string.h>
+
+#include "httpd.h"
+#include "http_config.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "http_ssl.h"
+#include "util_filter.h"
+
+#include "apr_strings.h"
+#include "apr_thread_mutex.h"
+
+#include "hstsguard.h"
+#include "hsg_settings.h"
+
+#define HSG_ERR_LEN 2048
+
+module AP_MODULE_DECLARE_DATA hstsguard_module;
+
+typedef struct {
+    const char *file;
+    int         line;
+    const char *directive;
+} hsg_where;
+
+typedef struct {
+    int                 enable;             /* -1: not set */
+    const char         *policy_file;        /* HstsGuardPolicy: path, and its policy */
+    hstsguard_policy   *file_policy;
+    apr_array_header_t *group[HSG_NGROUPS]; /* inline settings (hsg_line); NULL: not set */
+    hsg_where           where;              /* the last policy directive of the innermost
+                                             * section that had one */
+    int                 own;                /* this section sets the policy */
+    const char         *conflict_file;      /* inline settings over an outer policy file */
+    hstsguard_policy   *policy;             /* the effective policy, once resolved */
+} hsg_dir_conf;
+
+/* Per server: does any <Directory>/<Location>/... section use an HstsGuard directive? If
+ * not, the virtual host's configuration is final and requests are decided first thing in
+ * translate_name, before mod_rewrite and mod_alias. */
+typedef struct {
+    int sections;
+} hsg_srv_conf;
+
+typedef struct {
+    const hstsguard_policy *policy;
+    hstsguard_decision      decision;
+    const char             *location;
+    int                     ok;
+} hsg_req_ctx;
+
+/* ------------------------------------------------------------------------------------ */
+/* Policies built from inline settings, by the settings in effect (process-wide)         */
+/* ------------------------------------------------------------------------------------ */
+
+typedef struct hsg_entry {
+    struct hsg_entry         *next;
+    const apr_array_header_t *group[HSG_NGROUPS];
+    hstsguard_policy         *policy;       /* NULL: building failed (logged) */
+} hsg_entry;
+
+static hsg_entry          *hsg_cache;       /* read without a lock, published atomically */
+static apr_thread_mutex_t *hsg_cache_mutex; /* per child, for entries added at run time */
+static apr_pool_t         *hsg_child_pool;
+
+static ap_filter_rec_t *hsg_filter_handle;
+
+static apr_status_t
+hsg_free_policy(void *data)
+{
+    hstsguard_policy_free(data);
+    return APR_SUCCESS;
+}
+
+static apr_status_t
+hsg_reset_cache(void *data)
+{
+    (void) data;
+    __atomic_store_n(&hsg_cache, NULL, __ATOMIC_RELEASE);
+    return APR_SUCCESS;
+}
+
+static void
+hsg_settings_of(const hsg_dir_conf *c, hsg_settings *s)
+{
+    int g;
+    for (g = 0; g < HSG_NGROUPS; g++) {
+        s->group[g].line = c->group[g] ? (const hsg_line *) c->group[g]->elts : NULL;
+        s->group[g].nline = c->group[g] ? (size_t) c->group[g]->nelts : 0;
+    }
+}
+
+static hsg_entry *
+hsg_cache_find(const hsg_dir_conf *c)
+{
+    hsg_entry *e;
+    for (e = __atomic_load_n(&hsg_cache, __ATOMIC_ACQUIRE); e != NULL; e = e->next) {
+        if (memcmp(e->group, c->group, sizeof(e->group)) == 0) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+/* Builds the policy for c's settings and adds it to the cache (caller holds the lock or
+ * is single-threaded). The entry's policy is NULL when building failed (err says why). */
+static hsg_entry *
+hsg_cache_add(const hsg_dir_conf *c, apr_pool_t *p, char *err, size_t err_cap)
+{
+    hsg_settings s;
+    hsg_entry   *e = apr_pcalloc(p, sizeof(*e));
+
+    memcpy(e->group, c->group, sizeof(e->group));
+    hsg_settings_of(c, &s);
+    if (hsg_build(&s, &e->policy, err, err_cap) == 0) {
+        apr_pool_cleanup_register(p, e->policy, hsg_free_policy, apr_pool_cleanup_null);
+    } else {
+        e->policy = NULL;
+    }
+    e->next = hsg_cache;
+    __atomic_store_n(&hsg_cache, e, __ATOMIC_RELEASE);
+    return e;
+}
+
+/* The effective policy of a (merged) configuration. At configuration time p is pconf and
+ * err receives the message of a failure; at request time p is the child's pool. */
+static hstsguard_policy *
+hsg_resolve(hsg_dir_conf *c, apr_pool_t *p, char *err, size_t err_cap)
+{
+    hsg_entry *e;
+
+    if (err_cap > 0) {
+        err[0] = '\0';
+    }
+    if (c->policy != NULL) {
+        return c->policy;
+    }
+    if (c->policy_file != NULL) {
+        c->policy = c->file_policy;
+        return c->policy;
+    }
+    e = hsg_cache_find(c);
+    if (e == NULL) {
+        if (hsg_cache_mutex != NULL) {
+            apr_thread_mutex_lock(hsg_cache_mutex);
+        }
+        e = hsg_cache_find(c);
+        if (e == NULL) {
+            e = hsg_cache_add(c, p, err, err_cap);
+        }
+        if (hsg_cache_mutex != NULL) {
+            apr_thread_mutex_unlock(hsg_cache_mutex);
+        }
+    }
+    if (e->policy == NULL && err_cap > 0 && err[0] == '\0') {
+        /* built (and reported) before: say so again for this configuration */
+        hsg_settings s;
+        hstsguard_policy *again = NULL;
+        hsg_settings_of(c, &s);
+        if (hsg_build(&s, &again, err, err_cap) == 0) {
+            hstsguard_policy_free(again);
+        }
+    }
+    c->policy = e->policy;
+    return c->policy;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Configuration                                                                         */
+/* ------------------------------------------------------------------------------------ */
+
+static void *
+hsg_create_dir_conf(apr_pool_t *p, char *dir)
+{
+    hsg_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+    (void) dir;
+    c->enable = -1;
+    return c;
+}
+
+static void *
+hsg_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    const hsg_dir_conf *base = basev;
+    const hsg_dir_conf *add = addv;
+    hsg_dir_conf       *c = apr_palloc(p, sizeof(*c));
+    int                 g;
+
+    if (!add->own) {
+        /* Nothing set here: the outer policy as it is (already resolved, usually). */
+        *c = *base;
+        c->enable = add->enable != -1 ? add->enable : base->enable;
+        return c;
+    }
+
+    *c = *add;
+    c->enable = add->enable != -1 ? add->enable : base->enable;
+    if (add->policy_file != NULL) {
+        /* A policy file replaces everything outer sections set inline. */
+        return c;
+    }
+    if (base->policy_file != NULL) {
+        /* Inline settings cannot be laid over a policy file: check_config refuses this;
+         * a combination only met at request time keeps the policy file (and is logged). */
+        c->conflict_file = base->policy_file;
+        c->policy_file = base->policy_file;
+        c->file_policy = base->file_policy;
+        c->policy = base->file_policy;
+        return c;
+    }
+    for (g = 0; g < HSG_NGROUPS; g++) {
+        if (c->group[g] == NULL) {
+            c->group[g] = base->group[g];
+        }
+    }
+    c->policy = NULL; /* resolved from the cache */
+    return c;
+}
+
+static void *
+hsg_create_srv_conf(apr_pool_t *p, server_rec *s)
+{
+    (void) s;
+    return apr_pcalloc(p, sizeof(hsg_srv_conf));
+}
+
+static void *
+hsg_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    hsg_srv_conf *c = apr_palloc(p, sizeof(*c));
+    c->sections = ((hsg_srv_conf *) basev)->sections || ((hsg_srv_conf *) addv)->sections;
+    return c;
+}
+
+/* Notes that a directive was used inside a section (not at server level). */
+static void
+hsg_note_section(cmd_parms *cmd, void *dconf)
+{
+    if (dconf != ap_get_module_config(cmd->server->lookup_defaults, &hstsguard_module)) {
+        hsg_srv_conf *sc = ap_get_module_config(cmd->server->module_config, &hstsguard_module);
+        sc->sections = 1;
+    }
+}
+
+static void
+hsg_set_where(cmd_parms *cmd, hsg_dir_conf *c)
+{
+    c->where.file = cmd->directive->filename;
+    c->where.line = cmd->directive->line_num;
+    c->where.directive = cmd->cmd->name;
+    c->own = 1;
+    hsg_note_section(cmd, c);
+}
+
+static int
+hsg_has_inline(const hsg_dir_conf *c)
+{
+    int g;
+    for (g = 0; g < HSG_NGROUPS; g++) {
+        if (c->group[g] != NULL) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static const char *
+hsg_cmd_enable(cmd_parms *cmd, void *dconf, int flag)
+{
+    hsg_dir_conf *c = dconf;
+    hsg_note_section(cmd, dconf);
+    c->enable = flag ? 1 : 0;
+    return NULL;
+}
+
+static const char *
+hsg_cmd_policy(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    hsg_dir_conf     *c = dconf;
+    const char       *path;
+    hstsguard_policy *policy = NULL;
+    hstsguard_error  *error = NULL;
+    hstsguard_result  rc;
+    char              err[HSG_ERR_LEN];
+
+    if (c->policy_file != NULL) {
+        return apr_psprintf(cmd->pool, "%s is given twice in this section", cmd->cmd->name);
+    }
+    if (hsg_has_inline(c)) {
+        return apr_psprintf(cmd->pool,
+                            "%s cannot be combined with inline HstsGuard* settings in the "
+                            "same section (the policy file is the whole policy)",
+                            cmd->cmd->name);
+    }
+    path = ap_server_root_relative(cmd->pool, arg);
+    if (path == NULL) {
+        return apr_psprintf(cmd->pool, "%s: invalid path \"%s\"", cmd->cmd->name, arg);
+    }
+    rc = hstsguard_policy_from_file(path, strlen(path), &policy, &error);
+    if (rc != HSTSGUARD_OK) {
+        if (error != NULL) {
+            hsg_error_text(error, err, sizeof(err));
+            hstsguard_error_free(error);
+        } else {
+            apr_cpystrn(err, hstsguard_result_name(rc), sizeof(err));
+        }
+        return apr_psprintf(cmd->pool, "%s: \"%s\": %s", cmd->cmd->name, path, err);
+    }
+    apr_pool_cleanup_register(cmd->pool, policy, hsg_free_policy, apr_pool_cleanup_null);
+    c->policy_file = path;
+    c->file_policy = policy;
+    c->policy = policy;
+    hsg_set_where(cmd, c);
+    return NULL;
+}
+
+static const char *
+hsg_cmd_group(cmd_parms *cmd, void *dconf, int argc, char *const argv[])
+{
+    hsg_dir_conf     *c = dconf;
+    int               g = (int) (apr_uintptr_t) cmd->info;
+    hsg_line         *line;
+    hsg_word         *words;
+    hsg_settings      alone;
+    hstsguard_policy *policy;
+    char              err[HSG_ERR_LEN];
+    int               i;
+
+    if (argc < 1) {
+        return apr_psprintf(cmd->pool, "%s needs at least one argument", cmd->cmd->name);
+    }
+    if (c->policy_file != NULL) {
+        return apr_psprintf(cmd->pool,
+                            "%s cannot be combined with HstsGuardPolicy in the same section "
+                            "(the policy file is the whole policy)",
+                            cmd->cmd->name);
+    }
+    if (g == HSG_STRICT_PRELOAD
+        && (argc != 1 || (strcasecmp(argv[0], "on") != 0 && strcasecmp(argv[0], "off") != 0)))
+    {
+        return apr_psprintf(cmd->pool, "%s must be On or Off", cmd->cmd->name);
+    }
+
+    if (c->group[g] == NULL) {
+        c->group[g] = apr_array_make(cmd->pool, 2, sizeof(hsg_line));
+    }
+    words = apr_palloc(cmd->pool, sizeof(hsg_word) * (apr_size_t) argc);
+    for (i = 0; i < argc; i++) {
+        words[i].data = apr_pstrdup(cmd->pool, argv[i]);
+        words[i].len = strlen(argv[i]);
+    }
+    line = apr_array_push(c->group[g]);
+    line->word = words;
+    line->nword = (size_t) argc;
+    hsg_set_where(cmd, c);
+    c->policy = NULL;
+
+    /* Check the group on its own now, so that the message points at this line;
+     * HstsGuardStrictPreload is checked with the whole policy (check_config). */
+    if (g != HSG_STRICT_PRELOAD) {
+        memset(&alone, 0, sizeof(alone));
+        alone.group[g].line = (const hsg_line *) c->group[g]->elts;
+        alone.group[g].nline = (size_t) c->group[g]->nelts;
+        if (hsg_build(&alone, &policy, err, sizeof(err)) != 0) {
+            return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
+        }
+        hstsguard_policy_free(policy);
+    }
+    return NULL;
+}
+
+#define HSG_GROUP_CMD(name, group, help)                                                  \
+    AP_INIT_TAKE_ARGV(name, hsg_cmd_group, (void *) (apr_uintptr_t) (group),             \
+                      RSRC_CONF | ACCESS_CONF, help)
+
+static const command_rec hsg_cmds[] = {
+    AP_INIT_FLAG("HstsGuard", hsg_cmd_enable, NULL, RSRC_CONF | ACCESS_CONF,
+                 "On|Off: apply the hstsguard policy (HSTS, redirects, cookie flags) here"),
+    AP_INIT_TAKE1("HstsGuardPolicy", hsg_cmd_policy, NULL, RSRC_CONF | ACCESS_CONF,
+                  "a TOML or JSON policy file (the whole policy of this section)"),
+    HSG_GROUP_CMD("HstsGuardHsts", HSG_HSTS,
+                  "[On|Off] max_age=DURATION include_subdomains[=on|off] preload[=on|off] "
+                  "send=secure|always existing=keep|replace ..."),
+    HSG_GROUP_CMD("HstsGuardRedirect", HSG_REDIRECT,
+                  "On|Off [status_get_head=301] [status_other=308] [canonical_host=NAME] "
+                  "[https_port=443] [keep_port=on|off] [acme_exempt=on|off]"),
+    HSG_GROUP_CMD("HstsGuardAllowedHosts", HSG_ALLOWED_HOSTS,
+                  "hosts a redirect may go to: name, .name (with subdomains) or *"),
+    HSG_GROUP_CMD("HstsGuardExempt", HSG_EXEMPT,
+                  "regular expressions searched in the path: never redirected"),
+    HSG_GROUP_CMD("HstsGuardTrustedProxy", HSG_TRUSTED,
+                  "addresses or CIDR networks of proxies allowed to say the request is HTTPS"),
+    HSG_GROUP_CMD("HstsGuardProxySources", HSG_SOURCES,
+                  "headers read from trusted proxies, in order (forwarded, "
+                  "x-forwarded-proto, ...) [list=leftmost|rightmost] "
+                  "[custom_header=Name:value]"),
+    HSG_GROUP_CMD("HstsGuardCookies", HSG_COOKIES,
+                  "On|Off [secure_when=always|request_secure] [prefixes=repair|report]"),
+    HSG_GROUP_CMD("HstsGuardCookie", HSG_COOKIE_RULES,
+                  "NAME_GLOB [secure|nosecure] [httponly|nohttponly] "
+                  "[samesite=strict|lax|none]"),
+    HSG_GROUP_CMD("HstsGuardStrictPreload", HSG_STRICT_PRELOAD,
+                  "On|Off: refuse to start unless the HSTS header is preloadable"),
+    {NULL}
+};
+
+/* Builds (or finds) the policy of one configuration and reports what is wrong with it. */
+static int
+hsg_check_one(apr_pool_t *pconf, hsg_dir_conf *c, const char *section)
+{
+    char err[HSG_ERR_LEN];
+
+    if (c->conflict_file != NULL) {
+        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL,
+                     "mod_hstsguard: %s on line %d of %s (%s) cannot add to the policy file "
+                     "\"%s\" of an outer section: put the setting in the file, or give "
+                     "this section its own HstsGuardPolicy",
+                     c->where.directive, c->where.line, c->where.file, section,
+                     c->conflict_file);
+        return !OK;
+    }
+    if (hsg_resolve(c, pconf, err, sizeof(err)) == NULL) {
+        if (c->where.directive != NULL) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL,
+                         "mod_hstsguard: %s on line %d of %s (%s): %s", c->where.directive,
+                         c->where.line, c->where.file, section, err);
+        } else {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL,
+                         "mod_hstsguard: %s: %s", section, err);
+        }
+        return !OK;
+    }
+    return OK;
+}
+
+static int
+hsg_check_sections(apr_pool_t *pconf, hsg_dir_conf *server_conf, apr_array_header_t *secs,
+                   const char *kind, server_rec *s)
+{
+    ap_conf_vector_t **v;
+    int                i;
+
+    if (secs == NULL) {
+        return OK;
+    }
+    v = (ap_conf_vector_t **) secs->elts;
+    for (i = 0; i < secs->nelts; i++) {
+        hsg_dir_conf *sc = ap_get_module_config(v[i], &hstsguard_module);
+        hsg_dir_conf *merged;
+        if (sc == NULL || !sc->own) {
+            continue;
+        }
+        merged = hsg_merge_dir_conf(pconf, server_conf, sc);
+        if (hsg_check_one(pconf, merged,
+                          apr_psprintf(pconf, "a %s section of %s:%u", kind,
+                                       s->server_hostname ? s->server_hostname : "(server)",
+                                       (unsigned) s->port)) != OK) {
+            return !OK;
+        }
+    }
+    return OK;
+}
+
+/* After the whole configuration is read (also for apache2 -t): every virtual host, and
+ * each <Directory>/<Location> section over it, gets its policy now, before fork. */
+static int
+hsg_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    (void) plog;
+    (void) ptemp;
+
+    __atomic_store_n(&hsg_cache, NULL, __ATOMIC_RELEASE);
+    apr_pool_cleanup_register(pconf, NULL, hsg_reset_cache, apr_pool_cleanup_null);
+
+    for (; s != NULL; s = s->next) {
+        hsg_dir_conf       *c = ap_get_module_config(s->lookup_defaults, &hstsguard_module);
+        core_server_config *core = ap_get_core_module_config(s->module_config);
+        const char         *name = apr_psprintf(pconf, "server %s:%u",
+                                                s->server_hostname ? s->server_hostname
+                                                                   : "(unnamed)",
+                                                (unsigned) s->port);
+        if (hsg_check_one(pconf, c, name) != OK) {
+            return !OK;
+        }
+        if (hsg_check_sections(pconf, c, core->sec_dir, "<Directory>", s) != OK
+            || hsg_check_sections(pconf, c, core->sec_url, "<Location>", s) != OK)
+        {
+            return !OK;
+        }
+    }
+    return OK;
+}
+
+static void
+hsg_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    /* Our own pool: policies built at run time are allocated under our mutex only. */
+    if (apr_pool_create(&hsg_child_pool, pchild) != APR_SUCCESS
+        || apr_thread_mutex_create(&hsg_cache_mutex, APR_THREAD_MUTEX_DEFAULT, pchild)
+               != APR_SUCCESS)
+    {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                     "mod_hstsguard: cannot create a pool or a mutex; policies of nested "
+                     "sections will not be built at run time");
+        hsg_cache_mutex = NULL;
+    }
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* Requests                                                                              */
+/* ------------------------------------------------------------------------------------ */
+
+static const hstsguard_policy *
+hsg_policy_for(request_rec *r, hsg_dir_conf *c)
+{
+    char              err[HSG_ERR_LEN];
+    hstsguard_policy *p;
+
+    if (c->policy != NULL) {
+        if (c->conflict_file != NULL) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          "mod_hstsguard: %s (line %d of %s) is ignored here: the policy "
+                          "file \"%s\" of an outer section applies",
+                          c->where.directive, c->where.line, c->where.file, c->conflict_file);
+        }
+        return c->policy;
+    }
+    if (hsg_cache_mutex == NULL) {
+        return NULL; /* not in a child process (or no mutex): never build concurrently */
+    }
+    if (hsg_cache_find(c) == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      "mod_hstsguard: building the policy of nested sections (last: %s on "
+                      "line %d of %s) in this child",
+                      c->where.directive ? c->where.directive : "?", c->where.line,
+                      c->where.file ? c->where.file : "?");
+    }
+    p = hsg_resolve(c, hsg_child_pool, err, sizeof(err));
+    if (p == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "mod_hstsguard: no policy for %s (line %d of %s): %s; the request is "
+                      "passed through unchanged",
+                      c->where.directive ? c->where.directive : "this section", c->where.line,
+                      c->where.file ? c->where.file : "?", err);
+    }
+    return p;
+}
+
+/* The C API's header lookup over headers_in (only called for trusted proxies). Apache
+ * keeps one value per name (repeated fields joined with ", "): index 0 only. */
+static bool
+hsg_lookup(void *userdata, hstsguard_str name, size_t index, hstsguard_str *value_out)
+{
+    request_rec              *r = userdata;
+    const apr_array_header_t *arr = apr_table_elts(r->headers_in);
+    const apr_table_entry_t  *e = (const apr_table_entry_t *) arr->elts;
+    int                       i;
+
+    for (i = 0; i < arr->nelts; i++) {
+        if (e[i].key == NULL || e[i].val == NULL || strlen(e[i].key) != name.len
+            || strncasecmp(e[i].key, name.data, name.len) != 0)
+        {
+            continue;
+        }
+        if (index == 0) {
+            value_out->data = e[i].val;
+            value_out->len = strlen(e[i].val);
+            return true;
+        }
+        index--;
+    }
+    return false;
+}
+
+static hstsguard_str
+hsg_view(const char *s)
+{
+    hstsguard_str v;
+    v.data = s;
+    v.len = s ? strlen(s) : 0;
+    return v;
+}
+
+/* Asks the core about r; NULL when the call failed (logged: the request passes). */
+static hsg_req_ctx *
+hsg_evaluate(request_rec *r, const hstsguard_policy *policy)
+{
+    hsg_req_ctx      *ctx = apr_palloc(r->pool, sizeof(*ctx));
+    hstsguard_request req;
+    hstsguard_result  rc;
+    char              buf[512];
+    char             *loc = buf;
+
+    /* ctx->decision is written by hstsguard_policy_evaluate() */
+    ctx->location = NULL;
+    ctx->ok = 0;
+    req.headers = NULL;
+    req.headers_len = 0;
+    req.host.data = NULL;
+    req.host.len = 0;
+    req.method = hsg_view(r->method);
+    req.tls = ap_ssl_conn_is_ssl(r->connection) != 0;
+
+    if (r->parsed_uri.hostname != NULL) {
+        /* absolute-form target: its authority wins over Host (RFC 9112 §3.2.2) */
+        const char *authority = r->parsed_uri.port_str
+                                    ? apr_pstrcat(r->pool, r->parsed_uri.hostname, ":",
+                                                  r->parsed_uri.port_str, NULL)
+                                    : r->parsed_uri.hostname;
+        req.host = hsg_view(authority);
+        req.target = hsg_view(apr_pstrcat(
+            r->pool, r->parsed_uri.path ? r->parsed_uri.path : "/",
+            r->parsed_uri.query ? "?" : "", r->parsed_uri.query ? r->parsed_uri.query : "",
+            NULL));
+    } else {
+        const char *host = apr_table_get(r->headers_in, "Host");
+        if (host != NULL) {
+            req.host = hsg_view(host);
+        }
+        req.target = hsg_view(r->unparsed_uri);
+    }
+    req.peer = hsg_view(r->useragent_ip);
+    req.lookup = hsg_lookup;
+    req.lookup_userdata = r;
+
+    ctx->policy = policy;
+    rc = hstsguard_policy_evaluate(policy, &req, &ctx->decision, buf, sizeof(buf));
+    if (rc == HSTSGUARD_BUFFER_TOO_SMALL && ctx->decision.action == HSTSGUARD_ACTION_REDIRECT) {
+        loc = apr_palloc(r->pool, ctx->decision.location_len + 1);
+        rc = hstsguard_policy_evaluate(policy, &req, &ctx->decision, loc,
+                                       ctx->decision.location_len);
+    }
+    if (rc != HSTSGUARD_OK || ctx->decision.action == HSTSGUARD_ACTION_NONE) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "mod_hstsguard: the request could not be evaluated (%s); it is passed "
+                      "through unchanged",
+                      hstsguard_result_name(rc));
+        ctx->ok = 0;
+        return ctx;
+    }
+    if (ctx->decision.action == HSTSGUARD_ACTION_REDIRECT) {
+        if (loc == buf) {
+            loc = apr_pstrmemdup(r->pool, buf, ctx->decision.location_len);
+        } else {
+            loc[ctx->decision.location_len] = '\0';
+        }
+        ctx->location = loc;
+    }
+    ctx->ok = 1;
+    return ctx;
+}
+
+/* The decision of this request, or of the one it was internally redirected from. */
+static hsg_req_ctx *
+hsg_find_ctx(request_rec *r)
+{
+    for (; r != NULL; r = r->prev) {
+        hsg_req_ctx *ctx = ap_get_module_config(r->request_config, &hstsguard_module);
+        if (ctx != NULL) {
+            return ctx;
+        }
+    }
+    return NULL;
+}
+
+/* Decides r with configuration c: pass (DECLINED), redirect or reject (the status). */
+static int
+hsg_decide(request_rec *r, hsg_dir_conf *c)
+{
+    const hstsguard_policy *policy;
+    hsg_req_ctx            *ctx;
+
+    if (c == NULL || c->enable != 1) {
+        return DECLINED;
+    }
+    policy = hsg_policy_for(r, c);
+    if (policy == NULL) {
+        return DECLINED;
+    }
+    ctx = hsg_evaluate(r, policy);
+    ap_set_module_config(r->request_config, &hstsguard_module, ctx);
+    if (!ctx->ok) {
+        return DECLINED;
+    }
+    switch (ctx->decision.action) {
+    case HSTSGUARD_ACTION_REDIRECT:
+        apr_table_setn(r->headers_out, "Location", ctx->location);
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "mod_hstsguard: redirect %d to %s",
+                      (int) ctx->decision.status, ctx->location);
+        return ctx->decision.status;
+    case HSTSGUARD_ACTION_REJECT:
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "mod_hstsguard: request refused with %d (%s)",
+                      (int) ctx->decision.status,
+                      ctx->decision.reason_code ? ctx->decision.reason_code : "?");
+        return ctx->decision.status;
+    default:
+        return DECLINED;
+    }
+}
+
+/* Early: when no section of this server uses an HstsGuard directive, the virtual host's
+ * configuration is final, so decide first thing in translate_name (before mod_rewrite and
+ * mod_alias redirects, and before the directory walk). Not in post_read_request: a
+ * response made there ends the keep-alive connection. */
+static int
+hsg_translate_name(request_rec *r)
+{
+    hsg_srv_conf *sc;
+
+    if (r->main != NULL || r->prev != NULL) {
+        return DECLINED;
+    }
+    sc = ap_get_module_config(r->server->module_config, &hstsguard_module);
+    if (sc == NULL || sc->sections) {
+        return DECLINED;
+    }
+    return hsg_decide(r, ap_get_module_config(r->server->lookup_defaults, &hstsguard_module));
+}
+
+/* Otherwise after the per-directory configuration is merged (and mod_proxy has claimed
+ * the request), before authentication and the handler. */
+static int
+hsg_header_parser(request_rec *r)
+{
+    if (r->main != NULL || r->prev != NULL
+        || ap_get_module_config(r->request_config, &hstsguard_module) != NULL)
+    {
+        return DECLINED;
+    }
+    return hsg_decide(r, ap_get_module_config(r->per_dir_config, &hstsguard_module));
+}
+
+/* Adds one header of the decision to err_headers_out (kept on error responses): an
+ * existing field of that name is kept, or replaced when the policy says so. */
+static void
+hsg_set_header(request_rec *r, const hstsguard_response_header *rh)
+{
+    static const char sts[] = "Strict-Transport-Security";
+    const char       *name = (rh->name.len == sizeof(sts) - 1
+                              && memcmp(rh->name.data, sts, sizeof(sts) - 1) == 0)
+                                 ? sts
+                                 : apr_pstrmemdup(r->pool, rh->name.data, rh->name.len);
+    const char       *value = apr_pstrmemdup(r->pool, rh->value.data, rh->value.len);
+
+    if (apr_table_get(r->headers_out, name) != NULL
+        || apr_table_get(r->err_headers_out, name) != NULL)
+    {
+        if (!rh->replace) {
+            return;
+        }
+        apr_table_unset(r->headers_out, name);
+        apr_table_unset(r->err_headers_out, name);
+    }
+    apr_table_setn(r->err_headers_out, name, value);
+}
+
+/* Flags every Set-Cookie of one table, in place (order and other fields untouched). */
+static void
+hsg_flag_table(request_rec *r, apr_table_t *t, const hsg_req_ctx *ctx)
+{
+    const apr_array_header_t *arr = apr_table_elts(t);
+    apr_table_entry_t        *e = (apr_table_entry_t *) arr->elts;
+    hstsguard_cookie          cookie;
+    hstsguard_result          rc;
+    char                      buf[1024];
+    char                     *p;
+    int                       i;
+
+    for (i = 0; i < arr->nelts; i++) {
+        size_t len;
+        if (e[i].key == NULL || e[i].val == NULL || (e[i].key[0] | 0x20) != 's'
+            || strcasecmp(e[i].key, "Set-Cookie") != 0)
+        {
+            continue;
+        }
+        len = strlen(e[i].val);
+        p = buf;
+        rc = hstsguard_policy_flag_set_cookie(ctx->policy, e[i].val, len, ctx->decision.secure,
+                                              buf, sizeof(buf), &cookie, NULL, 0);
+        if (rc == HSTSGUARD_BUFFER_TOO_SMALL && cookie.changed) {
+            p = apr_palloc(r->pool, cookie.len + 1);
+            rc = hstsguard_policy_flag_set_cookie(ctx->policy, e[i].val, len,
+                                                  ctx->decision.secure, p, cookie.len, &cookie,
+                                                  NULL, 0);
+        }
+        if (rc != HSTSGUARD_OK) {
+            int level = (rc == HSTSGUARD_INVALID_UTF8) ? APLOG_INFO : APLOG_ERR;
+            ap_log_rerror(APLOG_MARK, level, 0, r,
+                          "mod_hstsguard: a Set-Cookie field was left as it is (%s)",
+                          hstsguard_result_name(rc));
+            continue;
+        }
+        if (!cookie.changed) {
+            continue;
+        }
+        if (p == buf) {
+            e[i].val = apr_pstrmemdup(r->pool, buf, cookie.len);
+        } else {
+            p[cookie.len] = '\0';
+            e[i].val = p;
+        }
+    }
+}
+
+static void
+hsg_apply(request_rec *r)
+{
+    hsg_dir_conf           *c;
+    hsg_req_ctx            *ctx;
+    const hstsguard_policy *policy;
+    size_t                  i;
+
+    if (r->main != NULL) {
+        return;
+    }
+    c = ap_get_module_config(r->per_dir_config, &hstsguard_module);
+    if (c == NULL || c->enable != 1) {
+        return;
+    }
+    ctx = hsg_find_ctx(r);
+    if (ctx == NULL) {
+        /* a response made before header_parser ran (a malformed request, ...) */
+        policy = hsg_policy_for(r, c);
+        if (policy == NULL) {
+            return;
+        }
+        ctx = hsg_evaluate(r, policy);
+        ap_set_module_config(r->request_config, &hstsguard_module, ctx);
+    }
+    if (!ctx->ok) {
+        return;
+    }
+    for (i = 0; i < ctx->decision.headers_len && i < HSTSGUARD_MAX_RESPONSE_HEADERS; i++) {
+        hsg_set_header(r, &ctx->decision.headers[i]);
+    }
+    hsg_flag_table(r, r->headers_out, ctx);
+    hsg_flag_table(r, r->err_headers_out, ctx);
+}
+
+static apr_status_t
+hsg_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    hsg_apply(f->r);
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
+static void
+hsg_insert_filter(request_rec *r)
+{
+    hsg_dir_conf *c;
+    ap_filter_t  *f;
+
+    if (r->main != NULL) {
+        return;
+    }
+    c = ap_get_module_config(r->per_dir_config, &hstsguard_module);
+    if (c == NULL || c->enable != 1) {
+        return;
+    }
+    for (f = r->output_filters; f != NULL; f = f->next) {
+        if (f->frec == hsg_filter_handle && f->r == r) {
+            return; /* inserted already (an error after the handler started) */
+        }
+    }
+    ap_add_output_filter_handle(hsg_filter_handle, NULL, r, r->connection);
+}
+
+static void
+hsg_register_hooks(apr_pool_t *p)
+{
+    (void) p;
+    ap_hook_check_config(hsg_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(hsg_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_translate_name(hsg_translate_name, NULL, NULL, APR_HOOK_REALLY_FIRST);
+    ap_hook_header_parser(hsg_header_parser, NULL, NULL, APR_HOOK_FIRST);
+    ap_hook_insert_filter(hsg_insert_filter, NULL, NULL, APR_HOOK_LAST);
+    ap_hook_insert_error_filter(hsg_insert_filter, NULL, NULL, APR_HOOK_LAST);
+    /* After mod_headers (AP_FTYPE_CONTENT_SET), before the HTTP header filter. */
+    hsg_filter_handle = ap_register_output_filter("HSTSGUARD", hsg_out_filter, NULL,
+                                                  AP_FTYPE_PROTOCOL - 1);
+}
+
+AP_DECLARE_MODULE(hstsguard) = {
+    STANDARD20_MODULE_STUFF,
+    hsg_create_dir_conf,  /* per-directory config */
+    hsg_merge_dir_conf,   /* merge per-directory */
+    hsg_create_srv_conf,  /* per-server config */
+    hsg_merge_srv_conf,   /* merge per-server */
+    hsg_cmds,             /* directives */
+    hsg_register_hooks,
+    AP_MODULE_FLAG_NONE
+};
