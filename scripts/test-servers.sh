@@ -8,7 +8,8 @@
 #   bash scripts/test-servers.sh nginx      build the nginx module only
 #   bash scripts/test-servers.sh apache     build the Apache module only
 #   bash scripts/test-servers.sh run [ARGS] run the scenarios on the modules built before
-#                                           (ARGS go to tests/servers/run.py: -k TEXT, -v)
+#                                           (ARGS go to tests/servers/run.py: -k TEXT, -v,
+#                                            --hostile N, --seed N)
 #
 # Output: target/servers/ngx_http_hstsguard_module.so and target/servers/mod_hstsguard.so.
 source "$(dirname "$0")/lib.sh"
@@ -23,7 +24,7 @@ CFLAGS_STRICT="-Wall -Wextra -Werror"
 # system, and the second one fails its postinst. The tests start their own servers, so
 # service starts are held back (policy-rc.d, as in containers) while the packages install.
 install_servers() {
-  local pkgs=(nginx nginx-dev apache2 apache2-dev openssl curl python3 gcc make) p missing=0
+  local pkgs=(nginx nginx-dev apache2 apache2-dev openssl curl valgrind python3 gcc make) p missing=0
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing=1
   done
@@ -50,53 +51,64 @@ build_lib() {
   }
 }
 
+# Each build works in a directory of its own and installs its .so with a rename, so that a
+# build running at the same time as another one, or as a server that has the module
+# loaded (a benchmark), never changes a file under it.
+install_so() {
+  local built="$1" dest="$2"
+  cp "$built" "$dest.tmp.$$"
+  mv -f "$dest.tmp.$$" "$dest"
+}
+
 # nginx: a dynamic module built against Debian's nginx-dev (/usr/share/nginx/src) with the
 # flags Debian's nginx was configured with (--with-compat among them). The source tree is
 # copied so that configure writes nothing under /usr.
 build_nginx() {
   step "build ngx_http_hstsguard_module.so (nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'))"
-  local src="$OUT/nginx-src" build="$OUT/nginx-build"
-  rm -rf "$src" "$build"
   mkdir -p "$OUT"
-  cp -r /usr/share/nginx/src "$src"
+  local work
+  work=$(mktemp -d "$OUT/nginx-build.XXXXXX")
+  cp -r /usr/share/nginx/src "$work/src"
   (
-    cd "$src"
+    cd "$work/src"
     # shellcheck disable=SC1091
     . ./conf_flags
     ./configure --with-cc-opt="-g -O2 -fPIC $CFLAGS_STRICT" --with-ld-opt=-fPIC \
       "${NGX_CONF_FLAGS[@]}" --add-dynamic-module="$ROOT/bindings/nginx" \
-      --builddir="$build" >"$OUT/nginx-configure.log" 2>&1 || {
-      tail -20 "$OUT/nginx-configure.log" >&2
+      --builddir="$work/objs" >"$work/configure.log" 2>&1 || {
+      tail -20 "$work/configure.log" >&2
       exit 1
     }
-    make -s -f "$build/Makefile" modules >"$OUT/nginx-make.log" 2>&1 || {
-      cat "$OUT/nginx-make.log" >&2
+    make -s -f "$work/objs/Makefile" modules >"$work/make.log" 2>&1 || {
+      cat "$work/make.log" >&2
       exit 1
     }
   )
-  cp "$build/ngx_http_hstsguard_module.so" "$NGINX_SO"
-  check_exports "$NGINX_SO" ngx_http_hstsguard_module
+  check_exports "$work/objs/ngx_http_hstsguard_module.so" ngx_http_hstsguard_module
+  install_so "$work/objs/ngx_http_hstsguard_module.so" "$NGINX_SO"
+  rm -rf "$work"
 }
 
 # Apache: apxs from apache2-dev; libtool needs -Wl,-Wl,... to pass --exclude-libs through.
 build_apache() {
   step "build mod_hstsguard.so (Apache $(apache2 -v | sed -n 's/^Server version: Apache\///p'))"
-  local build="$OUT/apache-build"
-  rm -rf "$build"
-  mkdir -p "$build"
-  cp bindings/apache/mod_hstsguard.c bindings/nginx/hsg_settings.c "$build/"
+  mkdir -p "$OUT"
+  local work
+  work=$(mktemp -d "$OUT/apache-build.XXXXXX")
+  cp bindings/apache/mod_hstsguard.c bindings/nginx/hsg_settings.c "$work/"
   (
-    cd "$build"
+    cd "$work"
     apxs -c -I"$ROOT/include" -I"$ROOT/bindings/nginx" \
       -Wc,-Wall -Wc,-Wextra -Wc,-Werror -Wl,-Wl,--exclude-libs,ALL \
       mod_hstsguard.c hsg_settings.c "$ROOT/target/release/libhstsguard.a" \
-      -lpthread -ldl -lm >"$build/apxs.log" 2>&1 || {
-      grep -v '^libtool: ' "$build/apxs.log" >&2
+      -lpthread -ldl -lm >"$work/apxs.log" 2>&1 || {
+      grep -v '^libtool: ' "$work/apxs.log" >&2
       exit 1
     }
   )
-  cp "$build/.libs/mod_hstsguard.so" "$APACHE_SO"
-  check_exports "$APACHE_SO" hstsguard_module
+  check_exports "$work/.libs/mod_hstsguard.so" hstsguard_module
+  install_so "$work/.libs/mod_hstsguard.so" "$APACHE_SO"
+  rm -rf "$work"
 }
 
 # The module must export its module struct (and nginx's module tables) and nothing else:
@@ -115,9 +127,11 @@ check_exports() {
   fi
 }
 
+# Every request of the table on each server, then again under valgrind memcheck.
 run_scenarios() {
-  step "tests/servers/run.py: scenarios.json against nginx and Apache on 127.0.0.1"
-  python3 tests/servers/run.py --nginx-module "$NGINX_SO" --apache-module "$APACHE_SO" "$@"
+  step "tests/servers/run.py: scenarios.json against nginx and Apache on 127.0.0.1 (and under memcheck)"
+  python3 tests/servers/run.py --nginx-module "$NGINX_SO" --apache-module "$APACHE_SO" \
+    --memcheck "$@"
 }
 
 case "${1:-all}" in

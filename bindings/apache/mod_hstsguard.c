@@ -470,6 +470,14 @@ hsg_check_one(apr_pool_t *pconf, hsg_dir_conf *c, const char *section)
     return OK;
 }
 
+/* "example.com:443", or the name alone for the main server (port 0). */
+static const char *
+hsg_server_label(apr_pool_t *p, server_rec *s)
+{
+    const char *name = s->server_hostname ? s->server_hostname : "(unnamed)";
+    return s->port ? apr_psprintf(p, "%s:%u", name, (unsigned) s->port) : name;
+}
+
 static int
 hsg_check_sections(apr_pool_t *pconf, hsg_dir_conf *server_conf, apr_array_header_t *secs,
                    const char *kind, server_rec *s)
@@ -489,9 +497,8 @@ hsg_check_sections(apr_pool_t *pconf, hsg_dir_conf *server_conf, apr_array_heade
         }
         merged = hsg_merge_dir_conf(pconf, server_conf, sc);
         if (hsg_check_one(pconf, merged,
-                          apr_psprintf(pconf, "a %s section of %s:%u", kind,
-                                       s->server_hostname ? s->server_hostname : "(server)",
-                                       (unsigned) s->port)) != OK) {
+                          apr_psprintf(pconf, "a %s section of %s", kind,
+                                       hsg_server_label(pconf, s))) != OK) {
             return !OK;
         }
     }
@@ -512,10 +519,8 @@ hsg_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_
     for (; s != NULL; s = s->next) {
         hsg_dir_conf       *c = ap_get_module_config(s->lookup_defaults, &hstsguard_module);
         core_server_config *core = ap_get_core_module_config(s->module_config);
-        const char         *name = apr_psprintf(pconf, "server %s:%u",
-                                                s->server_hostname ? s->server_hostname
-                                                                   : "(unnamed)",
-                                                (unsigned) s->port);
+        const char         *name = apr_pstrcat(pconf, "server ", hsg_server_label(pconf, s),
+                                               NULL);
         if (hsg_check_one(pconf, c, name) != OK) {
             return !OK;
         }

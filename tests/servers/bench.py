@@ -227,7 +227,7 @@ def client(run: Running) -> http.client.HTTPConnection:
     return http.client.HTTPConnection("127.0.0.1", run.port, timeout=120)
 
 
-def send(conn: http.client.HTTPConnection, n: int) -> tuple[int, dict]:
+def send(conn: http.client.HTTPConnection, n: int) -> tuple[dict[int, int], dict[str, str]]:
     statuses: dict[int, int] = {}
     last = None
     for _ in range(n):
@@ -256,7 +256,8 @@ def stop_valgrind(run: Running, sig: int) -> None:
     harness.processes().stop(run.proc)
 
 
-def irefs(kind: str, name: str, n: int, module, certs, docroot, work) -> tuple[int, dict, dict]:
+def irefs(kind: str, name: str, n: int, module, certs, docroot,
+          work) -> tuple[int, dict[int, int], dict[str, str]]:
     t0 = time.monotonic()
     run = start(kind, name, module, certs, docroot, work, single=True, valgrind=True)
     t1 = time.monotonic()
@@ -292,12 +293,19 @@ def cachegrind(kind: str, names: list[str], module, certs, docroot, work) -> dic
 
 def wrk_rps(run: Running, seconds: float, conns: int = 16) -> tuple[float, int]:
     scheme = "https" if run.listener == "tls" else "http"
-    out = subprocess.run(["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "-H", "Host: example.com",
-                          f"{scheme}://127.0.0.1:{run.port}/index.html"],
-                         capture_output=True, text=True, timeout=seconds + 60).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    total = int(re.search(r"(\d+) requests in", out).group(1))
-    return rps, total
+    proc = harness.processes().start(
+        "wrk", ["wrk", "-t1", f"-c{conns}", f"-d{seconds:g}s", "-H", "Host: example.com",
+                f"{scheme}://127.0.0.1:{run.port}/index.html"],
+        signal.SIGTERM, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        out, _ = proc.communicate(timeout=seconds + 60)
+    finally:
+        harness.processes().stop(proc)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    if rps is None or total is None:
+        raise RuntimeError(f"unexpected wrk output:\n{out}")
+    return float(rps.group(1)), int(total.group(1))
 
 
 def throughput(kind: str, module, certs, docroot, work, rounds: int,
@@ -400,6 +408,7 @@ def main() -> int:
         work = harness.make_workdir()
         certs = harness.make_certs(work / "pki")
         docroot = harness.write_docroot(work)
+        servers = [(k, harness.private_copy(m, work)) for k, m in servers]
         summary: list[str] = []
 
         if not args.skip_cachegrind:

@@ -12,6 +12,7 @@ import atexit
 import http.server
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -150,6 +151,15 @@ def make_workdir(keep: bool = False) -> Path:
     return d
 
 
+def private_copy(module: Path, d: Path) -> Path:
+    """A copy of a module .so in the work dir: a rebuild of target/servers/ while the
+    servers run (another session's test run) must not change the file they have mapped."""
+    dest = d / module.name
+    shutil.copy2(module, dest)
+    dest.chmod(0o755)
+    return dest
+
+
 def run(argv: list[str], cwd: Path | None = None) -> None:
     r = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
     if r.returncode != 0:
@@ -200,7 +210,6 @@ UPSTREAM_COOKIES = [
 
 def fuzz_cookies(seed: int) -> list[str]:
     """Odd but transmittable Set-Cookie values (no CR, LF or NUL), from a seed."""
-    import random
     rnd = random.Random(seed)
     attrs = ["Secure", "secure", "HttpOnly", "SameSite=None", "SameSite=lax", "SameSite=",
              "Path=/", "Path", "Domain=example.com", "Domain=", "Max-Age=-1", "Expires=Thu, 01",
@@ -349,13 +358,11 @@ class Server:
     tls_port: int
     conf: Path
     log: Path
-    proc: subprocess.Popen | None = None
+    proc: subprocess.Popen
     values: dict[str, str] = field(default_factory=dict)
 
     def stop(self) -> None:
-        if self.proc is not None:
-            processes().stop(self.proc)
-            self.proc = None
+        processes().stop(self.proc)
 
     def error_log(self) -> str:
         return tail(self.log, 200)

@@ -14,8 +14,12 @@ Set-Cookie). Every process is stopped by pid at the end, whatever happens. The l
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
+import random
+import shutil
 import string
+import subprocess
 import sys
 import traceback
 from pathlib import Path
@@ -124,7 +128,7 @@ def summary(resp: harness.Response, expect: dict) -> tuple:
 def run_sequence(port: int, tls, steps: list[dict]) -> tuple[list[str], list[tuple]]:
     """Sends the steps on one keep-alive connection (http.client); every response must
     leave the connection open."""
-    import http.client
+    conn: http.client.HTTPConnection
     if tls is not None:
         conn = http.client.HTTPSConnection("127.0.0.1", port, context=tls, timeout=10)
     else:
@@ -254,8 +258,6 @@ def run_config_errors(kind: str, module: Path, base: Path, table: dict, tally: T
 def run_http2(kind: str, srv: harness.Server, certs, table: dict, tally: Tally,
               keyword: str | None) -> None:
     """The same module code under HTTP/2 (nginx's v2 module, Apache's mod_http2): curl."""
-    import shutil
-    import subprocess
     if shutil.which("curl") is None:
         print(f"{kind}: curl is missing, the HTTP/2 cases are skipped")
         return
@@ -320,7 +322,6 @@ CRASH = ("exited on signal", "exit signal", "AH00052", "Segmentation", "panicked
 def run_hostile(kind: str, srv: harness.Server, ctx, tally: Tally, count: int, seed: int) -> None:
     """Seeded odd requests (and odd upstream cookies) on both listeners: no worker may die,
     no panic may be logged, and the server must still answer normally afterwards."""
-    import random
     rnd = random.Random(seed)
     what = f"{kind:6} hostile: {count} seeded odd requests (seed {seed})"
     answered = 0
@@ -411,6 +412,40 @@ Include {d}/hstsguard-site.conf
         tally.ok(what)
 
 
+def run_pass(kind: str, module: Path, template: str, extra: dict, work: Path, certs, ctx,
+             table: dict, tally: Tally, args, answers: dict, memcheck: bool) -> None:
+    """One server started, every request of the table (plain pass: answers recorded for
+    the nginx/Apache comparison; memcheck pass: under valgrind, then its logs checked)."""
+    label = f"{kind}+vg" if memcheck else kind
+    d = work / label
+    d.mkdir()
+    d.chmod(0o755)
+    srv = None
+    try:
+        srv = harness.start_server(kind, module, template, extra, d, memcheck=memcheck)
+        print(f"{label}: pid {srv.proc.pid}, plain 127.0.0.1:{srv.plain_port}, "
+              f"TLS 127.0.0.1:{srv.tls_port}" + (" (valgrind memcheck)" if memcheck else ""))
+        before = tally.failed
+        run_requests(label, srv, ctx, table, tally, args.keyword, {} if memcheck else answers)
+        run_http2(label, srv, certs, table, tally, args.keyword)
+        if not args.keyword:
+            run_hostile(label, srv, ctx, tally, args.hostile, args.seed)
+        if tally.failed > before:
+            print(f"--- {label} error log (tail) ---\n{srv.error_log()[-4000:]}")
+    except Exception as e:  # noqa: BLE001
+        tally.fail(f"{label:6} start", f"{e}")
+    finally:
+        if srv is not None:
+            srv.stop()
+            if memcheck:
+                bad = harness.memcheck_errors(d)
+                logs = len(list(d.glob("valgrind.*.log")))
+                if bad or logs == 0:
+                    tally.fail(f"{label:6} memcheck", "\n".join(bad) or "no valgrind log")
+                else:
+                    tally.ok(f"{label:6} memcheck: {logs} processes, no memory error")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--nginx-module", type=Path)
@@ -419,7 +454,8 @@ def main() -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="list every passing check")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (its path is printed)")
     ap.add_argument("--memcheck", action="store_true",
-                    help="run the servers under valgrind memcheck and fail on any memory error")
+                    help="then run every request again with the servers under valgrind memcheck, "
+                         "failing on any memory error")
     ap.add_argument("--hostile", type=int, default=400, help="seeded odd requests per server")
     ap.add_argument("--seed", type=int, default=20261123, help="seed of the odd requests")
     args = ap.parse_args()
@@ -444,35 +480,11 @@ def main() -> int:
                                        ("apache", args.apache_module, "httpd.conf")):
             if module is None:
                 continue
-            module = module.resolve()
-            d = work / kind
-            d.mkdir()
-            d.chmod(0o755)
-            srv = None
-            try:
-                srv = harness.start_server(kind, module, template, extra, d,
-                                           memcheck=args.memcheck)
-                print(f"{kind}: pid {srv.proc.pid}, plain 127.0.0.1:{srv.plain_port}, "
-                      f"TLS 127.0.0.1:{srv.tls_port}")
-                before = tally.failed
-                run_requests(kind, srv, ctx, table, tally, args.keyword, answers)
-                run_http2(kind, srv, certs, table, tally, args.keyword)
-                if not args.keyword:
-                    run_hostile(kind, srv, ctx, tally, args.hostile, args.seed)
-                if tally.failed > before:
-                    print(f"--- {kind} error log (tail) ---\n{srv.error_log()[-4000:]}")
-            except Exception as e:  # noqa: BLE001
-                tally.fail(f"{kind:6} start", f"{e}")
-            finally:
-                if srv is not None:
-                    srv.stop()
-                    if args.memcheck:
-                        bad = harness.memcheck_errors(d)
-                        logs = len(list(d.glob("valgrind.*.log")))
-                        if bad or logs == 0:
-                            tally.fail(f"{kind:6} memcheck", "\n".join(bad) or "no valgrind log")
-                        else:
-                            tally.ok(f"{kind:6} memcheck: {logs} processes, no memory error")
+            module = harness.private_copy(module.resolve(), work)
+            passes = [False, True] if args.memcheck else [False]
+            for memcheck in passes:
+                run_pass(kind, module, template, extra, work, certs, ctx, table, tally, args,
+                         answers, memcheck)
             run_config_errors(kind, module, work, table, tally, args.keyword)
             if not args.keyword:
                 run_examples(kind, module, work, certs, docroot, tally)
