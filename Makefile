@@ -99,3 +99,11 @@ test-servers: ## both modules against real nginx and Apache on 127.0.0.1 (tests/
 
 bench-servers: ## modules vs add_header / Header / return 301 / mod_rewrite: cachegrind, wrk, RSS
 	bash scripts/bench-servers.sh
+
+.PHONY: bench-scan demo
+
+bench-scan: ## `hstsguard scan` fleet benchmark: 1,000 local domains, domains/s, peak RSS, concurrency-1 equality
+	cargo bench -p hstsguard-scan --bench fleet
+
+demo: ## nginx, Apache, Django (gunicorn) and Express on 127.0.0.1, scanned side by side (scripts/demo.sh)
+	bash scripts/demo.sh

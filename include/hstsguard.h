@@ -384,8 +384,9 @@ typedef struct hstsguard_decision {
     uint16_t status;
     // True when the request arrived over TLS or through a trusted proxy that says so.
     bool secure;
-    // For a reject, why: `host.missing`, `host.malformed`, `host.not_allowed` or
-    // `redirect.method_refused` (static, NUL-terminated); NULL otherwise.
+    // For a reject, why: `host.missing`, `host.malformed`, `host.not_allowed`,
+    // `redirect.method_refused` or `proxy.sources_disagree` (static, NUL-terminated);
+    // NULL otherwise.
     const char *reason_code;
     // For a redirect, the length of the `Location` value (the absolute `https://` URL,
     // free of CR, LF, NUL, spaces and user-info); 0 otherwise.
@@ -441,8 +442,13 @@ extern "C" {
 // were found than fit, the first `issues_cap` are written and the result is
 // `HSTSGUARD_BUFFER_TOO_SMALL`.
 //
-// A value that is not UTF-8 is `HSTSGUARD_INVALID_UTF8` (send it unchanged).
-// Thread-safe.
+// The value is bytes and need not be UTF-8: a value that is not (a Latin-1 cookie
+// value, say) is flagged byte-wise, every byte outside ASCII kept as it is.
+//
+// When the value to send does not fit but is the input itself (`changed == false`),
+// nothing needs writing: the result is `HSTSGUARD_OK` (send the input). So
+// `HSTSGUARD_BUFFER_TOO_SMALL` always means "call again with a buffer of
+// `cookie_out->len` bytes" (or more issue entries). Thread-safe.
 //
 // # Safety
 // `policy` must be a live policy; `value` must have `value_len` readable bytes; `buf`
@@ -678,7 +684,10 @@ hstsguard_result hstsguard_policy_builder_build(const struct hstsguard_policy_bu
 // Errors: `HSTSGUARD_NULL_ARGUMENT`, `HSTSGUARD_INVALID_PEER`,
 // `HSTSGUARD_INVALID_ARGUMENT` (both `headers` and `lookup` set), `HSTSGUARD_PANIC`; the
 // decision is then zeroed (`HSTSGUARD_ACTION_NONE`, `headers_len` 0): do not serve the
-// request as if it passed. Thread-safe; does not allocate unless it redirects, rejects
+// request as if it passed. The contract for a server (what nginx and Apache do): fail
+// closed. Never pass a plain-HTTP request; answer 500 (or the redirect, when the request
+// can still be decided); on TLS still send the policy's precomputed HSTS value
+// (`hstsguard_policy_hsts_value()`); log a line. Thread-safe; does not allocate unless it redirects, rejects
 // or meets a field that is not UTF-8.
 //
 // # Safety

@@ -29,8 +29,23 @@
  *   go to err_headers_out (so error responses carry them; an existing field is kept or
  *   replaced as the policy says) and every Set-Cookie in headers_out and err_headers_out
  *   (the application's, mod_proxy's) is flagged by the core.
- * Memory: the request pool only. Any error from the C API leaves the request as it is
- * and is logged.
+ * - under mod_cache (CacheQuickHandler On, its default) cached pages are served by a
+ *   quick handler before translate_name: the decision is made in a quick_handler hook that
+ *   runs before mod_cache's. That needs the virtual host's configuration to be final, so a
+ *   virtual host that uses HstsGuard directives in sections is refused at start-up
+ *   (apache2 -t) when mod_cache is loaded.
+ * - error pages: an ErrorDocument target (an internal redirect, possibly to a section
+ *   where HstsGuard is Off) keeps the decision of the request, its headers and flagged
+ *   cookies.
+ * Memory: the request pool only.
+ *
+ * When something goes wrong (the C API returns an error for a request: a panic caught at
+ * the boundary, a peer address it cannot read, an internal error; or no policy could be
+ * built for a section), the module fails closed, as include/hstsguard.h's contract says:
+ * a peer address that cannot be read is decided again as if from an unknown peer (the
+ * redirect still happens); otherwise a plain-HTTP request is answered with 500, never
+ * passed; a TLS request is served with the policy's precomputed Strict-Transport-Security;
+ * an error-level line is logged.
  */
 
 #include <string.h>
@@ -46,6 +61,8 @@
 
 #include "apr_strings.h"
 #include "apr_thread_mutex.h"
+
+#include "mod_proxy.h"
 
 #include "hstsguard.h"
 #include "hsg_settings.h"
@@ -76,7 +93,8 @@ typedef struct {
  * not, the virtual host's configuration is final and requests are decided first thing in
  * translate_name, before mod_rewrite and mod_alias. */
 typedef struct {
-    int sections;
+    int       sections;
+    hsg_where first_section;    /* the first directive used in a section, for messages */
 } hsg_srv_conf;
 
 typedef struct {
@@ -84,6 +102,8 @@ typedef struct {
     hstsguard_decision      decision;
     const char             *location;
     int                     ok;
+    int                     failed;     /* the C API failed: decision is the fail-closed
+                                         * answer made by the module */
 } hsg_req_ctx;
 
 /* ------------------------------------------------------------------------------------ */
@@ -101,6 +121,9 @@ static apr_thread_mutex_t *hsg_cache_mutex; /* per child, for entries added at r
 static apr_pool_t         *hsg_child_pool;
 
 static ap_filter_rec_t *hsg_filter_handle;
+
+/* mod_cache is loaded (set by check_config, before the children fork). */
+static int hsg_mod_cache;
 
 static apr_status_t
 hsg_free_policy(void *data)
@@ -150,7 +173,16 @@ hsg_cache_add(const hsg_dir_conf *c, apr_pool_t *p, char *err, size_t err_cap)
     memcpy(e->group, c->group, sizeof(e->group));
     hsg_settings_of(c, &s);
     if (hsg_build(&s, &e->policy, err, err_cap) == 0) {
+        char   warning[HSG_ERR_LEN];
+        size_t i;
         apr_pool_cleanup_register(p, e->policy, hsg_free_policy, apr_pool_cleanup_null);
+        /* Deploy warnings about proxy trust: several headers read, every address trusted. */
+        for (i = 0; hsg_proxy_warning(e->policy, i, warning, sizeof(warning)); i++) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_WARNING, 0, NULL,
+                         "mod_hstsguard: %s on line %d of %s: %s",
+                         c->where.directive ? c->where.directive : "HstsGuard", c->where.line,
+                         c->where.file ? c->where.file : "?", warning);
+        }
     } else {
         e->policy = NULL;
     }
@@ -264,8 +296,11 @@ hsg_create_srv_conf(apr_pool_t *p, server_rec *s)
 static void *
 hsg_merge_srv_conf(apr_pool_t *p, void *basev, void *addv)
 {
+    hsg_srv_conf *base = basev;
+    hsg_srv_conf *add = addv;
     hsg_srv_conf *c = apr_palloc(p, sizeof(*c));
-    c->sections = ((hsg_srv_conf *) basev)->sections || ((hsg_srv_conf *) addv)->sections;
+    c->sections = base->sections || add->sections;
+    c->first_section = add->sections ? add->first_section : base->first_section;
     return c;
 }
 
@@ -275,6 +310,11 @@ hsg_note_section(cmd_parms *cmd, void *dconf)
 {
     if (dconf != ap_get_module_config(cmd->server->lookup_defaults, &hstsguard_module)) {
         hsg_srv_conf *sc = ap_get_module_config(cmd->server->module_config, &hstsguard_module);
+        if (!sc->sections) {
+            sc->first_section.file = cmd->directive->filename;
+            sc->first_section.line = cmd->directive->line_num;
+            sc->first_section.directive = cmd->cmd->name;
+        }
         sc->sections = 1;
     }
 }
@@ -344,6 +384,14 @@ hsg_cmd_policy(cmd_parms *cmd, void *dconf, const char *arg)
         return apr_psprintf(cmd->pool, "%s: \"%s\": %s", cmd->cmd->name, path, err);
     }
     apr_pool_cleanup_register(cmd->pool, policy, hsg_free_policy, apr_pool_cleanup_null);
+    {
+        size_t i;
+        for (i = 0; hsg_proxy_warning(policy, i, err, sizeof(err)); i++) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_WARNING, 0, NULL,
+                         "mod_hstsguard: %s \"%s\" on line %d of %s: %s", cmd->cmd->name, path,
+                         cmd->directive->line_num, cmd->directive->filename, err);
+        }
+    }
     c->policy_file = path;
     c->file_policy = policy;
     c->policy = policy;
@@ -428,8 +476,8 @@ static const command_rec hsg_cmds[] = {
     HSG_GROUP_CMD("HstsGuardTrustedProxy", HSG_TRUSTED,
                   "addresses or CIDR networks of proxies allowed to say the request is HTTPS"),
     HSG_GROUP_CMD("HstsGuardProxySources", HSG_SOURCES,
-                  "headers read from trusted proxies, in order (forwarded, "
-                  "x-forwarded-proto, ...) [list=leftmost|rightmost] "
+                  "headers read from trusted proxies, which must agree (default "
+                  "x-forwarded-proto) [list=leftmost|rightmost] "
                   "[custom_header=Name:value]"),
     HSG_GROUP_CMD("HstsGuardCookies", HSG_COOKIES,
                   "On|Off [secure_when=always|request_secure] [prefixes=repair|report]"),
@@ -478,9 +526,41 @@ hsg_server_label(apr_pool_t *p, server_rec *s)
     return s->port ? apr_psprintf(p, "%s:%u", name, (unsigned) s->port) : name;
 }
 
+static int hsg_check_vectors(apr_pool_t *pconf, hsg_dir_conf *base, apr_array_header_t *secs,
+                             const char *kind, server_rec *s);
+
+/* One section: its merged configuration, then the sections nested in it (<Files> and <If>
+ * inside <Directory>, <Location>, <Proxy> or each other), merged on top of it. */
 static int
-hsg_check_sections(apr_pool_t *pconf, hsg_dir_conf *server_conf, apr_array_header_t *secs,
-                   const char *kind, server_rec *s)
+hsg_check_vector(apr_pool_t *pconf, hsg_dir_conf *base, ap_conf_vector_t *v, const char *kind,
+                 server_rec *s)
+{
+    hsg_dir_conf    *sc = ap_get_module_config(v, &hstsguard_module);
+    hsg_dir_conf    *merged = base;
+    core_dir_config *core = ap_get_core_module_config(v);
+
+    if (sc != NULL && sc->own) {
+        merged = hsg_merge_dir_conf(pconf, base, sc);
+        if (hsg_check_one(pconf, merged,
+                          apr_psprintf(pconf, "a %s section of %s", kind,
+                                       hsg_server_label(pconf, s))) != OK) {
+            return !OK;
+        }
+    }
+    if (core == NULL) {
+        return OK;
+    }
+    if (hsg_check_vectors(pconf, merged, core->sec_file, "<Files>", s) != OK
+        || hsg_check_vectors(pconf, merged, core->sec_if, "<If>", s) != OK)
+    {
+        return !OK;
+    }
+    return OK;
+}
+
+static int
+hsg_check_vectors(apr_pool_t *pconf, hsg_dir_conf *base, apr_array_header_t *secs,
+                  const char *kind, server_rec *s)
 {
     ap_conf_vector_t **v;
     int                i;
@@ -490,15 +570,7 @@ hsg_check_sections(apr_pool_t *pconf, hsg_dir_conf *server_conf, apr_array_heade
     }
     v = (ap_conf_vector_t **) secs->elts;
     for (i = 0; i < secs->nelts; i++) {
-        hsg_dir_conf *sc = ap_get_module_config(v[i], &hstsguard_module);
-        hsg_dir_conf *merged;
-        if (sc == NULL || !sc->own) {
-            continue;
-        }
-        merged = hsg_merge_dir_conf(pconf, server_conf, sc);
-        if (hsg_check_one(pconf, merged,
-                          apr_psprintf(pconf, "a %s section of %s", kind,
-                                       hsg_server_label(pconf, s))) != OK) {
+        if (hsg_check_vector(pconf, base, v[i], kind, s) != OK) {
             return !OK;
         }
     }
@@ -506,27 +578,77 @@ hsg_check_sections(apr_pool_t *pconf, hsg_dir_conf *server_conf, apr_array_heade
 }
 
 /* After the whole configuration is read (also for apache2 -t): every virtual host, and
- * each <Directory>/<Location> section over it, gets its policy now, before fork. */
+ * every section over it (<Directory>, <Location>, <Files>, <If>, <Proxy>, nested ones
+ * included), gets its policy now, before fork: a policy that cannot be built stops the
+ * server here, it never reaches a child. */
 static int
 hsg_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
+    module *proxy = ap_find_linked_module("mod_proxy.c");
+    module *cache = ap_find_linked_module("mod_cache.c");
+
     (void) plog;
     (void) ptemp;
+
+    hsg_mod_cache = cache != NULL;
 
     __atomic_store_n(&hsg_cache, NULL, __ATOMIC_RELEASE);
     apr_pool_cleanup_register(pconf, NULL, hsg_reset_cache, apr_pool_cleanup_null);
 
     for (; s != NULL; s = s->next) {
         hsg_dir_conf       *c = ap_get_module_config(s->lookup_defaults, &hstsguard_module);
+        hsg_srv_conf       *sc = ap_get_module_config(s->module_config, &hstsguard_module);
         core_server_config *core = ap_get_core_module_config(s->module_config);
+        core_dir_config    *sd;
         const char         *name = apr_pstrcat(pconf, "server ", hsg_server_label(pconf, s),
                                                NULL);
         if (hsg_check_one(pconf, c, name) != OK) {
             return !OK;
         }
-        if (hsg_check_sections(pconf, c, core->sec_dir, "<Directory>", s) != OK
-            || hsg_check_sections(pconf, c, core->sec_url, "<Location>", s) != OK)
+        if (hsg_check_vectors(pconf, c, core->sec_dir, "<Directory>", s) != OK
+            || hsg_check_vectors(pconf, c, core->sec_url, "<Location>", s) != OK)
         {
+            return !OK;
+        }
+        /* <Files> and <If> at the server level: on their own, and <Files> over each
+         * <Directory> (where they apply at request time). */
+        sd = ap_get_core_module_config(s->lookup_defaults);
+        if (sd != NULL) {
+            if (hsg_check_vectors(pconf, c, sd->sec_file, "<Files>", s) != OK
+                || hsg_check_vectors(pconf, c, sd->sec_if, "<If>", s) != OK)
+            {
+                return !OK;
+            }
+            if (core->sec_dir != NULL && sd->sec_file != NULL) {
+                ap_conf_vector_t **dirs = (ap_conf_vector_t **) core->sec_dir->elts;
+                int                i;
+                for (i = 0; i < core->sec_dir->nelts; i++) {
+                    hsg_dir_conf *dc = ap_get_module_config(dirs[i], &hstsguard_module);
+                    hsg_dir_conf *base = (dc != NULL && dc->own)
+                                             ? hsg_merge_dir_conf(pconf, c, dc) : c;
+                    if (hsg_check_vectors(pconf, base, sd->sec_file, "<Files>", s) != OK) {
+                        return !OK;
+                    }
+                }
+            }
+        }
+        if (proxy != NULL) {
+            proxy_server_conf *pc = ap_get_module_config(s->module_config, proxy);
+            if (pc != NULL
+                && hsg_check_vectors(pconf, c, pc->sec_proxy, "<Proxy>", s) != OK) {
+                return !OK;
+            }
+        }
+        if (cache != NULL && sc != NULL && sc->sections && c->enable == 1) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL,
+                         "mod_hstsguard: %s on line %d of %s (a section of %s) cannot be used "
+                         "while mod_cache is loaded: mod_cache's quick handler serves cached "
+                         "pages before sections apply, so plain-HTTP requests could be served "
+                         "without the redirect. Put the HstsGuard settings at the virtual "
+                         "host level, or unload mod_cache",
+                         sc->first_section.directive ? sc->first_section.directive : "?",
+                         sc->first_section.line,
+                         sc->first_section.file ? sc->first_section.file : "?", name);
             return !OK;
         }
     }
@@ -580,8 +702,7 @@ hsg_policy_for(request_rec *r, hsg_dir_conf *c)
     p = hsg_resolve(c, hsg_child_pool, err, sizeof(err));
     if (p == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "mod_hstsguard: no policy for %s (line %d of %s): %s; the request is "
-                      "passed through unchanged",
+                      "mod_hstsguard: no policy for %s (line %d of %s): %s; failing closed",
                       c->where.directive ? c->where.directive : "this section", c->where.line,
                       c->where.file ? c->where.file : "?", err);
     }
@@ -623,7 +744,57 @@ hsg_view(const char *s)
     return v;
 }
 
-/* Asks the core about r; NULL when the call failed (logged: the request passes). */
+/* The fail-closed answer when the C API returned an error for r, or no policy could be
+ * built (see the top of this file): on TLS, pass with the policy's precomputed HSTS value;
+ * on plain HTTP, 500, never a pass. */
+static hsg_req_ctx *
+hsg_fail_closed(request_rec *r, hsg_req_ctx *ctx, const char *why)
+{
+    hstsguard_str hsts;
+    int           tls = ap_ssl_conn_is_ssl(r->connection) != 0;
+
+    memset(&ctx->decision, 0, sizeof(ctx->decision));
+    ctx->location = NULL;
+    ctx->failed = 1;
+    ctx->ok = 1;
+    if (tls) {
+        ctx->decision.action = HSTSGUARD_ACTION_PASS;
+        ctx->decision.secure = true;
+        if (ctx->policy != NULL && hstsguard_policy_hsts_value(ctx->policy, &hsts) == HSTSGUARD_OK
+            && hsts.data != NULL)
+        {
+            ctx->decision.headers[0].name.data = "Strict-Transport-Security";
+            ctx->decision.headers[0].name.len = sizeof("Strict-Transport-Security") - 1;
+            ctx->decision.headers[0].value = hsts;
+            ctx->decision.headers[0].replace = false;
+            ctx->decision.headers_len = 1;
+        }
+    } else {
+        ctx->decision.action = HSTSGUARD_ACTION_REJECT;
+        ctx->decision.status = HTTP_INTERNAL_SERVER_ERROR;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                  "mod_hstsguard: the request could not be evaluated (%s); failing closed: %s",
+                  why, tls ? "served over TLS with the policy's HSTS header"
+                           : "answered with 500, not passed over plain HTTP");
+    return ctx;
+}
+
+/* The authority of an absolute-form target from apr_uri_parse: an IPv6 literal gets its
+ * brackets back (apr_uri_parse strips them), and the port its colon. */
+static const char *
+hsg_authority(request_rec *r)
+{
+    const char *host = r->parsed_uri.hostname;
+    const char *port = r->parsed_uri.port_str;
+
+    if (strchr(host, ':') != NULL) {
+        host = apr_pstrcat(r->pool, "[", host, "]", NULL);
+    }
+    return port ? apr_pstrcat(r->pool, host, ":", port, NULL) : host;
+}
+
+/* Asks the core about r; a call that failed gives the fail-closed answer (logged). */
 static hsg_req_ctx *
 hsg_evaluate(request_rec *r, const hstsguard_policy *policy)
 {
@@ -636,6 +807,7 @@ hsg_evaluate(request_rec *r, const hstsguard_policy *policy)
     /* ctx->decision is written by hstsguard_policy_evaluate() */
     ctx->location = NULL;
     ctx->ok = 0;
+    ctx->failed = 0;
     req.headers = NULL;
     req.headers_len = 0;
     req.host.data = NULL;
@@ -645,11 +817,7 @@ hsg_evaluate(request_rec *r, const hstsguard_policy *policy)
 
     if (r->parsed_uri.hostname != NULL) {
         /* absolute-form target: its authority wins over Host (RFC 9112 §3.2.2) */
-        const char *authority = r->parsed_uri.port_str
-                                    ? apr_pstrcat(r->pool, r->parsed_uri.hostname, ":",
-                                                  r->parsed_uri.port_str, NULL)
-                                    : r->parsed_uri.hostname;
-        req.host = hsg_view(authority);
+        req.host = hsg_view(hsg_authority(r));
         req.target = hsg_view(apr_pstrcat(
             r->pool, r->parsed_uri.path ? r->parsed_uri.path : "/",
             r->parsed_uri.query ? "?" : "", r->parsed_uri.query ? r->parsed_uri.query : "",
@@ -667,18 +835,22 @@ hsg_evaluate(request_rec *r, const hstsguard_policy *policy)
 
     ctx->policy = policy;
     rc = hstsguard_policy_evaluate(policy, &req, &ctx->decision, buf, sizeof(buf));
+    if (rc == HSTSGUARD_INVALID_PEER) {
+        /* Decided again as if from an unknown peer: no proxy is believed. */
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      "mod_hstsguard: the peer address \"%s\" cannot be read; no proxy "
+                      "header is believed for this request",
+                      r->useragent_ip ? r->useragent_ip : "");
+        req.peer = hsg_view(NULL);
+        rc = hstsguard_policy_evaluate(policy, &req, &ctx->decision, buf, sizeof(buf));
+    }
     if (rc == HSTSGUARD_BUFFER_TOO_SMALL && ctx->decision.action == HSTSGUARD_ACTION_REDIRECT) {
         loc = apr_palloc(r->pool, ctx->decision.location_len + 1);
         rc = hstsguard_policy_evaluate(policy, &req, &ctx->decision, loc,
                                        ctx->decision.location_len);
     }
     if (rc != HSTSGUARD_OK || ctx->decision.action == HSTSGUARD_ACTION_NONE) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "mod_hstsguard: the request could not be evaluated (%s); it is passed "
-                      "through unchanged",
-                      hstsguard_result_name(rc));
-        ctx->ok = 0;
-        return ctx;
+        return hsg_fail_closed(r, ctx, hstsguard_result_name(rc));
     }
     if (ctx->decision.action == HSTSGUARD_ACTION_REDIRECT) {
         if (loc == buf) {
@@ -717,9 +889,11 @@ hsg_decide(request_rec *r, hsg_dir_conf *c)
     }
     policy = hsg_policy_for(r, c);
     if (policy == NULL) {
-        return DECLINED;
+        ctx = apr_pcalloc(r->pool, sizeof(*ctx));
+        hsg_fail_closed(r, ctx, "no policy for this section");
+    } else {
+        ctx = hsg_evaluate(r, policy);
     }
-    ctx = hsg_evaluate(r, policy);
     ap_set_module_config(r->request_config, &hstsguard_module, ctx);
     if (!ctx->ok) {
         return DECLINED;
@@ -731,6 +905,20 @@ hsg_decide(request_rec *r, hsg_dir_conf *c)
                       (int) ctx->decision.status, ctx->location);
         return ctx->decision.status;
     case HSTSGUARD_ACTION_REJECT:
+        if (ctx->failed) {
+            return ctx->decision.status; /* logged by hsg_fail_closed() */
+        }
+        if (ctx->decision.reason_code != NULL
+            && strcmp(ctx->decision.reason_code, "proxy.sources_disagree") == 0)
+        {
+            /* A client added a proxy header that the trusted proxy passed through. */
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          "mod_hstsguard: request refused with %d (%s): the trusted proxy's "
+                          "headers disagree; the proxy must overwrite or strip every header "
+                          "listed in HstsGuardProxySources",
+                          (int) ctx->decision.status, ctx->decision.reason_code);
+            return ctx->decision.status;
+        }
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "mod_hstsguard: request refused with %d (%s)",
                       (int) ctx->decision.status,
                       ctx->decision.reason_code ? ctx->decision.reason_code : "?");
@@ -749,13 +937,40 @@ hsg_translate_name(request_rec *r)
 {
     hsg_srv_conf *sc;
 
-    if (r->main != NULL || r->prev != NULL) {
-        return DECLINED;
+    if (r->main != NULL || r->prev != NULL
+        || ap_get_module_config(r->request_config, &hstsguard_module) != NULL)
+    {
+        return DECLINED; /* decided already (in the quick handler) */
     }
     sc = ap_get_module_config(r->server->module_config, &hstsguard_module);
     if (sc == NULL || sc->sections) {
         return DECLINED;
     }
+    return hsg_decide(r, ap_get_module_config(r->server->lookup_defaults, &hstsguard_module));
+}
+
+/* Earlier still, when mod_cache is loaded: its quick handler serves cached pages before
+ * translate_name, so decide in a quick handler that runs before it (the virtual host's
+ * configuration is final: check_config refuses sections with HstsGuard directives when
+ * mod_cache is loaded). A redirect or a refusal is answered here; a pass goes on to
+ * mod_cache, whose response still gets the headers (its quick handler runs the
+ * insert_filter hook). */
+static int
+hsg_quick_handler(request_rec *r, int lookup)
+{
+    hsg_srv_conf *sc;
+
+    if (lookup || r->main != NULL || r->prev != NULL
+        || ap_get_module_config(r->request_config, &hstsguard_module) != NULL)
+    {
+        return DECLINED;
+    }
+    sc = ap_get_module_config(r->server->module_config, &hstsguard_module);
+    if (!hsg_mod_cache || sc == NULL || sc->sections) {
+        return DECLINED;
+    }
+    /* DECLINED (pass), or the status of a redirect or a refusal, which the core answers
+     * with ap_die() as for translate_name. */
     return hsg_decide(r, ap_get_module_config(r->server->lookup_defaults, &hstsguard_module));
 }
 
@@ -819,6 +1034,8 @@ hsg_flag_table(request_rec *r, apr_table_t *t, const hsg_req_ctx *ctx)
         p = buf;
         rc = hstsguard_policy_flag_set_cookie(ctx->policy, e[i].val, len, ctx->decision.secure,
                                               buf, sizeof(buf), &cookie, NULL, 0);
+        /* BUFFER_TOO_SMALL means "changed, and longer than buf" (an unchanged value that
+         * does not fit is HSTSGUARD_OK): ask again with room for it. */
         if (rc == HSTSGUARD_BUFFER_TOO_SMALL && cookie.changed) {
             p = apr_palloc(r->pool, cookie.len + 1);
             rc = hstsguard_policy_flag_set_cookie(ctx->policy, e[i].val, len,
@@ -826,8 +1043,7 @@ hsg_flag_table(request_rec *r, apr_table_t *t, const hsg_req_ctx *ctx)
                                                   NULL, 0);
         }
         if (rc != HSTSGUARD_OK) {
-            int level = (rc == HSTSGUARD_INVALID_UTF8) ? APLOG_INFO : APLOG_ERR;
-            ap_log_rerror(APLOG_MARK, level, 0, r,
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                           "mod_hstsguard: a Set-Cookie field was left as it is (%s)",
                           hstsguard_result_name(rc));
             continue;
@@ -855,18 +1071,23 @@ hsg_apply(request_rec *r)
     if (r->main != NULL) {
         return;
     }
-    c = ap_get_module_config(r->per_dir_config, &hstsguard_module);
-    if (c == NULL || c->enable != 1) {
-        return;
-    }
+    /* A request decided already keeps its decision wherever its response comes from: an
+     * ErrorDocument or other internal redirect to a section where HstsGuard is Off still
+     * gets the decision's headers and flagged cookies. */
     ctx = hsg_find_ctx(r);
     if (ctx == NULL) {
+        c = ap_get_module_config(r->per_dir_config, &hstsguard_module);
+        if (c == NULL || c->enable != 1) {
+            return;
+        }
         /* a response made before header_parser ran (a malformed request, ...) */
         policy = hsg_policy_for(r, c);
         if (policy == NULL) {
-            return;
+            ctx = apr_pcalloc(r->pool, sizeof(*ctx));
+            hsg_fail_closed(r, ctx, "no policy for this section");
+        } else {
+            ctx = hsg_evaluate(r, policy);
         }
-        ctx = hsg_evaluate(r, policy);
         ap_set_module_config(r->request_config, &hstsguard_module, ctx);
     }
     if (!ctx->ok) {
@@ -897,7 +1118,7 @@ hsg_insert_filter(request_rec *r)
         return;
     }
     c = ap_get_module_config(r->per_dir_config, &hstsguard_module);
-    if (c == NULL || c->enable != 1) {
+    if ((c == NULL || c->enable != 1) && hsg_find_ctx(r) == NULL) {
         return;
     }
     for (f = r->output_filters; f != NULL; f = f->next) {
@@ -914,6 +1135,7 @@ hsg_register_hooks(apr_pool_t *p)
     (void) p;
     ap_hook_check_config(hsg_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(hsg_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_quick_handler(hsg_quick_handler, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_translate_name(hsg_translate_name, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_header_parser(hsg_header_parser, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_insert_filter(hsg_insert_filter, NULL, NULL, APR_HOOK_LAST);

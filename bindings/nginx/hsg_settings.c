@@ -501,3 +501,41 @@ hsg_build(const hsg_settings *settings, hstsguard_policy **policy_out, char *err
     }
     return 0;
 }
+
+int
+hsg_proxy_warning(const hstsguard_policy *policy, size_t index, char *buf, size_t cap)
+{
+    size_t          i, n = hstsguard_policy_warnings_len(policy), seen = 0;
+    hstsguard_issue issue;
+    hstsguard_str   message;
+    size_t          len, code_len;
+
+    for (i = 0; i < n; i++) {
+        if (hstsguard_policy_warning(policy, i, &issue, &message) != HSTSGUARD_OK
+            || issue.code == NULL
+            || (strcmp(issue.code, "policy.proxy.several_sources") != 0
+                && strcmp(issue.code, "policy.proxy.trusts_everyone") != 0))
+        {
+            continue;
+        }
+        if (seen++ != index) {
+            continue;
+        }
+        if (cap == 0) {
+            return 1;
+        }
+        code_len = strlen(issue.code);
+        len = message.len < cap - 1 ? message.len : cap - 1;
+        memcpy(buf, message.data, len);
+        if (len + code_len + 4 <= cap) {
+            buf[len++] = ' ';
+            buf[len++] = '[';
+            memcpy(buf + len, issue.code, code_len);
+            len += code_len;
+            buf[len++] = ']';
+        }
+        buf[len] = '\0';
+        return 1;
+    }
+    return 0;
+}

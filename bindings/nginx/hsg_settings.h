@@ -82,6 +82,14 @@ int hsg_build(const hsg_settings *settings, hstsguard_policy **policy_out, char 
 /* The one-line message of a core error object, NUL-terminated, into err. */
 void hsg_error_text(const hstsguard_error *error, char *err, size_t err_cap);
 
+/*
+ * The deploy warnings about proxy trust that a server logs at start-up
+ * (policy.proxy.several_sources, policy.proxy.trusts_everyone): the index-th of them
+ * (from 0) as "message [code]", NUL-terminated, into buf. Returns 1 when there is one,
+ * 0 when there are no more.
+ */
+int hsg_proxy_warning(const hstsguard_policy *policy, size_t index, char *buf, size_t cap);
+
 #pragma GCC visibility pop
 
 #endif /* HSG_SETTINGS_H */

@@ -21,8 +21,20 @@
  * - header filter (every response of the main request, error pages and redirects
  *   included): the decision's headers (Strict-Transport-Security on secure requests,
  *   keep or replace an existing one), and every Set-Cookie flagged by the core.
- * Memory: the request pool only. Any error from the C API leaves the request as it is
- * and is logged.
+ * - error pages: an error_page target (an internal redirect, possibly to a location
+ *   where hstsguard is off) keeps the decision of the request, so it still gets the
+ *   decision's headers and flagged cookies.
+ * Memory: the request pool only.
+ *
+ * When something goes wrong (the C API returns an error for a request: a panic caught at
+ * the boundary, a peer address it cannot read, an internal error), the module fails
+ * closed, as include/hstsguard.h's contract says:
+ * - a peer address that cannot be read: the request is decided again as if from an
+ *   unknown peer (no proxy is believed), which still gives the redirect;
+ * - otherwise a plain-HTTP request is never passed: it is answered with 500;
+ * - a TLS request is served with the policy's precomputed Strict-Transport-Security;
+ * - an error-level line is logged. A Set-Cookie the core cannot flag is left as it is and
+ *   logged.
  */
 
 #include <ngx_config.h>
@@ -63,6 +75,8 @@ typedef struct {
     hstsguard_decision          decision;
     ngx_str_t                   location;
     ngx_uint_t                  ok;
+    /* The C API failed: ctx->decision is the fail-closed answer made by the module. */
+    ngx_uint_t                  failed;
 } ngx_http_hstsguard_ctx_t;
 
 static void *ngx_http_hstsguard_create_loc_conf(ngx_conf_t *cf);
@@ -264,6 +278,7 @@ ngx_http_hstsguard_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     hstsguard_policy              *policy = NULL;
     hstsguard_error               *error = NULL;
     hstsguard_result               rc;
+    size_t                         i;
     char                           err[HSG_ERR_LEN];
 
     if (lcf->policy_file.data != NULL) {
@@ -293,6 +308,10 @@ ngx_http_hstsguard_policy(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
     if (ngx_http_hstsguard_keep(cf, policy) != NGX_OK) {
         return NGX_CONF_ERROR;
+    }
+
+    for (i = 0; hsg_proxy_warning(policy, i, err, sizeof(err)); i++) {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0, "hstsguard_policy: \"%V\": %s", &path, err);
     }
 
     lcf->policy_file = path;
@@ -367,6 +386,7 @@ ngx_http_hstsguard_resolve(ngx_conf_t *cf, ngx_http_hstsguard_loc_conf_t *conf)
 {
     hsg_settings      s;
     hstsguard_policy *policy;
+    size_t            i;
     char              err[HSG_ERR_LEN];
 
     if (conf->resolved) {
@@ -391,6 +411,15 @@ ngx_http_hstsguard_resolve(ngx_conf_t *cf, ngx_http_hstsguard_loc_conf_t *conf)
     }
     if (ngx_http_hstsguard_keep(cf, policy) != NGX_OK) {
         return NGX_ERROR;
+    }
+    /* Deploy warnings about proxy trust: several headers read, every address trusted. */
+    for (i = 0; hsg_proxy_warning(policy, i, err, sizeof(err)); i++) {
+        if (conf->where.directive != NULL) {
+            ngx_log_error(NGX_LOG_WARN, cf->log, 0, "%s: %s in %V:%ui", conf->where.directive,
+                          err, &conf->where.file, conf->where.line);
+        } else {
+            ngx_log_error(NGX_LOG_WARN, cf->log, 0, "hstsguard: %s", err);
+        }
     }
     conf->policy = policy;
     return NGX_OK;
@@ -494,6 +523,7 @@ ngx_http_hstsguard_new_ctx(ngx_http_request_t *r)
     ctx->location.len = 0;
     ctx->location.data = NULL;
     ctx->ok = 0;
+    ctx->failed = 0;
     cln->handler = ngx_http_hstsguard_ctx_cleanup;
     ngx_http_set_ctx(r, ctx, ngx_http_hstsguard_module);
     return ctx;
@@ -535,6 +565,72 @@ ngx_http_hstsguard_lookup(void *userdata, hstsguard_str name, size_t index,
     }
 }
 
+/*
+ * The authority of an absolute-form target (RFC 9112 §3.2.2: it wins over Host):
+ * host_start..host_end, then ":digits" found by scanning forward. host_start and host_end
+ * are moved with the request line when nginx copies a long one into a large header buffer
+ * (port_end was not, below 1.25.4, and newer nginx has no port_end at all), so nothing
+ * else of the parser's is read.
+ */
+static void
+ngx_http_hstsguard_authority(ngx_http_request_t *r, hstsguard_str *host)
+{
+    u_char *p, *end;
+
+    end = r->request_end;
+    if (r->uri_start != NULL && r->uri_start > r->host_end
+        && (end == NULL || r->uri_start < end))
+    {
+        end = r->uri_start;
+    }
+    p = r->host_end;
+    if (end != NULL && p < end && *p == ':') {
+        p++;
+        while (p < end && *p >= '0' && *p <= '9') {
+            p++;
+        }
+    }
+    host->data = (const char *) r->host_start;
+    host->len = p - r->host_start;
+}
+
+/*
+ * The fail-closed answer when the C API returned an error for the request (see the top
+ * of this file): on TLS, pass with the policy's precomputed HSTS value; on plain HTTP, a
+ * 500, never a pass.
+ */
+static void
+ngx_http_hstsguard_fail_closed(ngx_http_request_t *r, ngx_http_hstsguard_ctx_t *ctx,
+    hstsguard_result rc, ngx_uint_t tls)
+{
+    hstsguard_str  hsts;
+
+    ngx_memzero(&ctx->decision, sizeof(ctx->decision));
+    ctx->failed = 1;
+    ctx->ok = 1;
+    if (tls) {
+        ctx->decision.action = HSTSGUARD_ACTION_PASS;
+        ctx->decision.secure = true;
+        if (hstsguard_policy_hsts_value(ctx->policy, &hsts) == HSTSGUARD_OK
+            && hsts.data != NULL)
+        {
+            ctx->decision.headers[0].name.data = "Strict-Transport-Security";
+            ctx->decision.headers[0].name.len = sizeof("Strict-Transport-Security") - 1;
+            ctx->decision.headers[0].value = hsts;
+            ctx->decision.headers[0].replace = false;
+            ctx->decision.headers_len = 1;
+        }
+    } else {
+        ctx->decision.action = HSTSGUARD_ACTION_REJECT;
+        ctx->decision.status = NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "hstsguard: the request could not be evaluated (%s); failing closed: %s",
+                  hstsguard_result_name(rc),
+                  tls ? "served over TLS with the policy's HSTS header"
+                      : "answered with 500, not passed over plain HTTP");
+}
+
 /* Asks the core about this request; the decision goes to ctx. */
 static ngx_int_t
 ngx_http_hstsguard_evaluate(ngx_http_request_t *r, ngx_http_hstsguard_loc_conf_t *lcf,
@@ -543,7 +639,6 @@ ngx_http_hstsguard_evaluate(ngx_http_request_t *r, ngx_http_hstsguard_loc_conf_t
     hstsguard_request   req;
     hstsguard_result    rc;
     ngx_connection_t   *c = r->connection;
-    u_char             *end;
     u_char              buf[512];
     u_char             *loc;
 
@@ -564,10 +659,7 @@ ngx_http_hstsguard_evaluate(ngx_http_request_t *r, ngx_http_hstsguard_loc_conf_t
     req.headers_len = 0;
 
     if (r->host_start != NULL && r->host_end > r->host_start) {
-        /* absolute-form target: its authority wins over Host (RFC 9112 §3.2.2) */
-        end = (r->port_end != NULL && r->port_end > r->host_end) ? r->port_end : r->host_end;
-        req.host.data = (const char *) r->host_start;
-        req.host.len = end - r->host_start;
+        ngx_http_hstsguard_authority(r, &req.host);
     } else if (r->headers_in.host != NULL) {
         req.host.data = (const char *) r->headers_in.host->value.data;
         req.host.len = r->headers_in.host->value.len;
@@ -595,6 +687,16 @@ ngx_http_hstsguard_evaluate(ngx_http_request_t *r, ngx_http_hstsguard_loc_conf_t
     ctx->policy = lcf->policy;
     rc = hstsguard_policy_evaluate(lcf->policy, &req, &ctx->decision, (char *) buf,
                                    sizeof(buf));
+    if (rc == HSTSGUARD_INVALID_PEER) {
+        /* Decided again as if from an unknown peer: no proxy is believed. */
+        ngx_log_error(NGX_LOG_WARN, c->log, 0,
+                      "hstsguard: the peer address \"%V\" cannot be read; no proxy header "
+                      "is believed for this request", &c->addr_text);
+        req.peer.data = NULL;
+        req.peer.len = 0;
+        rc = hstsguard_policy_evaluate(lcf->policy, &req, &ctx->decision, (char *) buf,
+                                       sizeof(buf));
+    }
     loc = buf;
     if (rc == HSTSGUARD_BUFFER_TOO_SMALL
         && ctx->decision.action == HSTSGUARD_ACTION_REDIRECT)
@@ -607,11 +709,8 @@ ngx_http_hstsguard_evaluate(ngx_http_request_t *r, ngx_http_hstsguard_loc_conf_t
                                        ctx->decision.location_len);
     }
     if (rc != HSTSGUARD_OK || ctx->decision.action == HSTSGUARD_ACTION_NONE) {
-        ngx_log_error(NGX_LOG_ERR, c->log, 0,
-                      "hstsguard: the request could not be evaluated (%s); "
-                      "it is passed through unchanged", hstsguard_result_name(rc));
-        ctx->decision.action = HSTSGUARD_ACTION_NONE;
-        return NGX_DECLINED;
+        ngx_http_hstsguard_fail_closed(r, ctx, rc, req.tls);
+        return NGX_OK;
     }
 
     if (ctx->decision.action == HSTSGUARD_ACTION_REDIRECT) {
@@ -683,6 +782,20 @@ ngx_http_hstsguard_handler(ngx_http_request_t *r)
         return ctx->decision.status;
 
     case HSTSGUARD_ACTION_REJECT:
+        if (ctx->failed) {
+            return ctx->decision.status;  /* logged by ngx_http_hstsguard_fail_closed() */
+        }
+        if (ctx->decision.reason_code != NULL
+            && ngx_strcmp(ctx->decision.reason_code, "proxy.sources_disagree") == 0)
+        {
+            /* A client added a proxy header that the trusted proxy passed through. */
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "hstsguard: request refused with %ui (%s): the trusted proxy's "
+                          "headers disagree; the proxy must overwrite or strip every "
+                          "header listed in hstsguard_proxy_sources",
+                          (ngx_uint_t) ctx->decision.status, ctx->decision.reason_code);
+            return ctx->decision.status;
+        }
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "hstsguard: request refused with %ui (%s)",
                       (ngx_uint_t) ctx->decision.status,
@@ -707,13 +820,14 @@ ngx_http_hstsguard_flag(ngx_http_request_t *r, ngx_http_hstsguard_ctx_t *ctx,
 {
     hstsguard_cookie  cookie;
     hstsguard_result  rc;
-    ngx_uint_t        level;
     u_char            buf[1024];
     u_char           *p = buf;
 
     rc = hstsguard_policy_flag_set_cookie(ctx->policy, (const char *) h->value.data,
                                           h->value.len, ctx->decision.secure, (char *) buf,
                                           sizeof(buf), &cookie, NULL, 0);
+    /* BUFFER_TOO_SMALL means "changed, and longer than buf" (an unchanged value that
+     * does not fit is HSTSGUARD_OK): ask again with room for it. */
     if (rc == HSTSGUARD_BUFFER_TOO_SMALL && cookie.changed) {
         p = ngx_pnalloc(r->pool, cookie.len);
         if (p == NULL) {
@@ -724,8 +838,7 @@ ngx_http_hstsguard_flag(ngx_http_request_t *r, ngx_http_hstsguard_ctx_t *ctx,
                                               cookie.len, &cookie, NULL, 0);
     }
     if (rc != HSTSGUARD_OK) {
-        level = (rc == HSTSGUARD_INVALID_UTF8) ? NGX_LOG_INFO : NGX_LOG_ERR;
-        ngx_log_error(level, r->connection->log, 0,
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "hstsguard: a Set-Cookie field was left as it is (%s)",
                       hstsguard_result_name(rc));
         return NGX_OK;
@@ -763,13 +876,16 @@ ngx_http_hstsguard_header_filter(ngx_http_request_t *r)
     if (r != r->main) {
         return ngx_http_next_header_filter(r);
     }
-    lcf = ngx_http_get_module_loc_conf(r, ngx_http_hstsguard_module);
-    if (lcf->enable != 1 || lcf->policy == NULL) {
-        return ngx_http_next_header_filter(r);
-    }
 
+    /* A request decided already keeps its decision wherever its response comes from: an
+     * error_page or other internal redirect to a location outside `hstsguard on` still
+     * gets the decision's headers and flagged cookies. */
     ctx = ngx_http_hstsguard_get_ctx(r);
     if (ctx == NULL) {
+        lcf = ngx_http_get_module_loc_conf(r, ngx_http_hstsguard_module);
+        if (lcf->enable != 1 || lcf->policy == NULL) {
+            return ngx_http_next_header_filter(r);
+        }
         /* A response made before the REWRITE phase (an nginx error page, a server-level
          * return): decide now. */
         ctx = ngx_http_hstsguard_new_ctx(r);
@@ -778,6 +894,14 @@ ngx_http_hstsguard_header_filter(ngx_http_request_t *r)
         }
         if (ngx_http_hstsguard_evaluate(r, lcf, ctx) == NGX_ERROR) {
             return NGX_ERROR;
+        }
+        if (ctx->failed && ctx->decision.action == HSTSGUARD_ACTION_REJECT
+            && r->headers_out.status < NGX_HTTP_BAD_REQUEST)
+        {
+            /* Fail closed: a plain-HTTP response made before the decision is replaced
+             * by a 500 (whose own pass through this filter finds the context). */
+            return ngx_http_filter_finalize_request(r, &ngx_http_hstsguard_module,
+                                                    NGX_HTTP_INTERNAL_SERVER_ERROR);
         }
     }
     if (!ctx->ok) {

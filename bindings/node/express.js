@@ -457,13 +457,18 @@ function helmetTypos(key) {
  * Strict-Transport-Security with helmet's `strictTransportSecurity` options: `maxAge`
  * (default 31536000), `includeSubDomains` (default true), `preload` (default false).
  * Unlike helmet, the header is sent only on secure requests (RFC 6797 §7.2) unless
- * `send: 'always'`; `maxAge` must be a whole number of seconds (helmet floors 3600.5, we
- * refuse it) or a duration string (`'1y'`); every unknown option is refused.
+ * `send: 'always'`; `maxAge` is a number of seconds taken as helmet takes it (a fraction
+ * is floored, `-0` is `0`) or a duration string (`'1y'`); a negative, NaN or infinite
+ * number, and one above 2^53 - 1 seconds, is refused with the core's `duration.*` code;
+ * every unknown option is refused.
  */
 function hsts(options) {
   const where = 'Strict-Transport-Security'
   const o = checkKeys(where, options, HSTS_OPTIONS, helmetTypos)
-  const maxAge = o.maxAge === undefined ? DEFAULT_MAX_AGE : o.maxAge
+  const given = o.maxAge === undefined ? DEFAULT_MAX_AGE : o.maxAge
+  // helmet's reading of a number: floored when finite and not negative (`|| 0` turns -0
+  // into 0). Everything else goes to the core as given, which names what is wrong.
+  const maxAge = typeof given === 'number' && Number.isFinite(given) && given >= 0 ? Math.floor(given) || 0 : given
   const includeSubDomains = checkBool(where, 'includeSubDomains', o.includeSubDomains, true)
   const preload = checkBool(where, 'preload', o.preload, false)
   const always = checkChoice(where, 'send', o.send, ['secure', 'always'], 'secure') === 'always'
@@ -476,7 +481,7 @@ function hsts(options) {
   } catch (err) {
     throw optionError(
       err.code,
-      `${where}: ${JSON.stringify(maxAge)} is not a valid value for maxAge (${err.message}). Please choose a whole, non-negative number of seconds.`,
+      `${where}: ${JSON.stringify(given)} is not a valid value for maxAge (${err.message}). Please choose a non-negative number of seconds.`,
     )
   }
   const value = (preload ? policy.withPreload() : policy).value

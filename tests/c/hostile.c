@@ -460,9 +460,23 @@ static void bad_text(hstsguard_policy *p) {
     req.peer = str_of(LIT("2001:db8::1"));
     CHECK_RC(hstsguard_policy_evaluate(p, &req, &d, loc, sizeof loc), HSTSGUARD_OK);
 
-    /* Cookies: not UTF-8 is refused; a NUL is a control character, left unchanged. */
-    CHECK_RC(hstsguard_policy_flag_set_cookie(p, LIT("a=\xff"), true, loc, sizeof loc, &ck, NULL, 0),
-             HSTSGUARD_INVALID_UTF8);
+    /* Cookies: not UTF-8 is flagged byte-wise (issue 15); a NUL is a control character,
+     * left unchanged. */
+    CHECK_RC(hstsguard_policy_flag_set_cookie(p, LIT("a=\xff; Path=/\xe9"), true, loc, sizeof loc,
+                                              &ck, NULL, 0),
+             HSTSGUARD_OK);
+    CHECK(ck.changed && ck.len == strlen("a=\xff; Path=/\xe9; Secure") &&
+          memcmp(loc, "a=\xff; Path=/\xe9; Secure", ck.len) == 0);
+    /* A nameless cookie is flagged like any other. */
+    CHECK_RC(hstsguard_policy_flag_set_cookie(p, LIT("abc"), true, loc, sizeof loc, &ck, issues, 4),
+             HSTSGUARD_OK);
+    CHECK(ck.changed && ck.len == strlen("abc; Secure") && memcmp(loc, "abc; Secure", ck.len) == 0 &&
+          ck.issues_len == 1 && strcmp(issues[0].code, "cookie.nameless") == 0);
+    /* Unchanged but too long for the buffer: success, nothing to write (issue 15). */
+    CHECK_RC(hstsguard_policy_flag_set_cookie(p, LIT("a=1234567890; Secure"), true, loc, 4, &ck,
+                                              NULL, 0),
+             HSTSGUARD_OK);
+    CHECK(!ck.changed && ck.len == strlen("a=1234567890; Secure"));
     CHECK_RC(hstsguard_policy_flag_set_cookie(p, LIT("a=1\0; Secure"), true, loc, sizeof loc, &ck,
                                               issues, 4),
              HSTSGUARD_OK);

@@ -86,8 +86,8 @@ static char *materialize(const vt_str *s) {
     return buf;
 }
 
-/* Up to 16 live materialized strings per case, freed by release(). */
-static char *owned[16];
+/* Up to 64 live materialized strings per case, freed by release(). */
+static char *owned[64];
 static size_t owned_len;
 
 static hstsguard_str view(const vt_str *s) {
@@ -641,7 +641,8 @@ static void run_cookie(void) {
             char *buf;
             rc = hstsguard_policy_flag_set_cookie(p, value.data ? value.data : "", value.len,
                                                   c->secure, NULL, 0, &out, NULL, 0);
-            check_rc(rc, out.len ? HSTSGUARD_BUFFER_TOO_SMALL : HSTSGUARD_OK,
+            /* An unchanged value needs no buffer: the caller sends its input. */
+            check_rc(rc, (out.len && out.changed) ? HSTSGUARD_BUFFER_TOO_SMALL : HSTSGUARD_OK,
                      "flag with no buffer");
             buf = xmalloc(out.len);
             rc = hstsguard_policy_flag_set_cookie(p, value.data ? value.data : "", value.len,

@@ -24,7 +24,7 @@ typedef struct vt_request {
 
 typedef struct vt_path_code { vt_str path; const char *code; } vt_path_code;
 
-/* ---- sts.json (108 cases) ---- */
+/* ---- sts.json (114 cases) ---- */
 
 #define VT_STS_VALID (1u << 0)
 #define VT_STS_MAX_AGE (1u << 1)
@@ -115,59 +115,61 @@ static const char *const vt_sts_codes_69[] = {"header.parse.syntax.invalid_chara
 static const char *const vt_sts_codes_70[] = {"header.parse.syntax.invalid_character"};
 static const char *const vt_sts_codes_71[] = {"header.parse.syntax.invalid_character"};
 static const char *const vt_sts_codes_72[] = {"header.parse.syntax.invalid_character"};
-static const char *const vt_sts_codes_73[] = {"header.parse.syntax.invalid_character"};
-static const char *const vt_sts_codes_74[] = {"header.parse.unknown_directive"};
+static const char *const vt_sts_codes_73[] = {"header.parse.unknown_directive"};
+static const char *const vt_sts_codes_74[] = {"header.parse.syntax.invalid_character"};
 static const char *const vt_sts_codes_75[] = {"header.parse.syntax.invalid_character"};
 static const char *const vt_sts_codes_76[] = {"header.parse.syntax.invalid_character"};
-static const char *const vt_sts_codes_77[] = {"header.parse.syntax.invalid_character"};
-static const vt_seg vt_sts_segs_78[] = {
+static const vt_seg vt_sts_segs_77[] = {
     {"max-age=300", 11, 1},
     {";", 1, 5000},
 };
-static const char *const vt_sts_codes_79[] = {"header.parse.empty_directive"};
-static const vt_seg vt_sts_segs_80[] = {
+static const char *const vt_sts_codes_78[] = {"header.parse.empty_directive"};
+static const vt_seg vt_sts_segs_79[] = {
     {";", 1, 5000},
     {"max-age=300", 11, 1},
 };
-static const char *const vt_sts_codes_81[] = {"header.parse.empty_directive"};
-static const vt_seg vt_sts_segs_82[] = {
+static const char *const vt_sts_codes_80[] = {"header.parse.empty_directive"};
+static const vt_seg vt_sts_segs_81[] = {
     {"max-age=300; x=\"", 16, 1},
     {"a", 1, 65536},
     {"\"", 1, 1},
 };
-static const char *const vt_sts_codes_83[] = {"header.parse.unknown_directive"};
-static const vt_seg vt_sts_segs_84[] = {
+static const char *const vt_sts_codes_82[] = {"header.parse.unknown_directive"};
+static const vt_seg vt_sts_segs_83[] = {
     {"max-age=300; ", 13, 1},
     {"a", 1, 65536},
 };
-static const char *const vt_sts_codes_85[] = {"header.parse.unknown_directive"};
-static const vt_seg vt_sts_segs_86[] = {
+static const char *const vt_sts_codes_84[] = {"header.parse.unknown_directive"};
+static const vt_seg vt_sts_segs_85[] = {
     {"max-age=", 8, 1},
     {"1", 1, 65536},
 };
-static const char *const vt_sts_codes_87[] = {"header.parse.max_age.saturated"};
-static const vt_seg vt_sts_segs_88[] = {
+static const char *const vt_sts_codes_86[] = {"header.parse.max_age.saturated"};
+static const vt_seg vt_sts_segs_87[] = {
     {" ", 1, 65536},
     {"max-age=300", 11, 1},
     {" ", 1, 65536},
 };
-static const vt_seg vt_sts_segs_89[] = {
+static const vt_seg vt_sts_segs_88[] = {
     {"max-age=300; x=", 15, 1},
     {"\"\\", 2, 2000},
     {"\"\"", 2, 1},
 };
-static const char *const vt_sts_codes_90[] = {"header.parse.unknown_directive"};
-static const char *const vt_sts_codes_91[] = {"header.parse.unknown_directive", "header.parse.unknown_directive", "header.parse.unknown_directive", "header.parse.unknown_directive"};
-static const vt_str vt_sts_strs_92[] = {{"max-age=300", 11, NULL, 0}, {"max-age=0", 9, NULL, 0}};
-static const char *const vt_sts_codes_93[] = {"response.multiple_headers"};
-static const vt_str vt_sts_strs_94[] = {{"max-age=abc", 11, NULL, 0}, {"max-age=31536000", 16, NULL, 0}};
-static const char *const vt_sts_codes_95[] = {"response.multiple_headers", "header.parse.max_age.non_digit_characters"};
-static const char *const vt_sts_codes_96[] = {"response.no_header"};
-static const vt_str vt_sts_strs_97[] = {{"max-age=31536000; includeSubDomains; preload", 44, NULL, 0}};
-static const char *const vt_sts_codes_98[] = {"header.parse.repeated.max_age"};
-static const char *const vt_sts_codes_99[] = {"header.parse.invalid.max_age.no_value", "header.parse.repeated.max_age"};
-static const char *const vt_sts_codes_100[] = {"header.parse.syntax.invalid_value"};
-static const char *const vt_sts_codes_101[] = {"header.parse.unknown_directive"};
+static const char *const vt_sts_codes_89[] = {"header.parse.unknown_directive"};
+static const char *const vt_sts_codes_90[] = {"header.parse.unknown_directive", "header.parse.unknown_directive", "header.parse.unknown_directive", "header.parse.unknown_directive"};
+static const vt_str vt_sts_strs_91[] = {{"max-age=300", 11, NULL, 0}, {"max-age=0", 9, NULL, 0}};
+static const char *const vt_sts_codes_92[] = {"response.multiple_headers"};
+static const vt_str vt_sts_strs_93[] = {{"max-age=abc", 11, NULL, 0}, {"max-age=31536000", 16, NULL, 0}};
+static const char *const vt_sts_codes_94[] = {"response.multiple_headers", "header.parse.max_age.non_digit_characters"};
+static const char *const vt_sts_codes_95[] = {"response.no_header"};
+static const vt_str vt_sts_strs_96[] = {{"max-age=31536000; includeSubDomains; preload", 44, NULL, 0}};
+static const char *const vt_sts_codes_97[] = {"header.parse.repeated.max_age"};
+static const char *const vt_sts_codes_98[] = {"header.parse.invalid.max_age.no_value", "header.parse.repeated.max_age"};
+static const char *const vt_sts_codes_99[] = {"header.parse.syntax.invalid_value"};
+static const char *const vt_sts_codes_100[] = {"header.parse.unknown_directive"};
+static const char *const vt_sts_codes_101[] = {"header.parse.max_age.quoted"};
+static const char *const vt_sts_codes_102[] = {"header.parse.syntax.invalid_character"};
+static const char *const vt_sts_codes_103[] = {"header.parse.syntax.invalid_character"};
 
 static const vt_sts vt_sts_cases[] = {
     {"sts-001", 0, {"max-age=31536000", 16, NULL, 0}, NULL, 0, 0x1fu, 1, 1, 31536000ULL, 0, 0, NULL, 0},
@@ -252,34 +254,40 @@ static const vt_sts vt_sts_cases[] = {
     {"sts-080", 0, {"{max-age=300}", 13, NULL, 0}, NULL, 0, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_65, 1},
     {"sts-081", 0, {"max-age:300", 11, NULL, 0}, NULL, 0, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_66, 1},
     {"sts-082", 0, {"max-age=300\015\012Set-Cookie: a=b", 28, NULL, 0}, NULL, 0, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_67, 1},
-    {"sts-083", 0, {"max-age=300\012", 12, NULL, 0}, NULL, 0, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_68, 1},
-    {"sts-084", 0, {"max-age=300\000", 12, NULL, 0}, NULL, 0, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_69, 1},
-    {"sts-085", 0, {"max-age=3\00000", 12, NULL, 0}, NULL, 0, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_70, 1},
-    {"sts-086", 0, {"max-age=300; \177", 14, NULL, 0}, NULL, 0, 0x1fu, 0, 1, 300ULL, 0, 0, vt_sts_codes_71, 1},
-    {"sts-087", 0, {"max-age=300; pr\303\251load", 21, NULL, 0}, NULL, 0, 0x1fu, 0, 1, 300ULL, 0, 0, vt_sts_codes_72, 1},
-    {"sts-088", 0, {"max-age=\357\274\223\357\274\220\357\274\220", 17, NULL, 0}, NULL, 0, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_73, 1},
-    {"sts-089", 0, {"max-age=300; x=\"caf\303\251\"", 22, NULL, 0}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_74, 1},
-    {"sts-090", 0, {"max-age=300; x=\"a\001b\"", 20, NULL, 0}, NULL, 0, 0x1fu, 0, 1, 300ULL, 0, 0, vt_sts_codes_75, 1},
-    {"sts-091", 0, {"\357\273\277max-age=300", 14, NULL, 0}, NULL, 0, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_76, 1},
-    {"sts-092", 0, {"max-age=300;\302\240includeSubDomains", 31, NULL, 0}, NULL, 0, 0x1fu, 0, 1, 300ULL, 0, 0, vt_sts_codes_77, 1},
-    {"sts-093", 0, {"", 5011, vt_sts_segs_78, 2}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_79, 1},
-    {"sts-094", 0, {"", 5011, vt_sts_segs_80, 2}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_81, 1},
-    {"sts-095", 0, {"", 65553, vt_sts_segs_82, 3}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_83, 1},
-    {"sts-096", 0, {"", 65549, vt_sts_segs_84, 2}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_85, 1},
-    {"sts-097", 0, {"", 65544, vt_sts_segs_86, 2}, NULL, 0, 0x1fu, 1, 1, 9007199254740991ULL, 0, 0, vt_sts_codes_87, 1},
-    {"sts-098", 0, {"", 131083, vt_sts_segs_88, 3}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, NULL, 0},
-    {"sts-099", 0, {"", 4017, vt_sts_segs_89, 3}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_90, 1},
-    {"sts-100", 0, {"max-age=300; a; a; a; a", 23, NULL, 0}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_91, 4},
-    {"sts-101", 1, {NULL, 0, NULL, 0}, vt_sts_strs_92, 2, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_93, 1},
-    {"sts-102", 1, {NULL, 0, NULL, 0}, vt_sts_strs_94, 2, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_95, 2},
-    {"sts-103", 1, {NULL, 0, NULL, 0}, NULL, 0, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_96, 1},
-    {"sts-104", 1, {NULL, 0, NULL, 0}, vt_sts_strs_97, 1, 0x1fu, 1, 1, 31536000ULL, 1, 1, NULL, 0},
-    {"sts-105", 0, {"max-age=5; max-age", 18, NULL, 0}, NULL, 0, 0x1fu, 0, 1, 5ULL, 0, 0, vt_sts_codes_98, 1},
-    {"sts-106", 0, {"max-age=; max-age=5", 19, NULL, 0}, NULL, 0, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_99, 2},
-    {"sts-107", 0, {"max-age=300; foo=", 17, NULL, 0}, NULL, 0, 0x1fu, 0, 1, 300ULL, 0, 0, vt_sts_codes_100, 1},
-    {"sts-108", 0, {"max-age=300; foo=\"\"", 19, NULL, 0}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_101, 1},
+    {"sts-083", 0, {"max-age=300\012", 12, NULL, 0}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, NULL, 0},
+    {"sts-084", 0, {"max-age=300\000", 12, NULL, 0}, NULL, 0, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_68, 1},
+    {"sts-085", 0, {"max-age=3\00000", 12, NULL, 0}, NULL, 0, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_69, 1},
+    {"sts-086", 0, {"max-age=300; \177", 14, NULL, 0}, NULL, 0, 0x1fu, 0, 1, 300ULL, 0, 0, vt_sts_codes_70, 1},
+    {"sts-087", 0, {"max-age=300; pr\303\251load", 21, NULL, 0}, NULL, 0, 0x1fu, 0, 1, 300ULL, 0, 0, vt_sts_codes_71, 1},
+    {"sts-088", 0, {"max-age=\357\274\223\357\274\220\357\274\220", 17, NULL, 0}, NULL, 0, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_72, 1},
+    {"sts-089", 0, {"max-age=300; x=\"caf\303\251\"", 22, NULL, 0}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_73, 1},
+    {"sts-090", 0, {"max-age=300; x=\"a\001b\"", 20, NULL, 0}, NULL, 0, 0x1fu, 0, 1, 300ULL, 0, 0, vt_sts_codes_74, 1},
+    {"sts-091", 0, {"\357\273\277max-age=300", 14, NULL, 0}, NULL, 0, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_75, 1},
+    {"sts-092", 0, {"max-age=300;\302\240includeSubDomains", 31, NULL, 0}, NULL, 0, 0x1fu, 0, 1, 300ULL, 0, 0, vt_sts_codes_76, 1},
+    {"sts-093", 0, {"", 5011, vt_sts_segs_77, 2}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_78, 1},
+    {"sts-094", 0, {"", 5011, vt_sts_segs_79, 2}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_80, 1},
+    {"sts-095", 0, {"", 65553, vt_sts_segs_81, 3}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_82, 1},
+    {"sts-096", 0, {"", 65549, vt_sts_segs_83, 2}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_84, 1},
+    {"sts-097", 0, {"", 65544, vt_sts_segs_85, 2}, NULL, 0, 0x1fu, 1, 1, 9007199254740991ULL, 0, 0, vt_sts_codes_86, 1},
+    {"sts-098", 0, {"", 131083, vt_sts_segs_87, 3}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, NULL, 0},
+    {"sts-099", 0, {"", 4017, vt_sts_segs_88, 3}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_89, 1},
+    {"sts-100", 0, {"max-age=300; a; a; a; a", 23, NULL, 0}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_90, 4},
+    {"sts-101", 1, {NULL, 0, NULL, 0}, vt_sts_strs_91, 2, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_92, 1},
+    {"sts-102", 1, {NULL, 0, NULL, 0}, vt_sts_strs_93, 2, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_94, 2},
+    {"sts-103", 1, {NULL, 0, NULL, 0}, NULL, 0, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_95, 1},
+    {"sts-104", 1, {NULL, 0, NULL, 0}, vt_sts_strs_96, 1, 0x1fu, 1, 1, 31536000ULL, 1, 1, NULL, 0},
+    {"sts-105", 0, {"max-age=5; max-age", 18, NULL, 0}, NULL, 0, 0x1fu, 0, 1, 5ULL, 0, 0, vt_sts_codes_97, 1},
+    {"sts-106", 0, {"max-age=; max-age=5", 19, NULL, 0}, NULL, 0, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_98, 2},
+    {"sts-107", 0, {"max-age=300; foo=", 17, NULL, 0}, NULL, 0, 0x1fu, 0, 1, 300ULL, 0, 0, vt_sts_codes_99, 1},
+    {"sts-108", 0, {"max-age=300; foo=\"\"", 19, NULL, 0}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, vt_sts_codes_100, 1},
+    {"sts-109", 0, {"max-age=\"31536000\"\015\012", 20, NULL, 0}, NULL, 0, 0x1fu, 1, 1, 31536000ULL, 0, 0, vt_sts_codes_101, 1},
+    {"sts-110", 0, {"max-age=31536000;\015\012 includeSubDomains", 37, NULL, 0}, NULL, 0, 0x1fu, 1, 1, 31536000ULL, 1, 0, NULL, 0},
+    {"sts-111", 0, {"\015\012\011max-age=300", 14, NULL, 0}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, NULL, 0},
+    {"sts-112", 0, {"max-age=300 \015\012 \015\012", 17, NULL, 0}, NULL, 0, 0x1fu, 1, 1, 300ULL, 0, 0, NULL, 0},
+    {"sts-113", 0, {"max-age=300\015includeSubDomains", 29, NULL, 0}, NULL, 0, 0x1fu, 0, 0, 0ULL, 0, 0, vt_sts_codes_102, 1},
+    {"sts-114", 0, {"max-age=300;\015\012includeSubDomains", 31, NULL, 0}, NULL, 0, 0x1fu, 0, 1, 300ULL, 0, 0, vt_sts_codes_103, 1},
 };
-#define VT_STS_COUNT 108
+#define VT_STS_COUNT 114
 
 /* ---- durations.json (48 cases) ---- */
 
@@ -386,22 +394,22 @@ static const char *const vt_preload_codes_19[] = {"header.parse.max_age.leading_
 static const char *const vt_preload_codes_20[] = {"header.parse.max_age.saturated", "header.preloadable.max_age.over_10_years"};
 static const char *const vt_preload_codes_21[] = {"header.parse.unknown_directive"};
 static const char *const vt_preload_codes_22[] = {"header.parse.syntax.invalid_value", "header.preloadable.include_sub_domains.missing", "header.preloadable.preload.missing", "header.preloadable.max_age.missing"};
-static const char *const vt_preload_codes_23[] = {"header.parse.syntax.invalid_character", "header.preloadable.preload.missing"};
-static const char *const vt_preload_codes_24[] = {"header.removable.contains.preload"};
-static const char *const vt_preload_codes_25[] = {"header.parse.max_age.missing", "header.removable.missing.max_age"};
-static const char *const vt_preload_codes_26[] = {"header.parse.max_age.non_digit_characters", "header.removable.contains.preload", "header.removable.missing.max_age"};
-static const char *const vt_preload_codes_27[] = {"domain.is_subdomain"};
-static const char *const vt_preload_codes_28[] = {"header.preloadable.include_sub_domains.missing", "header.preloadable.preload.missing", "header.preloadable.max_age.below_1_year", "domain.format.public_suffix"};
-static const char *const vt_preload_codes_29[] = {"domain.format.empty"};
-static const char *const vt_preload_codes_30[] = {"domain.format.begins_with_dot"};
-static const char *const vt_preload_codes_31[] = {"domain.format.ends_with_dot"};
-static const char *const vt_preload_codes_32[] = {"domain.format.contains_double_dot"};
-static const char *const vt_preload_codes_33[] = {"domain.format.begins_with_dot"};
+static const char *const vt_preload_codes_23[] = {"header.removable.contains.preload"};
+static const char *const vt_preload_codes_24[] = {"header.parse.max_age.missing", "header.removable.missing.max_age"};
+static const char *const vt_preload_codes_25[] = {"header.parse.max_age.non_digit_characters", "header.removable.contains.preload", "header.removable.missing.max_age"};
+static const char *const vt_preload_codes_26[] = {"domain.is_subdomain"};
+static const char *const vt_preload_codes_27[] = {"header.preloadable.include_sub_domains.missing", "header.preloadable.preload.missing", "header.preloadable.max_age.below_1_year", "domain.format.public_suffix"};
+static const char *const vt_preload_codes_28[] = {"domain.format.empty"};
+static const char *const vt_preload_codes_29[] = {"domain.format.begins_with_dot"};
+static const char *const vt_preload_codes_30[] = {"domain.format.ends_with_dot"};
+static const char *const vt_preload_codes_31[] = {"domain.format.contains_double_dot"};
+static const char *const vt_preload_codes_32[] = {"domain.format.begins_with_dot"};
+static const char *const vt_preload_codes_33[] = {"domain.format.public_suffix"};
 static const char *const vt_preload_codes_34[] = {"domain.format.public_suffix"};
 static const char *const vt_preload_codes_35[] = {"domain.format.public_suffix"};
 static const char *const vt_preload_codes_36[] = {"domain.format.public_suffix"};
 static const char *const vt_preload_codes_37[] = {"domain.format.public_suffix"};
-static const char *const vt_preload_codes_38[] = {"domain.format.public_suffix"};
+static const char *const vt_preload_codes_38[] = {"domain.format.invalid_characters"};
 static const char *const vt_preload_codes_39[] = {"domain.format.invalid_characters"};
 static const char *const vt_preload_codes_40[] = {"domain.format.invalid_characters"};
 static const char *const vt_preload_codes_41[] = {"domain.format.invalid_characters"};
@@ -409,14 +417,13 @@ static const char *const vt_preload_codes_42[] = {"domain.format.invalid_charact
 static const char *const vt_preload_codes_43[] = {"domain.format.invalid_characters"};
 static const char *const vt_preload_codes_44[] = {"domain.format.invalid_characters"};
 static const char *const vt_preload_codes_45[] = {"domain.format.invalid_characters"};
-static const char *const vt_preload_codes_46[] = {"domain.format.invalid_characters"};
+static const char *const vt_preload_codes_46[] = {"domain.format.is_ip_address"};
 static const char *const vt_preload_codes_47[] = {"domain.format.is_ip_address"};
-static const char *const vt_preload_codes_48[] = {"domain.format.is_ip_address"};
-static const char *const vt_preload_codes_49[] = {"domain.format.public_suffix"};
+static const char *const vt_preload_codes_48[] = {"domain.format.public_suffix"};
+static const char *const vt_preload_codes_49[] = {"domain.format.too_long"};
 static const char *const vt_preload_codes_50[] = {"domain.format.too_long"};
-static const char *const vt_preload_codes_51[] = {"domain.format.too_long"};
+static const char *const vt_preload_codes_51[] = {"domain.is_subdomain"};
 static const char *const vt_preload_codes_52[] = {"domain.is_subdomain"};
-static const char *const vt_preload_codes_53[] = {"domain.is_subdomain"};
 
 static const vt_preload vt_preload_cases[] = {
     {"preload-001", {"max-age=31536000; includeSubDomains; preload", 44, NULL, 0}, 0, {NULL, 0, NULL, 0}, 0x7u, 1, NULL, 0, NULL, 0},
@@ -445,52 +452,52 @@ static const vt_preload vt_preload_cases[] = {
     {"preload-024", {"max-age=99999999999999999999; includeSubDomains; preload", 56, NULL, 0}, 0, {NULL, 0, NULL, 0}, 0x7u, 1, NULL, 0, vt_preload_codes_20, 2},
     {"preload-025", {"max-age=31536000; includeSubDomains; preload; foo", 49, NULL, 0}, 0, {NULL, 0, NULL, 0}, 0x7u, 1, NULL, 0, vt_preload_codes_21, 1},
     {"preload-026", {"max-age=31536000, includeSubDomains, preload", 44, NULL, 0}, 0, {NULL, 0, NULL, 0}, 0x7u, 0, vt_preload_codes_22, 4, NULL, 0},
-    {"preload-027", {"max-age=31536000; includeSubDomains; preload\015\012", 46, NULL, 0}, 0, {NULL, 0, NULL, 0}, 0x7u, 0, vt_preload_codes_23, 2, NULL, 0},
+    {"preload-027", {"max-age=31536000; includeSubDomains; preload\015\012", 46, NULL, 0}, 0, {NULL, 0, NULL, 0}, 0x7u, 1, NULL, 0, NULL, 0},
     {"preload-028", {"max-age=31536000; includeSubDomains", 35, NULL, 0}, 1, {NULL, 0, NULL, 0}, 0x7u, 1, NULL, 0, NULL, 0},
     {"preload-029", {"max-age=0", 9, NULL, 0}, 1, {NULL, 0, NULL, 0}, 0x7u, 1, NULL, 0, NULL, 0},
-    {"preload-030", {"max-age=31536000; includeSubDomains; preload", 44, NULL, 0}, 1, {NULL, 0, NULL, 0}, 0x7u, 0, vt_preload_codes_24, 1, NULL, 0},
-    {"preload-031", {"includeSubDomains", 17, NULL, 0}, 1, {NULL, 0, NULL, 0}, 0x7u, 0, vt_preload_codes_25, 2, NULL, 0},
+    {"preload-030", {"max-age=31536000; includeSubDomains; preload", 44, NULL, 0}, 1, {NULL, 0, NULL, 0}, 0x7u, 0, vt_preload_codes_23, 1, NULL, 0},
+    {"preload-031", {"includeSubDomains", 17, NULL, 0}, 1, {NULL, 0, NULL, 0}, 0x7u, 0, vt_preload_codes_24, 2, NULL, 0},
     {"preload-032", {"max-age=300;; foo", 17, NULL, 0}, 1, {NULL, 0, NULL, 0}, 0x7u, 1, NULL, 0, NULL, 0},
-    {"preload-033", {"max-age=-1; preload", 19, NULL, 0}, 1, {NULL, 0, NULL, 0}, 0x7u, 0, vt_preload_codes_26, 3, NULL, 0},
+    {"preload-033", {"max-age=-1; preload", 19, NULL, 0}, 1, {NULL, 0, NULL, 0}, 0x7u, 0, vt_preload_codes_25, 3, NULL, 0},
     {"preload-034", {"max-age=31536000; includeSubDomains; preload", 44, NULL, 0}, 0, {"example.com", 11, NULL, 0}, 0x7u, 1, NULL, 0, NULL, 0},
-    {"preload-035", {"max-age=31536000; includeSubDomains; preload", 44, NULL, 0}, 0, {"www.example.com", 15, NULL, 0}, 0x7u, 0, vt_preload_codes_27, 1, NULL, 0},
-    {"preload-036", {"max-age=300", 11, NULL, 0}, 0, {"co.uk", 5, NULL, 0}, 0x7u, 0, vt_preload_codes_28, 4, NULL, 0},
+    {"preload-035", {"max-age=31536000; includeSubDomains; preload", 44, NULL, 0}, 0, {"www.example.com", 15, NULL, 0}, 0x7u, 0, vt_preload_codes_26, 1, NULL, 0},
+    {"preload-036", {"max-age=300", 11, NULL, 0}, 0, {"co.uk", 5, NULL, 0}, 0x7u, 0, vt_preload_codes_27, 4, NULL, 0},
     {"preload-037", {NULL, 0, NULL, 0}, 0, {"example.com", 11, NULL, 0}, 0x7u, 1, NULL, 0, NULL, 0},
     {"preload-038", {NULL, 0, NULL, 0}, 0, {"EXAMPLE.COM", 11, NULL, 0}, 0x7u, 1, NULL, 0, NULL, 0},
     {"preload-039", {NULL, 0, NULL, 0}, 0, {"example.co.uk", 13, NULL, 0}, 0x7u, 1, NULL, 0, NULL, 0},
     {"preload-040", {NULL, 0, NULL, 0}, 0, {"xn--bcher-kva.de", 16, NULL, 0}, 0x7u, 1, NULL, 0, NULL, 0},
     {"preload-041", {NULL, 0, NULL, 0}, 0, {"my-site.example", 15, NULL, 0}, 0x7u, 1, NULL, 0, NULL, 0},
     {"preload-042", {NULL, 0, NULL, 0}, 0, {"0-0.io", 6, NULL, 0}, 0x7u, 1, NULL, 0, NULL, 0},
-    {"preload-043", {NULL, 0, NULL, 0}, 0, {"", 0, NULL, 0}, 0x7u, 0, vt_preload_codes_29, 1, NULL, 0},
-    {"preload-044", {NULL, 0, NULL, 0}, 0, {".example.com", 12, NULL, 0}, 0x7u, 0, vt_preload_codes_30, 1, NULL, 0},
-    {"preload-045", {NULL, 0, NULL, 0}, 0, {"example.com.", 12, NULL, 0}, 0x7u, 0, vt_preload_codes_31, 1, NULL, 0},
-    {"preload-046", {NULL, 0, NULL, 0}, 0, {"example..com", 12, NULL, 0}, 0x7u, 0, vt_preload_codes_32, 1, NULL, 0},
-    {"preload-047", {NULL, 0, NULL, 0}, 0, {".", 1, NULL, 0}, 0x7u, 0, vt_preload_codes_33, 1, NULL, 0},
-    {"preload-048", {NULL, 0, NULL, 0}, 0, {"com", 3, NULL, 0}, 0x7u, 0, vt_preload_codes_34, 1, NULL, 0},
-    {"preload-049", {NULL, 0, NULL, 0}, 0, {"co.uk", 5, NULL, 0}, 0x7u, 0, vt_preload_codes_35, 1, NULL, 0},
-    {"preload-050", {NULL, 0, NULL, 0}, 0, {"github.io", 9, NULL, 0}, 0x7u, 0, vt_preload_codes_36, 1, NULL, 0},
-    {"preload-051", {NULL, 0, NULL, 0}, 0, {"dev", 3, NULL, 0}, 0x7u, 0, vt_preload_codes_37, 1, NULL, 0},
-    {"preload-052", {NULL, 0, NULL, 0}, 0, {"localhost", 9, NULL, 0}, 0x7u, 0, vt_preload_codes_38, 1, NULL, 0},
-    {"preload-053", {NULL, 0, NULL, 0}, 0, {"exa_mple.com", 12, NULL, 0}, 0x7u, 0, vt_preload_codes_39, 1, NULL, 0},
-    {"preload-054", {NULL, 0, NULL, 0}, 0, {"exa mple.com", 12, NULL, 0}, 0x7u, 0, vt_preload_codes_40, 1, NULL, 0},
-    {"preload-055", {NULL, 0, NULL, 0}, 0, {"b\303\274cher.de", 10, NULL, 0}, 0x7u, 0, vt_preload_codes_41, 1, NULL, 0},
-    {"preload-056", {NULL, 0, NULL, 0}, 0, {"example.com/path", 16, NULL, 0}, 0x7u, 0, vt_preload_codes_42, 1, NULL, 0},
-    {"preload-057", {NULL, 0, NULL, 0}, 0, {"example.com:443", 15, NULL, 0}, 0x7u, 0, vt_preload_codes_43, 1, NULL, 0},
-    {"preload-058", {NULL, 0, NULL, 0}, 0, {"https://example.com", 19, NULL, 0}, 0x7u, 0, vt_preload_codes_44, 1, NULL, 0},
-    {"preload-059", {NULL, 0, NULL, 0}, 0, {"exa\015\012mple.com", 13, NULL, 0}, 0x7u, 0, vt_preload_codes_45, 1, NULL, 0},
-    {"preload-060", {NULL, 0, NULL, 0}, 0, {"*.example.com", 13, NULL, 0}, 0x7u, 0, vt_preload_codes_46, 1, NULL, 0},
-    {"preload-061", {NULL, 0, NULL, 0}, 0, {"192.0.2.1", 9, NULL, 0}, 0x7u, 0, vt_preload_codes_47, 1, NULL, 0},
-    {"preload-062", {NULL, 0, NULL, 0}, 0, {"10.0.0.1", 8, NULL, 0}, 0x7u, 0, vt_preload_codes_48, 1, NULL, 0},
-    {"preload-063", {NULL, 0, NULL, 0}, 0, {"[::1]", 5, NULL, 0}, 0x7u, 0, vt_preload_codes_49, 1, NULL, 0},
-    {"preload-064", {NULL, 0, NULL, 0}, 0, {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com", 68, NULL, 0}, 0x7u, 0, vt_preload_codes_50, 1, NULL, 0},
-    {"preload-065", {NULL, 0, NULL, 0}, 0, {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com", 308, NULL, 0}, 0x7u, 0, vt_preload_codes_51, 1, NULL, 0},
-    {"preload-066", {NULL, 0, NULL, 0}, 0, {"www.example.com", 15, NULL, 0}, 0x7u, 0, vt_preload_codes_52, 1, NULL, 0},
-    {"preload-067", {NULL, 0, NULL, 0}, 0, {"a.b.example.co.uk", 17, NULL, 0}, 0x7u, 0, vt_preload_codes_53, 1, NULL, 0},
+    {"preload-043", {NULL, 0, NULL, 0}, 0, {"", 0, NULL, 0}, 0x7u, 0, vt_preload_codes_28, 1, NULL, 0},
+    {"preload-044", {NULL, 0, NULL, 0}, 0, {".example.com", 12, NULL, 0}, 0x7u, 0, vt_preload_codes_29, 1, NULL, 0},
+    {"preload-045", {NULL, 0, NULL, 0}, 0, {"example.com.", 12, NULL, 0}, 0x7u, 0, vt_preload_codes_30, 1, NULL, 0},
+    {"preload-046", {NULL, 0, NULL, 0}, 0, {"example..com", 12, NULL, 0}, 0x7u, 0, vt_preload_codes_31, 1, NULL, 0},
+    {"preload-047", {NULL, 0, NULL, 0}, 0, {".", 1, NULL, 0}, 0x7u, 0, vt_preload_codes_32, 1, NULL, 0},
+    {"preload-048", {NULL, 0, NULL, 0}, 0, {"com", 3, NULL, 0}, 0x7u, 0, vt_preload_codes_33, 1, NULL, 0},
+    {"preload-049", {NULL, 0, NULL, 0}, 0, {"co.uk", 5, NULL, 0}, 0x7u, 0, vt_preload_codes_34, 1, NULL, 0},
+    {"preload-050", {NULL, 0, NULL, 0}, 0, {"github.io", 9, NULL, 0}, 0x7u, 0, vt_preload_codes_35, 1, NULL, 0},
+    {"preload-051", {NULL, 0, NULL, 0}, 0, {"dev", 3, NULL, 0}, 0x7u, 0, vt_preload_codes_36, 1, NULL, 0},
+    {"preload-052", {NULL, 0, NULL, 0}, 0, {"localhost", 9, NULL, 0}, 0x7u, 0, vt_preload_codes_37, 1, NULL, 0},
+    {"preload-053", {NULL, 0, NULL, 0}, 0, {"exa_mple.com", 12, NULL, 0}, 0x7u, 0, vt_preload_codes_38, 1, NULL, 0},
+    {"preload-054", {NULL, 0, NULL, 0}, 0, {"exa mple.com", 12, NULL, 0}, 0x7u, 0, vt_preload_codes_39, 1, NULL, 0},
+    {"preload-055", {NULL, 0, NULL, 0}, 0, {"b\303\274cher.de", 10, NULL, 0}, 0x7u, 0, vt_preload_codes_40, 1, NULL, 0},
+    {"preload-056", {NULL, 0, NULL, 0}, 0, {"example.com/path", 16, NULL, 0}, 0x7u, 0, vt_preload_codes_41, 1, NULL, 0},
+    {"preload-057", {NULL, 0, NULL, 0}, 0, {"example.com:443", 15, NULL, 0}, 0x7u, 0, vt_preload_codes_42, 1, NULL, 0},
+    {"preload-058", {NULL, 0, NULL, 0}, 0, {"https://example.com", 19, NULL, 0}, 0x7u, 0, vt_preload_codes_43, 1, NULL, 0},
+    {"preload-059", {NULL, 0, NULL, 0}, 0, {"exa\015\012mple.com", 13, NULL, 0}, 0x7u, 0, vt_preload_codes_44, 1, NULL, 0},
+    {"preload-060", {NULL, 0, NULL, 0}, 0, {"*.example.com", 13, NULL, 0}, 0x7u, 0, vt_preload_codes_45, 1, NULL, 0},
+    {"preload-061", {NULL, 0, NULL, 0}, 0, {"192.0.2.1", 9, NULL, 0}, 0x7u, 0, vt_preload_codes_46, 1, NULL, 0},
+    {"preload-062", {NULL, 0, NULL, 0}, 0, {"10.0.0.1", 8, NULL, 0}, 0x7u, 0, vt_preload_codes_47, 1, NULL, 0},
+    {"preload-063", {NULL, 0, NULL, 0}, 0, {"[::1]", 5, NULL, 0}, 0x7u, 0, vt_preload_codes_48, 1, NULL, 0},
+    {"preload-064", {NULL, 0, NULL, 0}, 0, {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com", 68, NULL, 0}, 0x7u, 0, vt_preload_codes_49, 1, NULL, 0},
+    {"preload-065", {NULL, 0, NULL, 0}, 0, {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com", 308, NULL, 0}, 0x7u, 0, vt_preload_codes_50, 1, NULL, 0},
+    {"preload-066", {NULL, 0, NULL, 0}, 0, {"www.example.com", 15, NULL, 0}, 0x7u, 0, vt_preload_codes_51, 1, NULL, 0},
+    {"preload-067", {NULL, 0, NULL, 0}, 0, {"a.b.example.co.uk", 17, NULL, 0}, 0x7u, 0, vt_preload_codes_52, 1, NULL, 0},
     {"preload-068", {NULL, 0, NULL, 0}, 0, {"foo.github.io", 13, NULL, 0}, 0x7u, 1, NULL, 0, NULL, 0},
 };
 #define VT_PRELOAD_COUNT 68
 
-/* ---- hpkp.json (103 cases) ---- */
+/* ---- hpkp.json (107 cases) ---- */
 
 #define VT_HPKP_VALID (1u << 0)
 #define VT_HPKP_REPORT_ONLY (1u << 1)
@@ -549,8 +556,8 @@ static const vt_str vt_hpkp_strs_34[] = {{"82w5Wmn1ed7ebRi4uwcf3rHedqRXQQypywjf7
 static const char *const vt_hpkp_codes_35[] = {"hpkp.deprecated", "hpkp.parse.pin.invalid_base64"};
 static const vt_str vt_hpkp_strs_36[] = {{"82w5Wmn1ed7ebRi4uwcf3rHedqRXQQypywjf7VZ6ncY=", 44, NULL, 0}};
 static const char *const vt_hpkp_codes_37[] = {"hpkp.deprecated", "hpkp.parse.pin.invalid_base64"};
-static const vt_str vt_hpkp_strs_38[] = {{"82w5Wmn1ed7ebRi4uwcf3rHedqRXQQypywjf7VZ6ncY=", 44, NULL, 0}};
-static const char *const vt_hpkp_codes_39[] = {"hpkp.deprecated", "hpkp.parse.pin.invalid_base64"};
+static const vt_str vt_hpkp_strs_38[] = {{"sEu+pIV8+dnj77ATdtRsQWwciSnXjZ8sKr0ypHS6Wrk=", 44, NULL, 0}, {"82w5Wmn1ed7ebRi4uwcf3rHedqRXQQypywjf7VZ6ncY=", 44, NULL, 0}};
+static const char *const vt_hpkp_codes_39[] = {"hpkp.deprecated", "hpkp.parse.pin.non_canonical_base64"};
 static const vt_str vt_hpkp_strs_40[] = {{"82w5Wmn1ed7ebRi4uwcf3rHedqRXQQypywjf7VZ6ncY=", 44, NULL, 0}};
 static const char *const vt_hpkp_codes_41[] = {"hpkp.deprecated", "hpkp.parse.pin.invalid_base64"};
 static const vt_str vt_hpkp_strs_42[] = {{"82w5Wmn1ed7ebRi4uwcf3rHedqRXQQypywjf7VZ6ncY=", 44, NULL, 0}};
@@ -730,6 +737,13 @@ static const vt_str vt_hpkp_strs_199[] = {{"sEu+pIV8+dnj77ATdtRsQWwciSnXjZ8sKr0y
 static const char *const vt_hpkp_codes_200[] = {"hpkp.deprecated", "hpkp.validate.no_matching_pin"};
 static const vt_str vt_hpkp_strs_201[] = {{"sEu+pIV8+dnj77ATdtRsQWwciSnXjZ8sKr0ypHS6Wrk=", 44, NULL, 0}};
 static const char *const vt_hpkp_codes_202[] = {"hpkp.deprecated", "hpkp.parse.pins.missing", "hpkp.validate.no_matching_pin"};
+static const vt_str vt_hpkp_strs_203[] = {{"d6qzRu9zOECb90Uez27xWltNsj0e1Md7GkYYkVoZWmM=", 44, NULL, 0}};
+static const char *const vt_hpkp_codes_204[] = {"hpkp.deprecated"};
+static const char *const vt_hpkp_codes_205[] = {"hpkp.deprecated"};
+static const vt_str vt_hpkp_strs_206[] = {{"d6qzRu9zOECb90Uez27xWltNsj0e1Md7GkYYkVoZWmM=", 44, NULL, 0}, {"E9CZ9INDbd+2eRQozYqqbQ2yXLVKB9+xcprMF+44U1g=", 44, NULL, 0}};
+static const char *const vt_hpkp_codes_207[] = {"hpkp.deprecated"};
+static const vt_str vt_hpkp_strs_208[] = {{"d6qzRu9zOECb90Uez27xWltNsj0e1Md7GkYYkVoZWmM=", 44, NULL, 0}, {"E9CZ9INDbd+2eRQozYqqbQ2yXLVKB9+xcprMF+44U1g=", 44, NULL, 0}};
+static const char *const vt_hpkp_codes_209[] = {"hpkp.deprecated", "hpkp.parse.pin.non_canonical_base64"};
 
 static const vt_hpkp vt_hpkp_cases[] = {
     {"hpkp-001", {"max-age=3000; pin-sha256=\"d6qzRu9zOECb90Uez27xWltNsj0e1Md7GkYYkVoZWmM=\"; pin-sha256=\"E9CZ9INDbd+2eRQozYqqbQ2yXLVKB9+xcprMF+44U1g=\"", 130, NULL, 0}, 0, 0, NULL, 0, 0x7fu, 1, 0, 1, 3000ULL, 0, vt_hpkp_strs_1, 2, {NULL, 0, NULL, 0}, vt_hpkp_codes_2, 1},
@@ -751,7 +765,7 @@ static const vt_hpkp vt_hpkp_cases[] = {
     {"hpkp-017", {"pin-sha256; pin-sha256=\"sEu+pIV8+dnj77ATdtRsQWwciSnXjZ8sKr0ypHS6Wrk=\"; pin-sha256=\"82w5Wmn1ed7ebRi4uwcf3rHedqRXQQypywjf7VZ6ncY=\"; max-age=60", 140, NULL, 0}, 0, 0, NULL, 0, 0x7fu, 0, 0, 1, 60ULL, 0, vt_hpkp_strs_32, 2, {NULL, 0, NULL, 0}, vt_hpkp_codes_33, 2},
     {"hpkp-018", {"pin-sha256=\"sEu-pIV8-dnj77ATdtRsQWwciSnXjZ8sKr0ypHS6Wrk=\"; pin-sha256=\"82w5Wmn1ed7ebRi4uwcf3rHedqRXQQypywjf7VZ6ncY=\"; max-age=60", 128, NULL, 0}, 0, 0, NULL, 0, 0x7fu, 0, 0, 1, 60ULL, 0, vt_hpkp_strs_34, 1, {NULL, 0, NULL, 0}, vt_hpkp_codes_35, 2},
     {"hpkp-019", {"pin-sha256=\"sEu+pIV8+dnj77ATdtRsQWwciSnXjZ8sKr0ypHS6Wrk\"; pin-sha256=\"82w5Wmn1ed7ebRi4uwcf3rHedqRXQQypywjf7VZ6ncY=\"; max-age=60", 127, NULL, 0}, 0, 0, NULL, 0, 0x7fu, 0, 0, 1, 60ULL, 0, vt_hpkp_strs_36, 1, {NULL, 0, NULL, 0}, vt_hpkp_codes_37, 2},
-    {"hpkp-020", {"pin-sha256=\"sEu+pIV8+dnj77ATdtRsQWwciSnXjZ8sKr0ypHS6Wrl=\"; pin-sha256=\"82w5Wmn1ed7ebRi4uwcf3rHedqRXQQypywjf7VZ6ncY=\"; max-age=60", 128, NULL, 0}, 0, 0, NULL, 0, 0x7fu, 0, 0, 1, 60ULL, 0, vt_hpkp_strs_38, 1, {NULL, 0, NULL, 0}, vt_hpkp_codes_39, 2},
+    {"hpkp-020", {"pin-sha256=\"sEu+pIV8+dnj77ATdtRsQWwciSnXjZ8sKr0ypHS6Wrl=\"; pin-sha256=\"82w5Wmn1ed7ebRi4uwcf3rHedqRXQQypywjf7VZ6ncY=\"; max-age=60", 128, NULL, 0}, 0, 0, NULL, 0, 0x7fu, 1, 0, 1, 60ULL, 0, vt_hpkp_strs_38, 2, {NULL, 0, NULL, 0}, vt_hpkp_codes_39, 2},
     {"hpkp-021", {"pin-sha256=\" sEu+pIV8+dnj77ATdtRsQWwciSnXjZ8sKr0ypHS6Wrk=\"; pin-sha256=\"82w5Wmn1ed7ebRi4uwcf3rHedqRXQQypywjf7VZ6ncY=\"; max-age=60", 129, NULL, 0}, 0, 0, NULL, 0, 0x7fu, 0, 0, 1, 60ULL, 0, vt_hpkp_strs_40, 1, {NULL, 0, NULL, 0}, vt_hpkp_codes_41, 2},
     {"hpkp-022", {"pin-sha256=\"mp+rA/Rc+z5L5HFusRiSXCG+cvo=\"; pin-sha256=\"82w5Wmn1ed7ebRi4uwcf3rHedqRXQQypywjf7VZ6ncY=\"; max-age=60", 112, NULL, 0}, 0, 0, NULL, 0, 0x7fu, 0, 0, 1, 60ULL, 0, vt_hpkp_strs_42, 1, {NULL, 0, NULL, 0}, vt_hpkp_codes_43, 2},
     {"hpkp-023", {"pin-sha256=\"sEu+pIV8+dnj77ATdtRsQWwciSnXjZ8sKr0ypHS6Wrk=\"; pin-sha256=\"+OmZvgwam9exGT9UDb8oQM7poGvhWn8NlmQsYDt3ukCv\"; max-age=60", 128, NULL, 0}, 0, 0, NULL, 0, 0x7fu, 0, 0, 1, 60ULL, 0, vt_hpkp_strs_44, 1, {NULL, 0, NULL, 0}, vt_hpkp_codes_45, 2},
@@ -835,10 +849,14 @@ static const vt_hpkp vt_hpkp_cases[] = {
     {"hpkp-101", {"pin-sha256=\"sEu+pIV8+dnj77ATdtRsQWwciSnXjZ8sKr0ypHS6Wrk=\"; max-age=60", 69, NULL, 0}, 0, 1, vt_hpkp_strs_195, 1, 0x7fu, 0, 0, 1, 60ULL, 0, vt_hpkp_strs_196, 1, {NULL, 0, NULL, 0}, vt_hpkp_codes_197, 3},
     {"hpkp-102", {"pin-sha256=\"sEu+pIV8+dnj77ATdtRsQWwciSnXjZ8sKr0ypHS6Wrk=\"; pin-sha256=\"82w5Wmn1ed7ebRi4uwcf3rHedqRXQQypywjf7VZ6ncY=\"; report-uri=\"https://r.example/\"", 149, NULL, 0}, 1, 1, vt_hpkp_strs_198, 1, 0x7fu, 0, 1, 0, 0ULL, 0, vt_hpkp_strs_199, 2, {"https://r.example/", 18, NULL, 0}, vt_hpkp_codes_200, 2},
     {"hpkp-103", {"max-age=60", 10, NULL, 0}, 0, 1, vt_hpkp_strs_201, 1, 0x7fu, 0, 0, 1, 60ULL, 0, NULL, 0, {NULL, 0, NULL, 0}, vt_hpkp_codes_202, 3},
+    {"hpkp-104", {"pin-sha256=\"d6qzRu9zOECb90Uez27xWltNsj0e1Md7GkYYkVoZWmM=\"; max-age=0", 68, NULL, 0}, 0, 0, NULL, 0, 0x7fu, 1, 0, 1, 0ULL, 0, vt_hpkp_strs_203, 1, {NULL, 0, NULL, 0}, vt_hpkp_codes_204, 1},
+    {"hpkp-105", {"max-age=0", 9, NULL, 0}, 0, 0, NULL, 0, 0x7fu, 1, 0, 1, 0ULL, 0, NULL, 0, {NULL, 0, NULL, 0}, vt_hpkp_codes_205, 1},
+    {"hpkp-106", {"pin-sha256=\"d6qzRu9zOECb90Uez27xWltNsj0e1Md7GkYYkVoZWmM=\"; pin-sha256=\"E9CZ9INDbd+2eRQozYqqbQ2yXLVKB9+xcprMF+44U1g=\"; report-uri=\"https://r.example/\"", 149, NULL, 0}, 1, 0, NULL, 0, 0x7fu, 1, 1, 0, 0ULL, 0, vt_hpkp_strs_206, 2, {"https://r.example/", 18, NULL, 0}, vt_hpkp_codes_207, 1},
+    {"hpkp-107", {"pin-sha256=\"d6qzRu9zOECb90Uez27xWltNsj0e1Md7GkYYkVoZWmN=\"; pin-sha256=\"E9CZ9INDbd+2eRQozYqqbQ2yXLVKB9+xcprMF+44U1g=\"; max-age=60", 128, NULL, 0}, 0, 0, NULL, 0, 0x7fu, 1, 0, 1, 60ULL, 0, vt_hpkp_strs_208, 2, {NULL, 0, NULL, 0}, vt_hpkp_codes_209, 2},
 };
-#define VT_HPKP_COUNT 103
+#define VT_HPKP_COUNT 107
 
-/* ---- secure.json (82 cases) ---- */
+/* ---- secure.json (87 cases) ---- */
 
 #define VT_SECURE_SECURE (1u << 0)
 
@@ -929,6 +947,11 @@ static const vt_header vt_secure_headers_76[] = {{{"X-Forwarded-Proto", 17, NULL
 static const vt_header vt_secure_headers_77[] = {{{"X-Forwarded-Proto", 17, NULL, 0}, {"http", 4, NULL, 0}}, {{"X-Forwarded-Proto", 17, NULL, 0}, {"https", 5, NULL, 0}}};
 static const vt_header vt_secure_headers_78[] = {{{"X-Forwarded-Proto", 17, NULL, 0}, {"https", 5, NULL, 0}}, {{"X-Forwarded-Proto", 17, NULL, 0}, {"http", 4, NULL, 0}}};
 static const vt_header vt_secure_headers_79[] = {{{"X-Forwarded-Proto", 17, NULL, 0}, {"https", 5, NULL, 0}}};
+static const vt_header vt_secure_headers_80[] = {{{"Forwarded", 9, NULL, 0}, {"proto=http", 10, NULL, 0}}, {{"X-Forwarded-Proto", 17, NULL, 0}, {"https", 5, NULL, 0}}};
+static const vt_header vt_secure_headers_81[] = {{{"X-Forwarded-Proto", 17, NULL, 0}, {"http", 4, NULL, 0}}, {{"Forwarded", 9, NULL, 0}, {"proto=https", 11, NULL, 0}}};
+static const vt_header vt_secure_headers_82[] = {{{"Forwarded", 9, NULL, 0}, {"for=1.2.3.4;proto=https", 23, NULL, 0}}, {{"X-Forwarded-Proto", 17, NULL, 0}, {"https", 5, NULL, 0}}};
+static const vt_header vt_secure_headers_83[] = {{{"Forwarded", 9, NULL, 0}, {"for=1.2.3.4", 11, NULL, 0}}, {{"X-Forwarded-Proto", 17, NULL, 0}, {"https", 5, NULL, 0}}};
+static const vt_header vt_secure_headers_84[] = {{{"Forwarded", 9, NULL, 0}, {"proto=https", 11, NULL, 0}}};
 
 static const vt_secure vt_secure_cases[] = {
     {"secure-001", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 1, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x1u, 1},
@@ -958,21 +981,21 @@ static const vt_secure vt_secure_cases[] = {
     {"secure-025", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_22, 1}, 0x1u, 1},
     {"secure-026", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_23, 2}, 0x1u, 1},
     {"secure-027", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_24, 2}, 0x1u, 0},
-    {"secure-028", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_25, 1}, 0x1u, 1},
-    {"secure-029", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_26, 1}, 0x1u, 1},
-    {"secure-030", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_27, 1}, 0x1u, 1},
-    {"secure-031", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_28, 1}, 0x1u, 1},
+    {"secure-028", {"{\"proxy\":{\"sources\":[\"forwarded\"],\"trusted\":[\"10.0.0.0/8\"]}}", 60, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_25, 1}, 0x1u, 1},
+    {"secure-029", {"{\"proxy\":{\"sources\":[\"forwarded\"],\"trusted\":[\"10.0.0.0/8\"]}}", 60, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_26, 1}, 0x1u, 1},
+    {"secure-030", {"{\"proxy\":{\"sources\":[\"forwarded\"],\"trusted\":[\"10.0.0.0/8\"]}}", 60, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_27, 1}, 0x1u, 1},
+    {"secure-031", {"{\"proxy\":{\"sources\":[\"forwarded\"],\"trusted\":[\"10.0.0.0/8\"]}}", 60, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_28, 1}, 0x1u, 1},
     {"secure-032", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_29, 1}, 0x1u, 0},
     {"secure-033", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_30, 1}, 0x1u, 0},
-    {"secure-034", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_31, 2}, 0x1u, 0},
+    {"secure-034", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_31, 2}, 0x1u, 1},
     {"secure-035", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_32, 2}, 0x1u, 1},
     {"secure-036", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_33, 2}, 0x1u, 1},
-    {"secure-037", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_34, 1}, 0x1u, 1},
+    {"secure-037", {"{\"proxy\":{\"sources\":[\"forwarded\"],\"trusted\":[\"10.0.0.0/8\"]}}", 60, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_34, 1}, 0x1u, 1},
     {"secure-038", {"{\"proxy\":{\"list\":\"rightmost\",\"trusted\":[\"10.0.0.0/8\"]}}", 55, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_35, 1}, 0x1u, 0},
     {"secure-039", {"{\"proxy\":{\"list\":\"rightmost\",\"trusted\":[\"10.0.0.0/8\"]}}", 55, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_36, 2}, 0x1u, 1},
-    {"secure-040", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_37, 1}, 0x1u, 1},
-    {"secure-041", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_38, 1}, 0x1u, 1},
-    {"secure-042", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_39, 2}, 0x1u, 0},
+    {"secure-040", {"{\"proxy\":{\"sources\":[\"forwarded\"],\"trusted\":[\"10.0.0.0/8\"]}}", 60, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_37, 1}, 0x1u, 1},
+    {"secure-041", {"{\"proxy\":{\"sources\":[\"forwarded\"],\"trusted\":[\"10.0.0.0/8\"]}}", 60, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_38, 1}, 0x1u, 1},
+    {"secure-042", {"{\"proxy\":{\"sources\":[\"forwarded\",\"x-forwarded-proto\"],\"trusted\":[\"10.0.0.0/8\"]}}", 80, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_39, 2}, 0x1u, 0},
     {"secure-043", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_40, 1}, 0x1u, 0},
     {"secure-044", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_41, 1}, 0x1u, 0},
     {"secure-045", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_42, 1}, 0x1u, 0},
@@ -1013,10 +1036,15 @@ static const vt_secure vt_secure_cases[] = {
     {"secure-080", {"{\"proxy\":{\"list\":\"rightmost\",\"sources\":[\"x-forwarded-proto\"],\"trusted\":[\"10.0.0.0/8\"]}}", 87, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_77, 2}, 0x1u, 1},
     {"secure-081", {"{\"proxy\":{\"sources\":[\"x-forwarded-proto\"],\"trusted\":[\"10.0.0.0/8\"]}}", 68, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_secure_headers_78, 2}, 0x1u, 1},
     {"secure-082", {"{\"proxy\":{\"trusted\":[\"::ffff:10.0.0.0/104\"]}}", 45, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.1.2.3", 8, NULL, 0}, vt_secure_headers_79, 1}, 0x1u, 1},
+    {"secure-083", {"{\"proxy\":{\"sources\":[\"forwarded\",\"x-forwarded-proto\"],\"trusted\":[\"10.0.0.0/8\"]}}", 80, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.7", 8, NULL, 0}, vt_secure_headers_80, 2}, 0x1u, 0},
+    {"secure-084", {"{\"proxy\":{\"sources\":[\"forwarded\",\"x-forwarded-proto\"],\"trusted\":[\"10.0.0.0/8\"]}}", 80, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.7", 8, NULL, 0}, vt_secure_headers_81, 2}, 0x1u, 0},
+    {"secure-085", {"{\"proxy\":{\"sources\":[\"forwarded\",\"x-forwarded-proto\"],\"trusted\":[\"10.0.0.0/8\"]}}", 80, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.7", 8, NULL, 0}, vt_secure_headers_82, 2}, 0x1u, 1},
+    {"secure-086", {"{\"proxy\":{\"sources\":[\"forwarded\",\"x-forwarded-proto\"],\"trusted\":[\"10.0.0.0/8\"]}}", 80, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.7", 8, NULL, 0}, vt_secure_headers_83, 2}, 0x1u, 1},
+    {"secure-087", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]}}", 36, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {NULL, 0, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.7", 8, NULL, 0}, vt_secure_headers_84, 1}, 0x1u, 0},
 };
-#define VT_SECURE_COUNT 82
+#define VT_SECURE_COUNT 87
 
-/* ---- redirect.json (231 cases) ---- */
+/* ---- redirect.json (252 cases) ---- */
 
 #define VT_REDIRECT_ACTION (1u << 0)
 #define VT_REDIRECT_STATUS (1u << 1)
@@ -1055,6 +1083,11 @@ static const vt_header vt_redirect_headers_15[] = {{{"Strict-Transport-Security"
 static const vt_header vt_redirect_headers_16[] = {{{"Strict-Transport-Security", 25, NULL, 0}, {"max-age=63072000; includeSubDomains; preload", 44, NULL, 0}}};
 static const vt_header vt_redirect_headers_17[] = {{{"X-Forwarded-Proto", 17, NULL, 0}, {"https", 5, NULL, 0}}};
 static const vt_header vt_redirect_headers_18[] = {{{"Strict-Transport-Security", 25, NULL, 0}, {"max-age=31536000; includeSubDomains", 35, NULL, 0}}};
+static const vt_header vt_redirect_headers_19[] = {{{"Forwarded", 9, NULL, 0}, {"proto=http", 10, NULL, 0}}, {{"X-Forwarded-Proto", 17, NULL, 0}, {"https", 5, NULL, 0}}};
+static const vt_header vt_redirect_headers_20[] = {{{"X-Forwarded-Proto", 17, NULL, 0}, {"http", 4, NULL, 0}}, {{"Forwarded", 9, NULL, 0}, {"proto=https", 11, NULL, 0}}};
+static const vt_header vt_redirect_headers_21[] = {{{"Forwarded", 9, NULL, 0}, {"proto=https", 11, NULL, 0}}, {{"X-Forwarded-Proto", 17, NULL, 0}, {"https", 5, NULL, 0}}};
+static const vt_header vt_redirect_headers_22[] = {{{"Forwarded", 9, NULL, 0}, {"proto=http", 10, NULL, 0}}, {{"X-Forwarded-Proto", 17, NULL, 0}, {"https", 5, NULL, 0}}};
+static const vt_header vt_redirect_headers_23[] = {{{"Forwarded", 9, NULL, 0}, {"proto=http", 10, NULL, 0}}, {{"X-Forwarded-Proto", 17, NULL, 0}, {"https", 5, NULL, 0}}};
 
 static const vt_redirect vt_redirect_cases[] = {
     {"redirect-001", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/", 1, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "redirect", 1, 301, {"https://example.com/", 20, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
@@ -1261,7 +1294,7 @@ static const vt_redirect vt_redirect_cases[] = {
     {"redirect-202", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com<script>", 19, NULL, 0}, {"/", 1, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "reject", 1, 400, {NULL, 0, NULL, 0}, 0, NULL, 0, {"host.malformed", 14, NULL, 0}},
     {"redirect-203", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com,evil.example", 24, NULL, 0}, {"/", 1, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "reject", 1, 400, {NULL, 0, NULL, 0}, 0, NULL, 0, {"host.malformed", 14, NULL, 0}},
     {"redirect-204", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]},\"redirect\":{\"allowed_hosts\":[\"example.com\"]}}", 81, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_redirect_headers_1, 1}, 0x2fu, "pass", 0, 0, {NULL, 0, NULL, 0}, 1, NULL, 0, {NULL, 0, NULL, 0}},
-    {"redirect-205", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]},\"redirect\":{\"allowed_hosts\":[\"example.com\"]}}", 81, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_redirect_headers_2, 1}, 0x2fu, "pass", 0, 0, {NULL, 0, NULL, 0}, 1, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-205", {"{\"proxy\":{\"sources\":[\"forwarded\"],\"trusted\":[\"10.0.0.0/8\"]},\"redirect\":{\"allowed_hosts\":[\"example.com\"]}}", 105, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_redirect_headers_2, 1}, 0x2fu, "pass", 0, 0, {NULL, 0, NULL, 0}, 1, NULL, 0, {NULL, 0, NULL, 0}},
     {"redirect-206", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]},\"redirect\":{\"allowed_hosts\":[\"example.com\"]}}", 81, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.1", 8, NULL, 0}, vt_redirect_headers_3, 1}, 0x2fu, "redirect", 1, 301, {"https://example.com/", 20, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
     {"redirect-207", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]},\"redirect\":{\"allowed_hosts\":[\"example.com\"]}}", 81, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/", 1, NULL, 0}, {"203.0.113.7", 11, NULL, 0}, vt_redirect_headers_4, 1}, 0x2fu, "redirect", 1, 301, {"https://example.com/", 20, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
     {"redirect-208", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]},\"redirect\":{\"allowed_hosts\":[\"example.com\"]}}", 81, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/", 1, NULL, 0}, {"203.0.113.7", 11, NULL, 0}, vt_redirect_headers_5, 1}, 0x2fu, "redirect", 1, 301, {"https://example.com/", 20, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
@@ -1288,10 +1321,31 @@ static const vt_redirect vt_redirect_cases[] = {
     {"redirect-229", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/.well-known/acme-challenge/Xk3_-9aZ", 36, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "pass", 0, 0, {NULL, 0, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
     {"redirect-230", {"{\"redirect\":{\"allowed_hosts\":[\"example.com\",\"www.example.com\"],\"canonical_host\":\"example.com\"}}", 95, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"evil.example", 12, NULL, 0}, {"/", 1, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "reject", 1, 400, {NULL, 0, NULL, 0}, 0, NULL, 0, {"host.not_allowed", 16, NULL, 0}},
     {"redirect-231", {"{\"redirect\":{\"allowed_hosts\":[\"example.com\",\"www.example.com\"],\"canonical_host\":\"example.com\"}}", 95, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"www.example.com", 15, NULL, 0}, {"/a", 2, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "redirect", 1, 301, {"https://example.com/a", 21, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-232", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/.well-known/acme-challenge/..;/..;/admin", 41, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "redirect", 1, 301, {"https://example.com/.well-known/acme-challenge/..;/..;/admin", 60, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-233", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/.well-known/acme-challenge/..;jsessionid=1/admin", 49, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "redirect", 1, 301, {"https://example.com/.well-known/acme-challenge/..;jsessionid=1/admin", 68, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-234", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/.well-known/acme-challenge/.;/admin", 36, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "redirect", 1, 301, {"https://example.com/.well-known/acme-challenge/.;/admin", 55, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-235", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/.well-known/acme-challenge/%2e%2e;/admin", 41, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "redirect", 1, 301, {"https://example.com/.well-known/acme-challenge/%2e%2e;/admin", 60, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-236", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/.well-known/acme-challenge/%2E%2e;x/admin", 42, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "redirect", 1, 301, {"https://example.com/.well-known/acme-challenge/%2E%2e;x/admin", 61, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-237", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/.well-known/acme-challenge/.%2E;/admin", 39, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "redirect", 1, 301, {"https://example.com/.well-known/acme-challenge/.%2E;/admin", 58, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-238", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/.well-known/acme-challenge/%2e;/admin", 38, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "redirect", 1, 301, {"https://example.com/.well-known/acme-challenge/%2e;/admin", 57, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-239", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/.well-known/acme-challenge/..%3b/admin", 39, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "redirect", 1, 301, {"https://example.com/.well-known/acme-challenge/..%3b/admin", 58, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-240", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/.well-known/acme-challenge/..%3B/admin", 39, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "redirect", 1, 301, {"https://example.com/.well-known/acme-challenge/..%3B/admin", 58, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-241", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/.well-known/acme-challenge/%2E%2E%3Bx/admin", 44, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "redirect", 1, 301, {"https://example.com/.well-known/acme-challenge/%2E%2E%3Bx/admin", 63, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-242", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/.well-known/acme-challenge/..;", 31, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "redirect", 1, 301, {"https://example.com/.well-known/acme-challenge/..;", 50, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-243", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/.well-known/acme-challenge/x/..;/..;/..;/admin\?q=1", 51, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "redirect", 1, 301, {"https://example.com/.well-known/acme-challenge/x/..;/..;/..;/admin\?q=1", 70, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-244", {"{\"redirect\":{\"exempt\":[\"^/public/\"]}}", 37, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/public/..;/admin", 17, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "redirect", 1, 301, {"https://example.com/public/..;/admin", 36, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-245", {"{\"redirect\":{\"exempt\":[\"^/public/\"]}}", 37, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/public/%2e%2E;/admin", 21, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "redirect", 1, 301, {"https://example.com/public/%2e%2E;/admin", 40, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-246", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/.well-known/acme-challenge/...;x", 33, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "pass", 0, 0, {NULL, 0, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-247", {"{}", 2, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/.well-known/acme-challenge/tok;en", 34, NULL, 0}, {NULL, 0, NULL, 0}, NULL, 0}, 0x2fu, "pass", 0, 0, {NULL, 0, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-248", {"{\"proxy\":{\"sources\":[\"forwarded\",\"x-forwarded-proto\"],\"trusted\":[\"10.0.0.0/8\"]},\"redirect\":{\"allowed_hosts\":[\"example.com\"]}}", 125, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.7", 8, NULL, 0}, vt_redirect_headers_19, 2}, 0x2fu, "reject", 1, 400, {NULL, 0, NULL, 0}, 0, NULL, 0, {"proxy.sources_disagree", 22, NULL, 0}},
+    {"redirect-249", {"{\"proxy\":{\"sources\":[\"forwarded\",\"x-forwarded-proto\"],\"trusted\":[\"10.0.0.0/8\"]},\"redirect\":{\"allowed_hosts\":[\"example.com\"]}}", 125, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.7", 8, NULL, 0}, vt_redirect_headers_20, 2}, 0x2fu, "reject", 1, 400, {NULL, 0, NULL, 0}, 0, NULL, 0, {"proxy.sources_disagree", 22, NULL, 0}},
+    {"redirect-250", {"{\"proxy\":{\"sources\":[\"forwarded\",\"x-forwarded-proto\"],\"trusted\":[\"10.0.0.0/8\"]},\"redirect\":{\"allowed_hosts\":[\"example.com\"]}}", 125, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.7", 8, NULL, 0}, vt_redirect_headers_21, 2}, 0x2fu, "pass", 0, 0, {NULL, 0, NULL, 0}, 1, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-251", {"{\"proxy\":{\"trusted\":[\"10.0.0.0/8\"]},\"redirect\":{\"allowed_hosts\":[\"example.com\"]}}", 81, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/", 1, NULL, 0}, {"10.0.0.7", 8, NULL, 0}, vt_redirect_headers_22, 2}, 0x2fu, "pass", 0, 0, {NULL, 0, NULL, 0}, 1, NULL, 0, {NULL, 0, NULL, 0}},
+    {"redirect-252", {"{\"proxy\":{\"sources\":[\"forwarded\",\"x-forwarded-proto\"],\"trusted\":[\"10.0.0.0/8\"]},\"redirect\":{\"allowed_hosts\":[\"example.com\"]}}", 125, NULL, 0}, {{"GET", 3, NULL, 0}, 0, {"example.com", 11, NULL, 0}, {"/", 1, NULL, 0}, {"203.0.113.9", 11, NULL, 0}, vt_redirect_headers_23, 2}, 0x2fu, "redirect", 1, 301, {"https://example.com/", 20, NULL, 0}, 0, NULL, 0, {NULL, 0, NULL, 0}},
 };
-#define VT_REDIRECT_COUNT 231
+#define VT_REDIRECT_COUNT 252
 
-/* ---- cookie.json (105 cases) ---- */
+/* ---- cookie.json (109 cases) ---- */
 
 #define VT_COOKIE_SET_COOKIE (1u << 0)
 #define VT_COOKIE_CHANGED (1u << 1)
@@ -1323,13 +1377,13 @@ static const char *const vt_cookie_codes_14[] = {"cookie.malformed.control_chara
 static const char *const vt_cookie_codes_15[] = {"cookie.malformed.control_character"};
 static const char *const vt_cookie_codes_16[] = {"cookie.malformed.control_character"};
 static const char *const vt_cookie_codes_17[] = {"cookie.malformed.control_character"};
-static const char *const vt_cookie_codes_18[] = {"cookie.malformed.empty_name"};
-static const char *const vt_cookie_codes_19[] = {"cookie.malformed.empty_name"};
+static const char *const vt_cookie_codes_18[] = {"cookie.nameless"};
+static const char *const vt_cookie_codes_19[] = {"cookie.nameless"};
 static const char *const vt_cookie_codes_20[] = {"cookie.malformed.empty_name"};
-static const char *const vt_cookie_codes_21[] = {"cookie.malformed.no_equals"};
-static const char *const vt_cookie_codes_22[] = {"cookie.malformed.no_equals"};
-static const char *const vt_cookie_codes_23[] = {"cookie.malformed.no_equals"};
-static const char *const vt_cookie_codes_24[] = {"cookie.malformed.no_equals"};
+static const char *const vt_cookie_codes_21[] = {"cookie.nameless"};
+static const char *const vt_cookie_codes_22[] = {"cookie.nameless"};
+static const char *const vt_cookie_codes_23[] = {"cookie.malformed.empty_name"};
+static const char *const vt_cookie_codes_24[] = {"cookie.malformed.empty_name"};
 static const vt_seg vt_cookie_segs_25[] = {
     {"big=", 4, 1},
     {"x", 1, 8192},
@@ -1361,6 +1415,10 @@ static const char *const vt_cookie_codes_37[] = {"cookie.samesite_none.secure_ad
 static const char *const vt_cookie_codes_38[] = {"cookie.prefix.host.repaired"};
 static const char *const vt_cookie_codes_39[] = {"cookie.prefix.host.repaired"};
 static const char *const vt_cookie_codes_40[] = {"cookie.prefix.host.repaired"};
+static const char *const vt_cookie_codes_41[] = {"cookie.nameless"};
+static const char *const vt_cookie_codes_42[] = {"cookie.nameless"};
+static const char *const vt_cookie_codes_43[] = {"cookie.malformed.empty_name"};
+static const char *const vt_cookie_codes_44[] = {"cookie.nameless"};
 
 static const vt_cookie vt_cookie_cases[] = {
     {"cookie-001", {"{}", 2, NULL, 0}, {"sid=abc123; Path=/; HttpOnly", 28, NULL, 0}, 1, 0x7u, {"sid=abc123; Path=/; HttpOnly; Secure", 36, NULL, 0}, 1, NULL, 0},
@@ -1428,11 +1486,11 @@ static const vt_cookie vt_cookie_cases[] = {
     {"cookie-063", {"{\"cookies\":{\"rules\":[{\"name\":\"sid\",\"secure\":true}]}}", 52, NULL, 0}, {"other=1\001", 8, NULL, 0}, 1, 0x7u, {"other=1\001", 8, NULL, 0}, 0, vt_cookie_codes_17, 1},
     {"cookie-064", {"{}", 2, NULL, 0}, {"id=1;\011Path=/", 12, NULL, 0}, 1, 0x7u, {"id=1;\011Path=/; Secure", 20, NULL, 0}, 1, NULL, 0},
     {"cookie-065", {"{\"cookies\":{\"rules\":[{\"http_only\":true,\"name\":\"*\",\"same_site\":\"Lax\",\"secure\":true}]}}", 85, NULL, 0}, {"na\303\257ve=caf\303\251\342\230\225; Path=/\303\274", 25, NULL, 0}, 1, 0x7u, {"na\303\257ve=caf\303\251\342\230\225; Path=/\303\274; Secure; HttpOnly; SameSite=Lax", 57, NULL, 0}, 1, NULL, 0},
-    {"cookie-066", {"{}", 2, NULL, 0}, {"=value; Path=/", 14, NULL, 0}, 1, 0x7u, {"=value; Path=/", 14, NULL, 0}, 0, vt_cookie_codes_18, 1},
-    {"cookie-067", {"{}", 2, NULL, 0}, {" \011=value", 8, NULL, 0}, 1, 0x7u, {" \011=value", 8, NULL, 0}, 0, vt_cookie_codes_19, 1},
+    {"cookie-066", {"{}", 2, NULL, 0}, {"=value; Path=/", 14, NULL, 0}, 1, 0x7u, {"=value; Path=/; Secure", 22, NULL, 0}, 1, vt_cookie_codes_18, 1},
+    {"cookie-067", {"{}", 2, NULL, 0}, {" \011=value", 8, NULL, 0}, 1, 0x7u, {" \011=value; Secure", 16, NULL, 0}, 1, vt_cookie_codes_19, 1},
     {"cookie-068", {"{}", 2, NULL, 0}, {"=", 1, NULL, 0}, 1, 0x7u, {"=", 1, NULL, 0}, 0, vt_cookie_codes_20, 1},
-    {"cookie-069", {"{}", 2, NULL, 0}, {"justavalue", 10, NULL, 0}, 1, 0x7u, {"justavalue", 10, NULL, 0}, 0, vt_cookie_codes_21, 1},
-    {"cookie-070", {"{}", 2, NULL, 0}, {"justavalue; a=b", 15, NULL, 0}, 1, 0x7u, {"justavalue; a=b", 15, NULL, 0}, 0, vt_cookie_codes_22, 1},
+    {"cookie-069", {"{}", 2, NULL, 0}, {"justavalue", 10, NULL, 0}, 1, 0x7u, {"justavalue; Secure", 18, NULL, 0}, 1, vt_cookie_codes_21, 1},
+    {"cookie-070", {"{}", 2, NULL, 0}, {"justavalue; a=b", 15, NULL, 0}, 1, 0x7u, {"justavalue; a=b; Secure", 23, NULL, 0}, 1, vt_cookie_codes_22, 1},
     {"cookie-071", {"{}", 2, NULL, 0}, {"", 0, NULL, 0}, 1, 0x7u, {"", 0, NULL, 0}, 0, vt_cookie_codes_23, 1},
     {"cookie-072", {"{}", 2, NULL, 0}, {";", 1, NULL, 0}, 1, 0x7u, {";", 1, NULL, 0}, 0, vt_cookie_codes_24, 1},
     {"cookie-073", {"{}", 2, NULL, 0}, {"", 8204, vt_cookie_segs_25, 3}, 1, 0x7u, {"", 8212, vt_cookie_segs_26, 3}, 1, NULL, 0},
@@ -1468,10 +1526,14 @@ static const vt_cookie vt_cookie_cases[] = {
     {"cookie-103", {"{}", 2, NULL, 0}, {"a=1;", 4, NULL, 0}, 1, 0x7u, {"a=1; Secure", 11, NULL, 0}, 1, NULL, 0},
     {"cookie-104", {"{}", 2, NULL, 0}, {"a=1; ", 5, NULL, 0}, 1, 0x7u, {"a=1; Secure", 11, NULL, 0}, 1, NULL, 0},
     {"cookie-105", {"{}", 2, NULL, 0}, {"a=1; Path=/;", 12, NULL, 0}, 1, 0x7u, {"a=1; Path=/; Secure", 19, NULL, 0}, 1, NULL, 0},
+    {"cookie-106", {"{\"cookies\":{\"rules\":[{\"http_only\":true,\"name\":\"abc\",\"secure\":true}]}}", 69, NULL, 0}, {"abc", 3, NULL, 0}, 1, 0x7u, {"abc", 3, NULL, 0}, 0, vt_cookie_codes_41, 1},
+    {"cookie-107", {"{\"cookies\":{\"rules\":[{\"http_only\":true,\"name\":\"*\",\"same_site\":\"lax\",\"secure\":true}]}}", 85, NULL, 0}, {"=abc; Path=/", 12, NULL, 0}, 1, 0x7u, {"=abc; Path=/; Secure; HttpOnly; SameSite=Lax", 44, NULL, 0}, 1, vt_cookie_codes_42, 1},
+    {"cookie-108", {"{}", 2, NULL, 0}, {"=", 1, NULL, 0}, 1, 0x7u, {"=", 1, NULL, 0}, 0, vt_cookie_codes_43, 1},
+    {"cookie-109", {"{}", 2, NULL, 0}, {"abc; Secure", 11, NULL, 0}, 1, 0x7u, {"abc; Secure", 11, NULL, 0}, 0, vt_cookie_codes_44, 1},
 };
-#define VT_COOKIE_COUNT 105
+#define VT_COOKIE_COUNT 109
 
-/* ---- policy.json (70 cases) ---- */
+/* ---- policy.json (71 cases) ---- */
 
 #define VT_POLICY_OK (1u << 0)
 #define VT_POLICY_ERRORS (1u << 1)
@@ -1548,6 +1610,7 @@ static const vt_path_code vt_policy_errors_59[] = {{{"hpkp.report_uri", 15, NULL
 static const char *const vt_policy_codes_60[] = {"policy.proxy.headers_without_proxies"};
 static const char *const vt_policy_codes_61[] = {"policy.proxy.trusts_everyone"};
 static const char *const vt_policy_codes_62[] = {"policy.cookie.samesite_none_without_secure"};
+static const char *const vt_policy_codes_63[] = {"policy.redirect.any_host"};
 
 static const vt_policy vt_policy_cases[] = {
     {"policy-001", {"{}", 2, NULL, 0}, 0x7u, 1, NULL, 0, vt_policy_codes_1, 1},
@@ -1620,7 +1683,8 @@ static const vt_policy vt_policy_cases[] = {
     {"policy-068", {"{\"proxy\":{\"sources\":[\"x-forwarded-ssl\"]},\"redirect\":{\"allowed_hosts\":[\".example.com\"]}}", 87, NULL, 0}, 0x7u, 1, NULL, 0, vt_policy_codes_60, 1},
     {"policy-069", {"{\"proxy\":{\"trusted\":[\"::ffff:0:0/96\"]},\"redirect\":{\"allowed_hosts\":[\".example.com\"]}}", 85, NULL, 0}, 0x7u, 1, NULL, 0, vt_policy_codes_61, 1},
     {"policy-070", {"{\"cookies\":{\"rules\":[{\"name\":\"*\",\"same_site\":\"None\",\"secure\":true}],\"secure_when\":\"request_secure\"},\"redirect\":{\"allowed_hosts\":[\".example.com\"]}}", 146, NULL, 0}, 0x7u, 1, NULL, 0, vt_policy_codes_62, 1},
+    {"policy-071", {"{\"redirect\":{\"exempt\":[\"(\?i)^/health\",\"(\?i)^/\303\204rger$\"]}}", 56, NULL, 0}, 0x7u, 1, NULL, 0, vt_policy_codes_63, 1},
 };
-#define VT_POLICY_COUNT 70
+#define VT_POLICY_COUNT 71
 
 #endif /* HSTSGUARD_VECTORS_TABLE_H */

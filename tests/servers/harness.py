@@ -247,7 +247,11 @@ class UpstreamHandler(http.server.BaseHTTPRequestHandler):
         elif parts[-1:] == ["bigcookie"]:
             cookies = ["big=" + "x" * 3000 + "; Path=/"]
         elif parts[-1:] == ["badcookie"]:
-            cookies = ["bad=\xff; Path=/", "good=1"]  # not UTF-8: left as it is
+            cookies = ["bad=\xff; Path=/", "good=1"]  # not UTF-8: flagged byte-wise
+        elif parts[-1:] == ["namelesscookie"]:
+            cookies = ["abc", "=def; Path=/"]  # nameless: flagged like any other
+        elif parts[-1:] == ["bigokcookie"]:
+            cookies = ["big=" + "x" * 3000 + "; Path=/; Secure"]  # already right, > 1 KiB
         elif len(parts) >= 2 and parts[-2] == "fuzzcookie" and parts[-1].isdigit():
             cookies = fuzz_cookies(int(parts[-1]))
         elif parts[-1:] == ["hsts"]:
@@ -311,6 +315,10 @@ def write_docroot(d: Path) -> Path:
         "nested/free": "free\n",
         "nested/deeper/index.html": "deeper\n",
         "nested/deeper/free": "deeper free\n",
+        "multi/index.html": "multi\n",
+        "v6/x": "v6\n",
+        "errout/index.html": "errout\n",
+        "cached.html": "cached page\n",
     }
     for rel, text in files.items():
         p = root / rel
@@ -318,6 +326,8 @@ def write_docroot(d: Path) -> Path:
         p.write_text(text)
     for p in [root, *root.rglob("*")]:
         p.chmod(0o755 if p.is_dir() else 0o644)
+    # Old enough for mod_cache's heuristic freshness (a tenth of its age, up to a day).
+    os.utime(root / "cached.html", (1_000_000_000, 1_000_000_000))
     return root
 
 
@@ -380,7 +390,7 @@ def nginx_values(d: Path, module: Path) -> dict[str, str]:
 
 def apache_values(d: Path, module: Path) -> dict[str, str]:
     mods = ["mpm_event", "authz_core", "mime", "dir", "headers", "proxy", "proxy_http", "ssl",
-            "alias", "http2"]
+            "alias", "http2", "remoteip"]
     lines = [f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so" for m in mods]
     lines.append(f"LoadModule hstsguard_module {module}")
     return {

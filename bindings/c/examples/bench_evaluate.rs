@@ -273,7 +273,7 @@ fn main() {
 
     for s in SCENARIOS
         .iter()
-        .filter(|s| only.map_or(true, |o| o == s.name))
+        .filter(|s| only.is_none_or(|o| o == s.name))
     {
         let peer: IpAddr = s.peer.parse().expect("peer");
         let req = capi.as_ref().map(|c| c.request(s));

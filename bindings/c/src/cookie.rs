@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use crate::ffi::{hstsguard_issue, init, text, write_bytes, write_issues, OutBuf};
+use crate::ffi::{bytes, hstsguard_issue, init, write_bytes, write_issues, OutBuf};
 use crate::panic::guard;
 use crate::policy::hstsguard_policy;
 use crate::result::{hstsguard_result, status};
@@ -34,8 +34,13 @@ pub struct hstsguard_cookie {
 /// were found than fit, the first `issues_cap` are written and the result is
 /// `HSTSGUARD_BUFFER_TOO_SMALL`.
 ///
-/// A value that is not UTF-8 is `HSTSGUARD_INVALID_UTF8` (send it unchanged).
-/// Thread-safe.
+/// The value is bytes and need not be UTF-8: a value that is not (a Latin-1 cookie
+/// value, say) is flagged byte-wise, every byte outside ASCII kept as it is.
+///
+/// When the value to send does not fit but is the input itself (`changed == false`),
+/// nothing needs writing: the result is `HSTSGUARD_OK` (send the input). So
+/// `HSTSGUARD_BUFFER_TOO_SMALL` always means "call again with a buffer of
+/// `cookie_out->len` bytes" (or more issue entries). Thread-safe.
 ///
 /// # Safety
 /// `policy` must be a live policy; `value` must have `value_len` readable bytes; `buf`
@@ -72,14 +77,16 @@ pub unsafe extern "C" fn hstsguard_policy_flag_set_cookie(
             }
             let buf = OutBuf::new(buf, cap)?;
             let issue_buf = OutBuf::new(issues, issues_cap)?;
-            let value = text(value, value_len)?;
-            let flagged = policy.flag_set_cookie(value, request_secure);
+            let value = bytes(value, value_len)?;
+            let flagged = policy.flag_set_cookie_bytes(value, request_secure);
             *c = hstsguard_cookie {
                 len: flagged.value().len(),
                 changed: flagged.changed(),
                 issues_len: flagged.issues().len(),
             };
-            let fitted = write_bytes(&buf, flagged.value().as_bytes());
+            // An unchanged value that does not fit needs no writing: the caller sends
+            // its input.
+            let fitted = write_bytes(&buf, flagged.value()) || !flagged.changed();
             write_issues(&issue_buf, flagged.issues())?;
             if fitted {
                 Ok(())

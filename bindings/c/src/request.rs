@@ -130,8 +130,9 @@ pub struct hstsguard_decision {
     pub status: u16,
     /// True when the request arrived over TLS or through a trusted proxy that says so.
     pub secure: bool,
-    /// For a reject, why: `host.missing`, `host.malformed`, `host.not_allowed` or
-    /// `redirect.method_refused` (static, NUL-terminated); NULL otherwise.
+    /// For a reject, why: `host.missing`, `host.malformed`, `host.not_allowed`,
+    /// `redirect.method_refused` or `proxy.sources_disagree` (static, NUL-terminated);
+    /// NULL otherwise.
     pub reason_code: *const c_char,
     /// For a redirect, the length of the `Location` value (the absolute `https://` URL,
     /// free of CR, LF, NUL, spaces and user-info); 0 otherwise.
@@ -411,7 +412,10 @@ unsafe fn with_facts<R>(
 /// Errors: `HSTSGUARD_NULL_ARGUMENT`, `HSTSGUARD_INVALID_PEER`,
 /// `HSTSGUARD_INVALID_ARGUMENT` (both `headers` and `lookup` set), `HSTSGUARD_PANIC`; the
 /// decision is then zeroed (`HSTSGUARD_ACTION_NONE`, `headers_len` 0): do not serve the
-/// request as if it passed. Thread-safe; does not allocate unless it redirects, rejects
+/// request as if it passed. The contract for a server (what nginx and Apache do): fail
+/// closed. Never pass a plain-HTTP request; answer 500 (or the redirect, when the request
+/// can still be decided); on TLS still send the policy's precomputed HSTS value
+/// (`hstsguard_policy_hsts_value()`); log a line. Thread-safe; does not allocate unless it redirects, rejects
 /// or meets a field that is not UTF-8.
 ///
 /// # Safety

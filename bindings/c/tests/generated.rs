@@ -158,7 +158,7 @@ fn segments(b: &[u8]) -> Vec<(&[u8], usize)> {
             while i + (r + 1) * u <= b.len() && &b[i + r * u..i + (r + 1) * u] == unit {
                 r += 1;
             }
-            if r >= 4 && u * r >= 64 && best.map_or(true, |(bu, br)| u * r > bu * br) {
+            if r >= 4 && u * r >= 64 && best.is_none_or(|(bu, br)| u * r > bu * br) {
                 best = Some((u, r));
             }
         }

@@ -11,6 +11,8 @@
 //! | [`hpkp`] | `parseHpkp`, `pinFromPemOrDer`, `pinsFromPemChain`, `pinOfSpki`, `HpkpHeader` | `hpkp` |
 //! | [`cookie`] | `flagSetCookie` | `cookie` |
 //! | [`policy`] | `Policy`, `policy.evaluate()` and the middleware entry points | `policy` |
+//! | [`ua`] | `KnownHosts`, `preloadLookup`, `preloadListInfo` (the client side; `hstsguard/fetch` builds on it) | `ua` |
+//! | [`scan`] | `scan` (a Promise; runs on the libuv pool) | crate `hstsguard-scan` |
 //!
 //! Errors become JavaScript `Error`s whose `code` is the core's stable code
 //! ([`error`]). Every exported function is wrapped in `catch_unwind`, so a panic (there
@@ -34,7 +36,9 @@ pub mod hpkp;
 pub mod issue;
 pub mod policy;
 pub mod preload;
+pub mod scan;
 pub mod sts;
+pub mod ua;
 
 /// The version of the hstsguard core this addon was built from.
 #[napi]

@@ -245,7 +245,7 @@ describe('Policy', () => {
     assert.equal(f.changed, true)
     assert.deepEqual(p.flagSetCookies(['a=1', 'b=2; secure; samesite=lax'], false), ['a=1; Secure; SameSite=Lax', 'b=2; secure; samesite=lax'])
     assert.equal(hg.flagSetCookie('sid=1; Path=/').setCookie, 'sid=1; Path=/; Secure')
-    assert.equal(hg.flagSetCookie('no equals').issues[0].code, 'cookie.malformed.no_equals')
+    assert.equal(hg.flagSetCookie('=').issues[0].code, 'cookie.malformed.empty_name')
   })
 })
 

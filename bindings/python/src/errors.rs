@@ -20,6 +20,10 @@ fn class_name(err: &Error) -> &'static str {
         Error::Certificate { .. } => "CertificateError",
         Error::Config(_) => "ConfigError",
         Error::Io { .. } => "PolicyFileError",
+        Error::InvalidHost { .. } => "HostError",
+        Error::InvalidUrl { .. } => "UrlError",
+        Error::StoreFile { .. } => "StoreFileError",
+        Error::PreloadList { .. } => "PreloadListError",
         _ => "HstsGuardError",
     }
 }
@@ -32,6 +36,11 @@ fn class<'py>(py: Python<'py>, name: &'static str) -> PyResult<&'py Bound<'py, P
     static PIN: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     static CERTIFICATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     static FILE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    static HOST: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    static URL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    static STORE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    static PRELOAD: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    static SCAN: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     let cell = match name {
         "ConfigError" => &CONFIG,
         "DurationError" => &DURATION,
@@ -39,6 +48,11 @@ fn class<'py>(py: Python<'py>, name: &'static str) -> PyResult<&'py Bound<'py, P
         "PinError" => &PIN,
         "CertificateError" => &CERTIFICATE,
         "PolicyFileError" => &FILE,
+        "HostError" => &HOST,
+        "UrlError" => &URL,
+        "StoreFileError" => &STORE,
+        "PreloadListError" => &PRELOAD,
+        "ScanOptionError" => &SCAN,
         _ => &BASE,
     };
     cell.import(py, "hstsguard._errors", name)
@@ -74,4 +88,33 @@ pub(crate) fn config_error(path: &str, code: &'static str, message: impl Into<St
     to_py(Error::Config(vec![hstsguard::ConfigError::new(
         path, code, message,
     )]))
+}
+
+/// The Python class for an option error of the live scan (crate `hstsguard-scan`).
+fn scan_class_name(err: &hstsguard_scan::ScanError) -> &'static str {
+    use hstsguard_scan::ScanError;
+    match err {
+        ScanError::ConnectTo { .. }
+        | ScanError::CaFile { .. }
+        | ScanError::Tls { .. }
+        | ScanError::Option { .. } => "ScanOptionError",
+        _ => "HstsGuardError",
+    }
+}
+
+/// Converts a scanner error into the matching Python exception (`ScanOptionError`
+/// with `.code` `scan.option.*`, or `HstsGuardError` with `scan.runtime`).
+pub(crate) fn scan_error(py: Python<'_>, err: &hstsguard_scan::ScanError) -> PyErr {
+    match class(py, scan_class_name(err)) {
+        Ok(cls) => PyErr::from_type(cls.clone(), (err.to_string(), err.code())),
+        Err(e) => e,
+    }
+}
+
+/// A base `HstsGuardError` with this code (a failure inside the binding).
+pub(crate) fn base_error(py: Python<'_>, code: &'static str, message: String) -> PyErr {
+    match class(py, "HstsGuardError") {
+        Ok(cls) => PyErr::from_type(cls.clone(), (message, code)),
+        Err(e) => e,
+    }
 }

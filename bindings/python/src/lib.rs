@@ -15,7 +15,9 @@ mod hpkp;
 mod issue;
 mod policy;
 mod preload;
+mod scan;
 mod sts;
+mod ua;
 
 #[pymodule(name = "_native")]
 fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -57,5 +59,24 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<policy::PyFlaggedCookie>()?;
     m.add_function(wrap_pyfunction!(policy::read_policy_file, m)?)?;
     m.add_class::<django::DjangoGuard>()?;
+    let (list_date, list_entries) = ua::embedded_list_facts();
+    m.add("PRELOAD_LIST_DATE", list_date)?;
+    m.add("PRELOAD_LIST_ENTRIES", list_entries)?;
+    m.add("DEFAULT_STORE_CAPACITY", hstsguard::ua::DEFAULT_CAPACITY)?;
+    m.add_class::<ua::PyKnownHosts>()?;
+    m.add_class::<ua::PyReceiveOutcome>()?;
+    m.add_class::<ua::PyHstsMatch>()?;
+    m.add_class::<ua::PyUrlUpgrade>()?;
+    m.add_class::<ua::PyStoreEntry>()?;
+    m.add_class::<ua::PyLoadReport>()?;
+    m.add_class::<ua::PySaveReport>()?;
+    m.add_class::<ua::PyPreloadMatch>()?;
+    m.add_function(wrap_pyfunction!(ua::preload_lookup, m)?)?;
+    m.add_function(wrap_pyfunction!(ua::preload_list_age, m)?)?;
+    m.add_function(wrap_pyfunction!(scan::scan, m)?)?;
+    m.add(
+        "SCAN_ERROR_CODES",
+        hstsguard_scan::SCAN_ERROR_CODES.to_vec(),
+    )?;
     Ok(())
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -35,3 +36,32 @@ def expect_fields(actual: dict[str, Any], expected: dict[str, Any]) -> None:
 @pytest.fixture
 def data_dir() -> Path:
     return DATA
+
+
+# ---- The client-side lab (tests/hsts_lab.py) ----
+
+#: Names the lab serves: dynamic hosts under .test (not on the preload list) and a
+#: host on the embedded preload list (hstspreload.org, include_subdomains).
+LAB_NAMES = [
+    "dyn.hstsguard.test",
+    "other.hstsguard.test",
+    "sub.dyn.hstsguard.test",
+    "curl.hstsguard.test",
+    "hstspreload.org",
+    "lab.hstspreload.org",
+]
+PRELOADED = "lab.hstspreload.org"
+
+
+@pytest.fixture
+def lab() -> Iterator[Any]:
+    from .hsts_lab import Lab, patched_resolver
+
+    the_lab = Lab(LAB_NAMES)
+    for name in LAB_NAMES:
+        the_lab.route(name)
+    try:
+        with patched_resolver(the_lab):
+            yield the_lab
+    finally:
+        the_lab.stop()

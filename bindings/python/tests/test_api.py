@@ -291,9 +291,9 @@ def test_flag_set_cookie() -> None:
     f = p.flag_set_cookie("sid=1; path=/app; Expires=Wed, 21 Oct 2026 07:28:00 GMT", True)
     assert str(f) == f.value == "sid=1; path=/app; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Secure; HttpOnly"
     assert f.changed and f.issues == []
-    broken = p.flag_set_cookie("no equals", True)
-    assert not broken.changed and broken.issues[0].code == "cookie.malformed.no_equals"
-    assert broken.to_dict()["issues"][0]["code"] == "cookie.malformed.no_equals"
+    broken = p.flag_set_cookie("=", True)
+    assert not broken.changed and broken.issues[0].code == "cookie.malformed.empty_name"
+    assert broken.to_dict()["issues"][0]["code"] == "cookie.malformed.empty_name"
 
 
 # --- HPKP --------------------------------------------------------------------------------

@@ -3,6 +3,9 @@
 //!
 //! Exit codes: 0 no errors, 1 errors found, 2 usage error.
 
+mod scan;
+mod ua;
+
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -114,6 +117,11 @@ enum Command {
         #[command(flatten)]
         out: Out,
     },
+    /// Audit a live deployment as hstspreload.org does, and further: one DOMAIN or a fleet (--list).
+    Scan(scan::ScanArgs),
+    /// The client side (RFC 6797 §8): `preloaded`, `store ...`, `preload compile`.
+    #[command(flatten)]
+    Ua(ua::UaCommand),
 }
 
 #[derive(Subcommand)]
@@ -197,6 +205,8 @@ fn config_errors_json(e: &hstsguard::Error) -> Value {
 
 fn run(cmd: Command) -> Result<Report, ExitCode> {
     Ok(match cmd {
+        Command::Scan(args) => return Err(scan::main(args)),
+        Command::Ua(cmd) => return Err(ua::run(cmd)),
         Command::Header {
             max_age,
             include_subdomains,
@@ -544,6 +554,7 @@ fn audit(policy: &Policy, file: Option<&PathBuf>) -> Report {
 
 fn json_flag(cmd: &Command) -> bool {
     match cmd {
+        Command::Scan(_) | Command::Ua(_) => false,
         Command::Header { out, .. }
         | Command::Parse { out, .. }
         | Command::PreloadCheck { out, .. }

@@ -235,10 +235,10 @@ fn cookie_json_shape() {
     assert_eq!(keys(&v), ["changed", "issues", "set_cookie"]);
     assert_eq!(v["set_cookie"], "sid=1; Path=/; Secure");
     assert_eq!(v["changed"], true);
-    let (code, v) = json(&["cookie", "--json", "no-equals-sign"]);
+    let (code, v) = json(&["cookie", "--json", "="]);
     assert_eq!(code, 1);
     assert_eq!(v["changed"], false);
-    assert_eq!(v["issues"][0]["code"], "cookie.malformed.no_equals");
+    assert_eq!(v["issues"][0]["code"], "cookie.malformed.empty_name");
 }
 
 #[test]

@@ -54,10 +54,31 @@
 //! insecure request, where it is left alone and reported
 //! (`cookie.samesite_none.without_secure`).
 //!
-//! A value with a control character (any byte below 0x20 except HTAB, or DEL), without `=`
-//! in its name-value pair (RFC 6265bis would read a nameless cookie; hstsguard does not
-//! guess), or with an empty name is returned unchanged with a `cookie.malformed.*` error
-//! issue.
+//! A value with a control character (any byte below 0x20 except HTAB, or DEL), or with
+//! neither a name nor a value (`=`, `; Secure`: user agents ignore it), is returned
+//! unchanged with a `cookie.malformed.*` error issue.
+//!
+//! A nameless cookie (`abc`, `=abc`) is one user agents accept (RFC 6265bis §5.6: without
+//! `=` the whole pair is the value, under an empty name): it is flagged like any other,
+//! as the empty name (so only rules such as `*` match it), with a `cookie.nameless`
+//! warning.
+//!
+//! # Bytes that are not UTF-8
+//!
+//! A `Set-Cookie` value is bytes; a value may be Latin-1 or anything else, while the
+//! attributes the flagger reads and writes are ASCII. [`CookiePolicy::flag_bytes`] flags
+//! such a value byte-wise: every byte outside ASCII is kept as it is, and the result is
+//! what [`CookiePolicy::flag`] gives for the same structure.
+//!
+//! ```
+//! use hstsguard::cookie::CookiePolicy;
+//!
+//! let f = CookiePolicy::default().flag_bytes(b"name=caf\xe9; Path=/", true);
+//! assert_eq!(f.value(), b"name=caf\xe9; Path=/; Secure");
+//! assert!(f.changed());
+//! let nameless = CookiePolicy::default().flag("abc", true);
+//! assert_eq!(nameless.value(), "abc; Secure");
+//! ```
 //!
 //! # Prefixes
 //!
@@ -570,9 +591,13 @@ impl CookiePolicy {
     /// assert_eq!(flagged.value(), "id=7; SameSite=None; Secure");
     /// assert_eq!(flagged.issues()[0].code(), Code::CookieSameSiteNoneSecureAdded);
     ///
-    /// let broken = policy.flag("no equals sign", true);
+    /// let nameless = policy.flag("no equals sign", true);
+    /// assert_eq!(nameless.value(), "no equals sign; Secure; SameSite=None");
+    /// assert_eq!(nameless.issues()[0].code(), Code::CookieNameless);
+    ///
+    /// let broken = policy.flag("=; Path=/", true);
     /// assert!(!broken.changed());
-    /// assert_eq!(broken.issues()[0].code(), Code::CookieMalformedNoEquals);
+    /// assert_eq!(broken.issues()[0].code(), Code::CookieMalformedEmptyName);
     /// ```
     pub fn flag<'a>(&self, set_cookie: &'a str, request_secure: bool) -> FlaggedCookie<'a> {
         let s = set_cookie;
@@ -587,26 +612,30 @@ impl CookiePolicy {
             );
         }
         let nv_end = s.find(';').unwrap_or(s.len());
-        let Some(eq) = s[..nv_end].find('=') else {
-            return FlaggedCookie::malformed(
-                s,
-                Code::CookieMalformedNoEquals,
-                format!(
-                    "The Set-Cookie value {} has no `=` in its name-value pair; it is left unchanged.",
-                    quote(&s[..nv_end])
-                ),
-            );
+        let nv = &s[..nv_end];
+        let (name, value) = match nv.find('=') {
+            Some(eq) => (trim_wsp(&nv[..eq]), trim_wsp(&nv[eq + 1..])),
+            None => ("", trim_wsp(nv)),
         };
-        let name = trim_wsp(&s[..eq]);
+        let mut issues = Vec::new();
         if name.is_empty() {
-            return FlaggedCookie::malformed(
-                s,
-                Code::CookieMalformedEmptyName,
+            if value.is_empty() {
+                return FlaggedCookie::malformed(
+                    s,
+                    Code::CookieMalformedEmptyName,
+                    format!(
+                        "The Set-Cookie value {} has neither a cookie name nor a value; user agents ignore it, so it is left unchanged.",
+                        quote(nv)
+                    ),
+                );
+            }
+            issues.push(Issue::warning(
+                Code::CookieNameless,
                 format!(
-                    "The Set-Cookie value {} has an empty cookie name; it is left unchanged.",
-                    quote(&s[..nv_end])
+                    "The Set-Cookie value {} has no cookie name; user agents store it under the empty name, so it is flagged as the cookie \"\".",
+                    quote(nv)
                 ),
-            );
+            ));
         }
 
         let mut matched = false;
@@ -617,23 +646,84 @@ impl CookiePolicy {
             want.http_only = rule.http_only.or(want.http_only);
             want.same_site = rule.same_site.or(want.same_site);
         }
-        let prefix = Prefix::of(name);
+        // A nameless cookie whose value starts with a prefix is one user agents refuse
+        // (RFC 6265bis §5.6); its prefix rules are applied all the same.
+        let prefix = Prefix::of(if name.is_empty() { value } else { name });
         if !matched && prefix.is_none() {
-            return FlaggedCookie::unchanged(s);
+            return FlaggedCookie {
+                value: Cow::Borrowed(s),
+                changed: false,
+                issues,
+            };
         }
 
         let scan = Scan::new(s, nv_end);
-        let plan = self.plan(s, name, prefix, &want, &scan, request_secure);
+        let mut plan = self.plan(s, name, prefix, &want, &scan, request_secure);
         let value = if plan.edits(&scan, &want) {
             Cow::Owned(plan.apply(s, nv_end, &scan, &want))
         } else {
             Cow::Borrowed(s)
         };
         let changed = matches!(value, Cow::Owned(_));
+        issues.append(&mut plan.issues);
         FlaggedCookie {
             value,
             changed,
-            issues: plan.issues,
+            issues,
+        }
+    }
+
+    /// Flags one `Set-Cookie` value given as bytes, which need not be UTF-8 (a value or
+    /// a `Path` may be Latin-1): the same rules as [`CookiePolicy::flag`], applied
+    /// byte-wise, every byte outside ASCII kept as it is. A UTF-8 value gives exactly
+    /// what [`CookiePolicy::flag`] gives. An unchanged value is borrowed; for a value that
+    /// is not UTF-8, the name a rule is matched against and the issue messages read each
+    /// byte as the Latin-1 character of that number.
+    ///
+    /// ```
+    /// use hstsguard::cookie::{CookiePolicy, CookieRule};
+    ///
+    /// let policy = CookiePolicy::new(vec![CookieRule::new("*").unwrap().with_secure(true).with_http_only(true)]);
+    /// let f = policy.flag_bytes(b"bad=\xff; Path=/", true);
+    /// assert_eq!(f.value(), b"bad=\xff; Path=/; Secure; HttpOnly");
+    /// let same = policy.flag_bytes(b"ok=\xff\xfe; secure; httponly", true);
+    /// assert!(!same.changed());
+    /// ```
+    pub fn flag_bytes<'a>(
+        &self,
+        set_cookie: &'a [u8],
+        request_secure: bool,
+    ) -> FlaggedCookieBytes<'a> {
+        if let Ok(text) = std::str::from_utf8(set_cookie) {
+            let f = self.flag(text, request_secure);
+            return FlaggedCookieBytes {
+                value: match f.value {
+                    Cow::Borrowed(b) => Cow::Borrowed(b.as_bytes()),
+                    Cow::Owned(o) => Cow::Owned(o.into_bytes()),
+                },
+                changed: f.changed,
+                issues: f.issues,
+            };
+        }
+        // Each byte as the Latin-1 character of that number: the ASCII structure is the
+        // same, and every character of the result is an input byte or ASCII the flagger
+        // wrote, so it maps back to bytes without loss.
+        let text: String = set_cookie.iter().map(|&b| char::from(b)).collect();
+        let f = self.flag(&text, request_secure);
+        let value = if f.changed {
+            Cow::Owned(
+                f.value()
+                    .chars()
+                    .map(|c| u8::try_from(c).unwrap_or(b'?'))
+                    .collect(),
+            )
+        } else {
+            Cow::Borrowed(set_cookie)
+        };
+        FlaggedCookieBytes {
+            value,
+            changed: f.changed,
+            issues: f.issues,
         }
     }
 
@@ -1177,6 +1267,53 @@ impl<'a> FlaggedCookie<'a> {
             "changed": self.changed,
             "issues": self.issues.iter().map(Issue::to_json).collect::<Vec<_>>(),
         })
+    }
+}
+
+/// The outcome of [`CookiePolicy::flag_bytes`]: the bytes to send, whether they differ
+/// from the input, and the issues found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlaggedCookieBytes<'a> {
+    value: Cow<'a, [u8]>,
+    changed: bool,
+    issues: Vec<Issue>,
+}
+
+impl<'a> FlaggedCookieBytes<'a> {
+    /// The bytes returned as they are, with no issues (what a disabled cookie policy
+    /// returns).
+    ///
+    /// ```
+    /// use hstsguard::cookie::FlaggedCookieBytes;
+    /// let f = FlaggedCookieBytes::unchanged(b"a=\xe9");
+    /// assert_eq!((f.value(), f.changed()), (&b"a=\xe9"[..], false));
+    /// ```
+    pub fn unchanged(set_cookie: &'a [u8]) -> FlaggedCookieBytes<'a> {
+        FlaggedCookieBytes {
+            value: Cow::Borrowed(set_cookie),
+            changed: false,
+            issues: Vec::new(),
+        }
+    }
+
+    /// The `Set-Cookie` value to send.
+    pub fn value(&self) -> &[u8] {
+        &self.value
+    }
+
+    /// True when [`FlaggedCookieBytes::value`] differs from the input.
+    pub fn changed(&self) -> bool {
+        self.changed
+    }
+
+    /// Every issue, as for [`FlaggedCookie::issues`].
+    pub fn issues(&self) -> &[Issue] {
+        &self.issues
+    }
+
+    /// The value, borrowed from the input when unchanged.
+    pub fn into_value(self) -> Cow<'a, [u8]> {
+        self.value
     }
 }
 
@@ -1839,17 +1976,80 @@ mod tests {
         assert_eq!(flag(&p, " __Secure-a =1", true).0, " __Secure-a =1; Secure");
     }
 
+    // ---- nameless and non-UTF-8 ----
+
+    #[test]
+    fn nameless_cookies_are_flagged() {
+        let p = all_on();
+        for (s, want) in [
+            ("abc", "abc; Secure; HttpOnly; SameSite=Lax"),
+            ("=abc", "=abc; Secure; HttpOnly; SameSite=Lax"),
+            (" \t=v", " \t=v; Secure; HttpOnly; SameSite=Lax"),
+            (
+                "novalue; a=b",
+                "novalue; a=b; Secure; HttpOnly; SameSite=Lax",
+            ),
+            ("abc; Secure", "abc; Secure; HttpOnly; SameSite=Lax"),
+        ] {
+            let (v, changed, codes) = flag(&p, s, true);
+            assert_eq!((v.as_str(), changed), (want, true), "{s:?}");
+            assert_eq!(codes[0], "cookie.nameless", "{s:?}");
+        }
+        // Only rules that match the empty name apply.
+        let named = CookiePolicy::new(vec![CookieRule::new("abc").unwrap().with_secure(true)]);
+        assert_eq!(
+            flag(&named, "abc", true),
+            ("abc".into(), false, vec!["cookie.nameless"])
+        );
+        let f = all_on().flag("abc", true);
+        assert!(!f.issues()[0].is_error());
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_flagged_bytewise() {
+        let p = all_on();
+        let f = p.flag_bytes(b"sid=caf\xe9; Path=/\xff", true);
+        assert_eq!(
+            f.value(),
+            b"sid=caf\xe9; Path=/\xff; Secure; HttpOnly; SameSite=Lax"
+        );
+        assert!(f.changed());
+        // Already right: borrowed, unchanged.
+        let raw: &[u8] = b"sid=\xff; secure; httponly; samesite=lax";
+        let f = p.flag_bytes(raw, true);
+        assert!(!f.changed());
+        assert!(std::ptr::eq(f.value(), raw));
+        // A SameSite value rewritten in place, a Latin-1 byte next to it kept.
+        let f = p.flag_bytes(b"a=\xe9;SameSite=None;x=\xe9", true);
+        assert_eq!(f.value(), b"a=\xe9;SameSite=Lax;x=\xe9; Secure; HttpOnly");
+        // A __Host- prefix with a non-UTF-8 path is repaired.
+        let f = CookiePolicy::default().flag_bytes(b"__Host-x=1; Path=/\xe9", true);
+        assert_eq!(f.value(), b"__Host-x=1; Path=/; Secure");
+        // Control characters are still refused.
+        let f = p.flag_bytes(b"a=\xff\r\nSet-Cookie: b", true);
+        assert!(!f.changed());
+        assert_eq!(f.issues()[0].code(), Code::CookieMalformedControlCharacter);
+        // UTF-8 input: the same as flag().
+        for s in ["a=1", "abc", "__Secure-x=1", "=", "a=\u{e9}; Path=/"] {
+            let t = p.flag(s, true);
+            let b = p.flag_bytes(s.as_bytes(), true);
+            assert_eq!(
+                (t.value().as_bytes(), t.changed(), t.issues()),
+                (b.value(), b.changed(), b.issues())
+            );
+        }
+    }
+
     // ---- malformed ----
 
     #[test]
     fn malformed_values_come_back_unchanged() {
         let p = all_on();
         for (s, code) in [
-            ("novalue", "cookie.malformed.no_equals"),
-            ("novalue; a=b", "cookie.malformed.no_equals"),
-            ("", "cookie.malformed.no_equals"),
-            ("=v; Path=/", "cookie.malformed.empty_name"),
-            (" \t=v", "cookie.malformed.empty_name"),
+            ("", "cookie.malformed.empty_name"),
+            ("=", "cookie.malformed.empty_name"),
+            (" = ; Secure", "cookie.malformed.empty_name"),
+            ("; Path=/", "cookie.malformed.empty_name"),
             (
                 "a=1\r\nSet-Cookie: b=2",
                 "cookie.malformed.control_character",

@@ -93,6 +93,48 @@ pub(crate) fn delta_seconds(text: &str) -> Option<(u64, bool)> {
     Some((n, saturated))
 }
 
+/// Undoes what a raw header line may still carry around a field value: a trailing
+/// CR/LF (with any whitespace around it) is dropped, and an obsolete line fold (CRLF or
+/// LF followed by SP/HTAB, RFC 9112 §5.2) becomes one space, as curl and Firefox accept
+/// them. Any other CR or LF stays, so `max-age=1\r\nSet-Cookie: a` is still refused.
+/// Borrows unless the value has a CR or LF.
+pub(crate) fn unfold(value: &str) -> Cow<'_, str> {
+    if !value.bytes().any(|b| b == b'\r' || b == b'\n') {
+        return Cow::Borrowed(value);
+    }
+    let b = value.as_bytes();
+    // The end without trailing line breaks and their surrounding whitespace.
+    let mut end = b.len();
+    while end > 0 && matches!(b[end - 1], b'\r' | b'\n' | b' ' | b'\t') {
+        end -= 1;
+    }
+    let mut out = String::with_capacity(end);
+    let mut i = 0;
+    while i < end {
+        let fold = match (b[i], b.get(i + 1), b.get(i + 2)) {
+            (b'\r', Some(b'\n'), Some(b' ' | b'\t')) => Some(2),
+            (b'\n', Some(b' ' | b'\t'), _) => Some(1),
+            _ => None,
+        };
+        match fold {
+            Some(len) => {
+                out.push(' ');
+                i += len;
+            }
+            None => {
+                // Copy up to the next CR or LF (UTF-8 boundaries are safe: CR/LF are ASCII).
+                let next = b[i + 1..end]
+                    .iter()
+                    .position(|&c| c == b'\r' || c == b'\n')
+                    .map_or(end, |p| i + 1 + p);
+                out.push_str(&value[i..next]);
+                i = next;
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[inline]
 fn is_ows(b: u8) -> bool {
     b == b' ' || b == b'\t'
@@ -344,6 +386,25 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn unfold_trailing_crlf_and_obs_fold() {
+        assert!(matches!(unfold("max-age=1"), Cow::Borrowed("max-age=1")));
+        assert_eq!(unfold("max-age=\"31536000\"\r\n"), "max-age=\"31536000\"");
+        assert_eq!(unfold("max-age=1 \r\n "), "max-age=1");
+        assert_eq!(
+            unfold("max-age=1;\r\n includeSubDomains"),
+            "max-age=1;  includeSubDomains"
+        );
+        assert_eq!(unfold("max-age=1;\n\tpreload"), "max-age=1; \tpreload");
+        assert_eq!(unfold("\r\n max-age=1"), "  max-age=1");
+        assert_eq!(
+            unfold("max-age=1\r\nSet-Cookie: a=b"),
+            "max-age=1\r\nSet-Cookie: a=b"
+        );
+        assert_eq!(unfold("\u{e9}\r\n\u{e9}\n"), "\u{e9}\r\n\u{e9}");
+        assert_eq!(unfold("\r\n"), "");
     }
 
     #[test]

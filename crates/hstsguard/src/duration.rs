@@ -136,7 +136,7 @@ pub fn format_duration(seconds: u64) -> String {
         return "0s".to_owned();
     }
     for &(unit, size) in UNITS.iter().rev() {
-        if seconds % size == 0 {
+        if seconds.is_multiple_of(size) {
             return format!("{}{}", seconds / size, unit);
         }
     }

@@ -151,6 +151,49 @@ pub enum Error {
         /// The OS error text.
         reason: String,
     },
+    /// A host name cannot be used by the Known HSTS Host store or the preload list
+    /// ([`crate::Code::UaHostInvalid`], [`crate::Code::UaHostTooLong`],
+    /// [`crate::Code::UaHostNotUtf8`]).
+    #[error("invalid host {value}: {reason}")]
+    InvalidHost {
+        /// The host, quoted for a message (at most 80 characters, control characters escaped).
+        value: String,
+        /// The stable code.
+        code: crate::Code,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A URL cannot be parsed ([`crate::Code::UaUrlInvalid`]).
+    #[error("invalid URL {value}: {reason}")]
+    InvalidUrl {
+        /// The URL, quoted for a message.
+        value: String,
+        /// The parser's reason.
+        reason: String,
+    },
+    /// An HSTS store file cannot be read or written; the store in memory is unchanged
+    /// ([`crate::Code::UaStoreIsDirectory`], [`crate::Code::UaStoreIo`]).
+    #[error("HSTS store file {path:?}: {reason}")]
+    StoreFile {
+        /// The path of the file.
+        path: String,
+        /// The stable code.
+        code: crate::Code,
+        /// What went wrong (the OS error text).
+        reason: String,
+    },
+    /// A preload list cannot be loaded or compiled
+    /// ([`crate::Code::UaPreloadInvalidList`], [`crate::Code::UaPreloadInvalidCompiled`],
+    /// [`crate::Code::UaStoreIo`] when the file cannot be read).
+    #[error("preload list {origin}: {reason}")]
+    PreloadList {
+        /// Where the list came from (a path, or `<bytes>`).
+        origin: String,
+        /// The stable code.
+        code: crate::Code,
+        /// What is wrong.
+        reason: String,
+    },
 }
 
 struct ConfigErrors<'a>(&'a [ConfigError]);
@@ -189,6 +232,10 @@ impl Error {
                 _ => "config.invalid",
             },
             Error::Io { .. } => "io",
+            Error::InvalidHost { code, .. }
+            | Error::StoreFile { code, .. }
+            | Error::PreloadList { code, .. } => code.as_str(),
+            Error::InvalidUrl { .. } => crate::Code::UaUrlInvalid.as_str(),
         }
     }
 

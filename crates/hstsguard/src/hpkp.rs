@@ -167,6 +167,27 @@ fn decode_pin(text: &str) -> Result<PinSha256, PinProblem> {
         .map_err(|_| PinProblem::Length(bytes.len()))
 }
 
+/// Base64 as Firefox decoded pins: non-zero trailing bits accepted (padding still required).
+const LENIENT: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new().with_decode_allow_trailing_bits(true),
+);
+
+/// A pin in a received header: canonical base64 first, then the lenient form Firefox
+/// decodes (the `bool` is true when the text was canonical).
+fn decode_received_pin(text: &str) -> Result<(PinSha256, bool), PinProblem> {
+    match decode_pin(text) {
+        Ok(pin) => Ok((pin, true)),
+        Err(PinProblem::NotBase64) => {
+            let bytes = LENIENT.decode(text).map_err(|_| PinProblem::NotBase64)?;
+            <[u8; PIN_LEN]>::try_from(bytes.as_slice())
+                .map(|d| (PinSha256(d), false))
+                .map_err(|_| PinProblem::Length(bytes.len()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 impl FromStr for PinSha256 {
     type Err = Error;
 
@@ -570,6 +591,8 @@ pub fn parse_hpkp(value: &str, report_only: bool) -> ParsedHpkp {
         report_uri: None,
         issues: vec![deprecated_issue()],
     };
+    let unfolded = crate::directive::unfold(value);
+    let value: &str = &unfolded;
     if value.bytes().all(|b| b == b' ' || b == b'\t') {
         parsed.issues.push(Issue::error(
             Code::HpkpParseEmpty,
@@ -627,8 +650,18 @@ pub fn parse_hpkp(value: &str, report_only: bool) -> ParsedHpkp {
                     continue;
                 }
             };
-            match decode_pin(&v.text) {
-                Ok(pin) => {
+            match decode_received_pin(&v.text) {
+                Ok((pin, canonical)) => {
+                    if !canonical {
+                        issues.push(Issue::warning(
+                            Code::HpkpParsePinNonCanonicalBase64,
+                            format!(
+                                "The pin {} is not canonical base64 (it should read {}); browsers decode it, so it counts.",
+                                quote(&v.text),
+                                quote(&pin.to_string())
+                            ),
+                        ));
+                    }
                     if distinct.insert(pin) {
                         parsed.pins.push(pin);
                     } else {
@@ -776,7 +809,10 @@ pub fn parse_hpkp(value: &str, report_only: bool) -> ParsedHpkp {
         }
     }
 
-    if !seen.syntax_error {
+    // max-age=0 removes the host's pins (RFC 7469 §2.3.3): browsers accepted it with
+    // fewer than two pins, so the pin-count rules do not apply to it.
+    let removal = parsed.max_age == Some(0);
+    if !seen.syntax_error && !removal {
         if seen.pin_directives == 0 {
             issues.push(Issue::error(
                 Code::HpkpParsePinsMissing,
@@ -791,6 +827,8 @@ pub fn parse_hpkp(value: &str, report_only: bool) -> ParsedHpkp {
                 ),
             ));
         }
+    }
+    if !seen.syntax_error {
         if !report_only && !seen.max_age {
             issues.push(Issue::error(
                 Code::HpkpParseMaxAgeMissing,
@@ -1634,7 +1672,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            codes(&format!("{p}; max-age=1\r\n"), false),
+            codes(&format!("{p}; max-age=1\r\nX-Injected: 1"), false),
             ["hpkp.deprecated", "hpkp.parse.syntax.invalid_character"]
         );
         assert_eq!(
@@ -1720,6 +1758,10 @@ mod tests {
                     continue;
                 }
                 valid += 1;
+                if p.max_age() == Some(0) {
+                    // A removal: valid whatever the pins (RFC 7469 §2.3.3).
+                    continue;
+                }
                 assert!(p.pins().len() >= 2, "{value:?}");
                 assert!(report_only || p.max_age().is_some(), "{value:?}");
                 if let Some(age) = p.max_age() {

@@ -174,6 +174,56 @@ codes! {
     /// More than 3 redirects.
     RedirectsTooMany = "redirects.too_many",
 
+    // ---- Live scan (crate hstsguard-scan); hstspreload's codes where it has the check ----
+    /// `https://domain` cannot be reached over TLS at all (connection, handshake or HTTP failure); the message names the cause (hstspreload's code).
+    DomainTlsCannotConnect = "domain.tls.cannot_connect",
+    /// `https://domain` serves a certificate chain that does not verify (expired, self-signed, wrong name, unknown CA); the scan goes on (hstspreload's code).
+    DomainTlsInvalidCertChain = "domain.tls.invalid_cert_chain",
+    /// `www.domain` accepts TCP on port 443 but HTTPS fails there (handshake or certificate); preloading would break it (hstspreload's code).
+    DomainWwwNoTls = "domain.www.no_tls",
+    /// `http://domain` cannot be reached: fine only if the site does not want to serve plain-HTTP users (hstspreload's code).
+    RedirectsHttpDoesNotExist = "redirects.http.does_not_exist",
+    /// A redirect of the apex's chain could not be followed; the message names the hop and the cause (hstspreload's code).
+    RedirectsFollowError = "redirects.follow_error",
+    /// The TCP connection failed (name not resolved, refused, unreachable).
+    ScanConnectFailed = "scan.connect.failed",
+    /// The TCP connection or TLS handshake took longer than the connect timeout.
+    ScanConnectTimeout = "scan.connect.timeout",
+    /// The domain's time budget ran out before this request was answered (a slow or silent server).
+    ScanTimeout = "scan.timeout",
+    /// The TLS handshake failed: the server sent an alert or broke the protocol.
+    ScanTlsHandshake = "scan.tls.handshake",
+    /// A certificate of the site expires within 30 days.
+    ScanTlsExpiresSoon = "scan.tls.expires_soon",
+    /// The server's answer is not HTTP/1.x (another protocol, or garbage).
+    ScanResponseNotHttp = "scan.response.not_http",
+    /// The connection closed before the response was complete.
+    ScanResponseTruncated = "scan.response.truncated",
+    /// The response head exceeds the scanner's limit (64 KiB, or 100 fields).
+    ScanResponseHeaderTooLarge = "scan.response.header_too_large",
+    /// The landing page is larger than the 1 MB the scanner reads; only its first 1 MB was checked.
+    ScanResponseBodyTooLarge = "scan.response.body_too_large",
+    /// A `Location` value is unusable: a control character (CR, LF, ...), or not a URL.
+    ScanLocationInvalid = "scan.location.invalid",
+    /// A `Location` value points at a non-HTTP scheme (`javascript:`, `ftp:`, `data:` ...).
+    ScanLocationNotHttp = "scan.location.not_http",
+    /// A redirect chain comes back to a URL it already visited.
+    ScanRedirectsLoop = "scan.redirects.loop",
+    /// A redirect chain is longer than the scanner follows (10 hops).
+    ScanRedirectsLimit = "scan.redirects.limit",
+    /// An HSTS header was sent over plain HTTP on a hop other than `http://domain/` (user agents ignore it, RFC 6797 §8.1).
+    ScanHstsOverHttp = "scan.hsts.over_http",
+    /// The HSTS header differs between HTTPS hops, or between the apex and www.
+    ScanHstsInconsistent = "scan.hsts.inconsistent",
+    /// A cookie set over HTTPS lacks `Secure`: it would also be sent over plain HTTP.
+    ScanCookieNotSecure = "scan.cookie.not_secure",
+    /// The HTTPS landing page loads `http://` subresources (script, stylesheet, image, frame, form, media).
+    ScanMixedContent = "scan.mixed_content",
+    /// An `Expect-CT` header is still sent; it is obsolete (Chrome removed it in version 107).
+    ScanLegacyExpectCt = "scan.legacy.expect_ct",
+    /// The scan of this domain failed inside the scanner (a bug); the rest of the fleet goes on.
+    ScanInternal = "scan.internal",
+
     // ---- HPKP (RFC 7469), deprecated ----
     /// HPKP is deprecated: every major browser removed it (Chrome 72, Firefox 72). Sending it has no effect in current browsers and risks locking users out of clients that still honour it.
     HpkpDeprecated = "hpkp.deprecated",
@@ -197,6 +247,9 @@ codes! {
     HpkpParsePinInvalidBase64 = "hpkp.parse.pin.invalid_base64",
     /// `pin-sha256` value does not decode to exactly 32 bytes. Voids the header.
     HpkpParsePinWrongLength = "hpkp.parse.pin.wrong_length",
+    /// `pin-sha256` value is base64 that is not in canonical form (its last symbol has
+    /// non-zero padding bits). Firefox decoded it, so the pin counts; write it canonically.
+    HpkpParsePinNonCanonicalBase64 = "hpkp.parse.pin.non_canonical_base64",
     /// A `pin-` directive with a hash algorithm other than sha256; ignored (RFC 7469 §2.1.1).
     HpkpParsePinUnknownAlgorithm = "hpkp.parse.pin.unknown_algorithm",
     /// The same pin appears more than once.
@@ -233,10 +286,12 @@ codes! {
     HpkpValidateNoBackupPin = "hpkp.validate.no_backup_pin",
 
     // ---- Set-Cookie flagging ----
-    /// The Set-Cookie value has no `=` in its name-value pair; passed through unchanged.
+    /// Retired in 0.1.x, no longer reported: a value without `=` is a nameless cookie, flagged and reported as `cookie.nameless`.
     CookieMalformedNoEquals = "cookie.malformed.no_equals",
-    /// The cookie name is empty; passed through unchanged.
+    /// The Set-Cookie value has neither a name nor a value (empty, `=`, `; Secure`): browsers ignore it; passed through unchanged.
     CookieMalformedEmptyName = "cookie.malformed.empty_name",
+    /// A nameless cookie (`abc` or `=abc`), which browsers store under an empty name: flagged like any other (only `*` rules match it).
+    CookieNameless = "cookie.nameless",
     /// The Set-Cookie value contains a control character; passed through unchanged.
     CookieMalformedControlCharacter = "cookie.malformed.control_character",
     /// `SameSite=None` without `Secure` is rejected by browsers; `Secure` was added.
@@ -263,6 +318,8 @@ codes! {
     HostNotAllowed = "host.not_allowed",
     /// The method is refused over plain HTTP by the configured method rule (403 or 426).
     RedirectMethodRefused = "redirect.method_refused",
+    /// A trusted proxy's request carries proxy headers that disagree (one says HTTPS, another does not): a client added a header the proxy passed through. Rejected with 400, which is not heuristically cacheable.
+    ProxySourcesDisagree = "proxy.sources_disagree",
 
     // ---- Policy deploy warnings (in the spirit of Django's check --deploy) ----
     /// HSTS is off (max-age 0 or disabled).
@@ -287,8 +344,46 @@ codes! {
     PolicyProxyTrustsEveryone = "policy.proxy.trusts_everyone",
     /// Proxy headers are configured but no proxy is trusted, so they are never believed.
     PolicyProxyHeadersWithoutProxies = "policy.proxy.headers_without_proxies",
+    /// Several proxy sources are read: the trusted proxy must overwrite or strip every one of them, or a client's copy makes requests fail with `proxy.sources_disagree`.
+    PolicyProxySeveralSources = "policy.proxy.several_sources",
     /// HPKP is configured (deprecated).
     PolicyHpkpConfigured = "policy.hpkp.configured",
+
+    // ---- User agent side (RFC 6797 §8): Known HSTS Hosts, preload list, curl cache files ----
+    /// Ignored: the Strict-Transport-Security field came over a non-secure transport (plain HTTP); RFC 6797 §8.1 has user agents ignore it.
+    UaReceiveInsecureTransport = "ua.receive.insecure_transport",
+    /// Ignored: the host is an IP address; RFC 6797 §8.1.1 excludes IP literals from HSTS.
+    UaReceiveIpLiteral = "ua.receive.ip_literal",
+    /// Ignored: `max-age=0` for a host that is not a Known HSTS Host, so there is nothing to delete.
+    UaReceiveNotKnown = "ua.receive.not_known",
+    /// Deleted: `max-age=0` from a host on the preload list; a knock-out entry now overrides its preload entry (as in Firefox).
+    UaReceiveKnockOut = "ua.receive.knock_out",
+    /// A line of an HSTS cache file is not `[.]host "YYYYMMDD HH:MM:SS"` or `[.]host "unlimited"` (or not UTF-8); the line is skipped, loading goes on.
+    UaCacheMalformedLine = "ua.cache.malformed_line",
+    /// The expiry of an HSTS cache line is not a `YYYYMMDD HH:MM:SS` UTC date from 1970 on, nor `unlimited`; the line is skipped.
+    UaCacheInvalidDate = "ua.cache.invalid_date",
+    /// The host of an HSTS cache line is not a usable host name; the line is skipped.
+    UaCacheInvalidHost = "ua.cache.invalid_host",
+    /// The host of an HSTS cache line is an IP address, which never matches (RFC 6797 §8.1.1); the line is skipped.
+    UaCacheIpLiteral = "ua.cache.ip_literal",
+    /// Error: a host name cannot be used (empty, a character outside letters, digits, `-`, `_` and `.`, an empty or over-long label, an invalid internationalised name).
+    UaHostInvalid = "ua.host.invalid",
+    /// Error: a host name is longer than 253 octets (after IDNA conversion).
+    UaHostTooLong = "ua.host.too_long",
+    /// Error: a host name is not valid UTF-8.
+    UaHostNotUtf8 = "ua.host.not_utf8",
+    /// Error: a URL cannot be parsed (or is not absolute); it is never passed through unchecked.
+    UaUrlInvalid = "ua.url.invalid",
+    /// Error: the HSTS store file is a directory; the store in memory is unchanged.
+    UaStoreIsDirectory = "ua.store.is_directory",
+    /// Error: the HSTS store file (or its lock or temporary file) cannot be read or written; the store in memory is unchanged.
+    UaStoreIo = "ua.store.io",
+    /// Error: a preload list in JSON cannot be read (not JSON after removing `//` comment lines, no `entries` array, a malformed entry).
+    UaPreloadInvalidList = "ua.preload.invalid_list",
+    /// Error: a compiled preload list file is not one (wrong magic, truncated, corrupt).
+    UaPreloadInvalidCompiled = "ua.preload.invalid_compiled",
+    /// Error: the TLS certificate of a Known HSTS Host (dynamic or preloaded) does not verify; RFC 6797 §8.4 and §12.1 make this fatal with no recourse, even when the HTTP client was told to skip verification.
+    UaTlsCertificateError = "ua.tls.certificate_error",
 }
 
 /// One diagnostic: a stable [`Code`], a [`Severity`] and a human message that names

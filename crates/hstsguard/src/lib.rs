@@ -41,6 +41,7 @@ pub mod hpkp;
 pub mod policy;
 pub mod redirect;
 pub mod secure;
+pub mod ua;
 
 pub use duration::{duration_from_f64, format_duration, parse_duration};
 pub use error::{ConfigError, DurationErrorKind, Error, ERROR_CODES};

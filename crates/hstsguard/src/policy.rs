@@ -34,7 +34,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::config::{type_name, Errors, Table};
-use crate::cookie::{CookiePolicy, FlaggedCookie};
+use crate::cookie::{CookiePolicy, FlaggedCookie, FlaggedCookieBytes};
 use crate::error::{ConfigError, Error};
 use crate::hpkp::{HpkpHeader, PinSha256};
 use crate::issue::{Code, Issue};
@@ -424,9 +424,23 @@ impl Policy {
 
     /// Decides what to do with one request: pass, redirect to HTTPS or reject, and which
     /// headers to add.
+    ///
+    /// A request from a trusted proxy whose configured headers disagree (one says HTTPS,
+    /// another does not) is refused with 400 `proxy.sources_disagree`: it is never
+    /// decided by whichever header comes first, and a 400 is not heuristically cacheable
+    /// where a redirect would be.
     pub fn evaluate<'p>(&'p self, facts: &RequestFacts<'_>) -> Decision<'p> {
-        let secure = self.proxy.is_secure(facts);
-        let action = self.redirect.decide(facts, secure);
+        let (secure, action) = match self.proxy.secure_or_disagree(facts) {
+            Ok(secure) => (secure, self.redirect.decide(facts, secure)),
+            Err(reason) => (
+                false,
+                Action::Reject {
+                    status: 400,
+                    code: Code::ProxySourcesDisagree,
+                    reason: format!("{reason}; refused"),
+                },
+            ),
+        };
         let h = &self.hsts;
         let wanted = h.enabled && (secure || h.send == SendHsts::Always);
         let hpkp_wanted = secure && self.hpkp.is_some();
@@ -469,6 +483,20 @@ impl Policy {
             self.cookies.flag(set_cookie, request_secure)
         } else {
             FlaggedCookie::unchanged(set_cookie)
+        }
+    }
+
+    /// [`Policy::flag_set_cookie`] for a value given as bytes, which need not be UTF-8
+    /// (see [`CookiePolicy::flag_bytes`]): what servers hand over.
+    pub fn flag_set_cookie_bytes<'a>(
+        &self,
+        set_cookie: &'a [u8],
+        request_secure: bool,
+    ) -> FlaggedCookieBytes<'a> {
+        if self.cookies_enabled {
+            self.cookies.flag_bytes(set_cookie, request_secure)
+        } else {
+            FlaggedCookieBytes::unchanged(set_cookie)
         }
     }
 
@@ -759,14 +787,20 @@ impl PolicyBuilder {
                 "Cookie flagging is off: cookies may be sent over plain HTTP.",
             ));
         }
-        let default_sources = [
-            crate::secure::ProxySource::Forwarded,
-            crate::secure::ProxySource::XForwardedProto,
-        ];
-        if self.proxy.networks().is_empty() && self.proxy.sources() != default_sources.as_slice() {
+        if self.proxy.networks().is_empty() && self.proxy.sources_configured() {
             warnings.push(Issue::warning(
                 Code::PolicyProxyHeadersWithoutProxies,
                 "Proxy headers are configured but proxy.trusted is empty, so they are never believed.",
+            ));
+        }
+        if !self.proxy.networks().is_empty() && self.proxy.sources().len() > 1 {
+            let names: Vec<&str> = self.proxy.sources().iter().map(|s| s.header()).collect();
+            warnings.push(Issue::warning(
+                Code::PolicyProxySeveralSources,
+                format!(
+                    "Several proxy headers are read ({}): the trusted proxy must overwrite or strip every one of them, or a client's copy of one makes its requests fail with 400 (proxy.sources_disagree). List only the header your proxy sets.",
+                    names.join(", ")
+                ),
             ));
         }
         if self.proxy.trusts_everyone() {
@@ -857,6 +891,39 @@ mod tests {
             keep_ip.evaluate(&f).hsts().is_none(),
             "loopback is localhost"
         );
+    }
+
+    #[test]
+    fn proxy_sources_that_disagree_are_refused() {
+        let p = Policy::from_json(
+            r#"{"proxy": {"trusted": ["10.0.0.0/8"], "sources": ["forwarded", "x-forwarded-proto"]},
+                "redirect": {"allowed_hosts": ["example.com"]}}"#,
+        )
+        .unwrap();
+        let codes: Vec<_> = p.warnings().iter().map(|w| w.code()).collect();
+        assert!(
+            codes.contains(&Code::PolicyProxySeveralSources),
+            "{codes:?}"
+        );
+        let h = [("Forwarded", "proto=http"), ("X-Forwarded-Proto", "https")];
+        let facts = RequestFacts::new("GET", false, Some("example.com"), "/", &h)
+            .with_peer(Some("10.0.0.7".parse().unwrap()));
+        let d = p.evaluate(&facts);
+        assert_eq!(d.action().code(), Some(Code::ProxySourcesDisagree));
+        assert_eq!(d.action().status(), Some(400));
+        assert!(!d.secure() && d.hsts().is_none());
+        assert!(
+            d.explain().contains("X-Forwarded-Proto says HTTPS"),
+            "{}",
+            d.explain()
+        );
+        // One source (the default): no warning, and the client's Forwarded is not read.
+        let one = Policy::from_json(r#"{"proxy": {"trusted": ["10.0.0.0/8"]}}"#).unwrap();
+        assert!(one
+            .warnings()
+            .iter()
+            .all(|w| w.code() != Code::PolicyProxySeveralSources));
+        assert!(one.evaluate(&facts).action().is_pass());
     }
 
     #[test]

@@ -79,7 +79,8 @@ pub const OTHER_STATUSES: [u16; 7] = [301, 302, 303, 307, 308, 403, 426];
 const ACME_PREFIX: &str = "/.well-known/acme-challenge/";
 
 /// True when `path` has a segment that a server may normalise away after the exemption
-/// check: `.` or `..`, a backslash, or a percent-encoded dot, slash or backslash.
+/// check: a dot segment (see [`is_dot_segment`]), a backslash, or a percent-encoded dot,
+/// slash or backslash anywhere.
 fn has_dot_segment(path: &str) -> bool {
     let b = path.as_bytes();
     if b.contains(&b'\\') {
@@ -91,7 +92,42 @@ fn has_dot_segment(path: &str) -> bool {
                 .iter()
                 .any(|e| w[1..].eq_ignore_ascii_case(&e[..]))
     };
-    b.windows(3).any(encoded) || path.split('/').any(|seg| seg == "." || seg == "..")
+    b.windows(3).any(encoded) || path.split('/').any(is_dot_segment)
+}
+
+/// A path segment that servers resolve as `.` or `..`: the part before the first `;`
+/// (a path parameter, `..;jsessionid=x`, which Tomcat, Jetty and Spring strip before
+/// resolving) or its percent-encoded form `%3B`, with each `%2E` (any case) read as a
+/// dot, is `.` or `..`. So `..;`, `.;x`, `%2e%2E`, `.%2e;` and `%2E%3b` all count.
+fn is_dot_segment(segment: &str) -> bool {
+    let b = segment.as_bytes();
+    let mut dots = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b';' {
+            break;
+        }
+        if b[i] == b'.' {
+            dots += 1;
+            i += 1;
+        } else if b[i] == b'%' && b.len() >= i + 3 {
+            let hex = &b[i + 1..i + 3];
+            if hex.eq_ignore_ascii_case(b"2e") {
+                dots += 1;
+                i += 3;
+            } else if hex.eq_ignore_ascii_case(b"3b") {
+                break;
+            } else {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        if dots > 2 {
+            return false;
+        }
+    }
+    dots == 1 || dots == 2
 }
 
 /// What to do with one request.
@@ -320,9 +356,11 @@ impl RedirectPolicy {
 
     /// True when the raw path (the target before any `?`) is exempt.
     ///
-    /// A path with dot-segments (`/./`, `/../`), a backslash, or a percent-encoded dot,
-    /// slash or backslash is never exempt: servers normalise such paths after this
-    /// decision, so `/.well-known/acme-challenge/../../admin` must not escape HTTPS.
+    /// A path with dot-segments (`/./`, `/../`, also with a path parameter, `/..;/`, and
+    /// in any percent-encoded or mixed-case spelling, `/%2E%2e;x/`), a backslash, or a
+    /// percent-encoded dot, slash or backslash is never exempt: servers normalise such
+    /// paths after this decision (Tomcat, Jetty and Spring resolve `..;` as `..`), so
+    /// `/.well-known/acme-challenge/..;/..;/admin` must not escape HTTPS.
     ///
     /// ```
     /// use hstsguard::redirect::RedirectPolicy;
@@ -330,6 +368,7 @@ impl RedirectPolicy {
     /// assert!(p.is_exempt("/.well-known/acme-challenge/tok3n_-A"));
     /// assert!(!p.is_exempt("/.well-known/acme-challenge/../../admin"));
     /// assert!(!p.is_exempt("/.well-known/acme-challenge/%2e%2e/admin"));
+    /// assert!(!p.is_exempt("/.well-known/acme-challenge/..;/..;/admin"));
     /// ```
     pub fn is_exempt(&self, target: &str) -> bool {
         let path = target.split_once('?').map_or(target, |(p, _)| p);

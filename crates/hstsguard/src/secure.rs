@@ -7,8 +7,16 @@
 //! 2. Otherwise, proxy headers count only when the peer (the address that connected to
 //!    this server) is inside a trusted network. A peer outside them, or an unknown peer,
 //!    is a possible client spoofing `X-Forwarded-Proto: https`: its headers are ignored.
-//! 3. For a trusted peer, the configured [`ProxySource`]s are tried in order and the
-//!    first one whose header is present decides: secure when it says HTTPS.
+//! 3. For a trusted peer, every configured [`ProxySource`] is read. The sources that are
+//!    present decide together: secure when they all say HTTPS, not secure when they all
+//!    say something else, and [`SecureReason::Disagree`] when they disagree (a client
+//!    added a header the proxy passed through): the policy then refuses the request with
+//!    400 `proxy.sources_disagree`. The order of the sources never decides, so a
+//!    client-supplied header can never outrank the one the trusted proxy sets.
+//!
+//! With `proxy.trusted` set, the sources are the explicit `proxy.sources` list, or one
+//! header, `X-Forwarded-Proto`, by default. The trusted proxy must overwrite (or strip)
+//! every header listed: one the proxy passes through unchanged is the client's word.
 //!
 //! ```
 //! use hstsguard::secure::{ProxySource, ProxyTrust};
@@ -67,7 +75,7 @@ use crate::request::{HeaderLookup, RequestFacts};
 /// `Forwarded`: elements are separated by commas and parameters by semicolons, outside
 /// quoted-strings; parameter names are case-insensitive and values may be quoted
 /// (`proto="https"`). The source counts as *present* only when the selected element has
-/// a `proto` parameter, so `Forwarded: for=192.0.2.1` alone lets the next source decide.
+/// a `proto` parameter, so `Forwarded: for=192.0.2.1` alone counts as absent.
 /// An unterminated quoted-string or a repeated `proto` in the selected element makes it
 /// say "not HTTPS" (fail closed).
 ///
@@ -322,6 +330,16 @@ pub enum SecureReason<'p> {
     /// Plain HTTP, and a configured proxy header was present but ignored because the
     /// peer is not trusted (or unknown): possibly a spoofing attempt.
     UntrustedPeer,
+    /// A trusted peer, and the configured sources present in the request disagree (one
+    /// says HTTPS, another does not): a client added a header the proxy passed through.
+    /// Not secure; [`crate::policy::Policy::evaluate`] refuses such a request with 400
+    /// (`proxy.sources_disagree`).
+    Disagree {
+        /// The first source present that says HTTPS.
+        https: &'p ProxySource,
+        /// The first source present that does not.
+        other: &'p ProxySource,
+    },
 }
 
 impl SecureReason<'_> {
@@ -340,6 +358,12 @@ impl fmt::Display for SecureReason<'_> {
             SecureReason::UntrustedPeer => {
                 f.write_str("plain HTTP (proxy header ignored: the peer is not a trusted proxy)")
             }
+            SecureReason::Disagree { https, other } => write!(
+                f,
+                "the trusted proxy's headers disagree ({} says HTTPS, {} does not)",
+                https.header(),
+                other.header()
+            ),
         }
     }
 }
@@ -375,6 +399,8 @@ impl fmt::Display for SecureReason<'_> {
 pub struct ProxyTrust {
     networks: Vec<IpNet>,
     sources: Vec<ProxySource>,
+    /// The sources were given (not the default), for deploy warnings.
+    sources_configured: bool,
     list: ListRule,
 }
 
@@ -386,12 +412,13 @@ impl Default for ProxyTrust {
 }
 
 impl ProxyTrust {
-    /// Trusts nobody: only TLS makes a request secure. The sources are the defaults
-    /// (`forwarded`, `x-forwarded-proto`), unused until a network is trusted.
+    /// Trusts nobody: only TLS makes a request secure. The source is the default, one
+    /// header (`x-forwarded-proto`), unused until a network is trusted.
     pub fn none() -> ProxyTrust {
         ProxyTrust {
             networks: Vec::new(),
             sources: default_sources(),
+            sources_configured: false,
             list: ListRule::Leftmost,
         }
     }
@@ -411,7 +438,8 @@ impl ProxyTrust {
         &self.networks
     }
 
-    /// The sources, in the order they are tried.
+    /// The sources, in the order they were configured (every one is read; see
+    /// [`ProxyTrust::is_secure`]).
     pub fn sources(&self) -> &[ProxySource] {
         &self.sources
     }
@@ -419,6 +447,13 @@ impl ProxyTrust {
     /// Which element of a comma list counts.
     pub fn list_rule(&self) -> ListRule {
         self.list
+    }
+
+    /// True when the sources were configured (`proxy.sources`, `custom_header`, or
+    /// [`ProxyTrustBuilder::source`]) rather than left at the default, even when the
+    /// configured list equals the default. For deploy warnings.
+    pub fn sources_configured(&self) -> bool {
+        self.sources_configured
     }
 
     /// True when a trusted network covers every address (`0.0.0.0/0` or `::/0`): then
@@ -445,9 +480,10 @@ impl ProxyTrust {
         }
     }
 
-    /// Is the request secure? TLS, or a trusted peer whose first present source says
-    /// HTTPS. Headers from an untrusted or unknown peer are ignored. Does not allocate;
-    /// with no trusted network it looks at `facts.tls` only.
+    /// Is the request secure? TLS, or a trusted peer whose present sources all say
+    /// HTTPS. Headers from an untrusted or unknown peer are ignored; sources that
+    /// disagree make the request not secure (see [`SecureReason::Disagree`]). Does not
+    /// allocate; with no trusted network it looks at `facts.tls` only.
     pub fn is_secure(&self, facts: &RequestFacts<'_>) -> bool {
         if facts.tls {
             return true;
@@ -456,10 +492,33 @@ impl ProxyTrust {
             return false;
         }
         match facts.peer {
-            Some(peer) if self.trusts(peer) => self
-                .first_verdict(facts.headers)
-                .is_some_and(|(_, https)| https),
+            Some(peer) if self.trusts(peer) => {
+                matches!(self.verdict(facts.headers), Verdict::Https(_))
+            }
             _ => false,
+        }
+    }
+
+    /// [`ProxyTrust::is_secure`], except that sources that disagree give
+    /// `Err(SecureReason::Disagree { .. })` (for [`crate::policy::Policy::evaluate`],
+    /// which refuses such a request). Does not allocate.
+    pub(crate) fn secure_or_disagree(
+        &self,
+        facts: &RequestFacts<'_>,
+    ) -> Result<bool, SecureReason<'_>> {
+        if facts.tls {
+            return Ok(true);
+        }
+        if self.networks.is_empty() {
+            return Ok(false);
+        }
+        match facts.peer {
+            Some(peer) if self.trusts(peer) => match self.verdict(facts.headers) {
+                Verdict::Https(_) => Ok(true),
+                Verdict::Disagree { https, other } => Err(SecureReason::Disagree { https, other }),
+                Verdict::Http | Verdict::Absent => Ok(false),
+            },
+            _ => Ok(false),
         }
     }
 
@@ -471,9 +530,10 @@ impl ProxyTrust {
         }
         let trusted = !self.networks.is_empty() && facts.peer.is_some_and(|p| self.trusts(p));
         if trusted {
-            return match self.first_verdict(facts.headers) {
-                Some((source, true)) => SecureReason::Proxy(source),
-                _ => SecureReason::NotSecure,
+            return match self.verdict(facts.headers) {
+                Verdict::Https(source) => SecureReason::Proxy(source),
+                Verdict::Disagree { https, other } => SecureReason::Disagree { https, other },
+                Verdict::Http | Verdict::Absent => SecureReason::NotSecure,
             };
         }
         if self
@@ -487,15 +547,50 @@ impl ProxyTrust {
         }
     }
 
-    fn first_verdict(&self, headers: &dyn HeaderLookup) -> Option<(&ProxySource, bool)> {
-        self.sources
-            .iter()
-            .find_map(|s| s.says_https(headers, self.list).map(|https| (s, https)))
+    /// What the present sources say together. Reads every source, so that the order of
+    /// the sources never decides.
+    fn verdict(&self, headers: &dyn HeaderLookup) -> Verdict<'_> {
+        let (mut https, mut other) = (None, None);
+        for s in &self.sources {
+            match s.says_https(headers, self.list) {
+                Some(true) => {
+                    https.get_or_insert(s);
+                }
+                Some(false) => {
+                    other.get_or_insert(s);
+                }
+                None => {}
+            }
+        }
+        match (https, other) {
+            (Some(https), Some(other)) => Verdict::Disagree { https, other },
+            (Some(s), None) => Verdict::Https(s),
+            (None, Some(_)) => Verdict::Http,
+            (None, None) => Verdict::Absent,
+        }
     }
 }
 
+/// What a trusted peer's headers say (see [`ProxyTrust::verdict`]).
+enum Verdict<'p> {
+    /// No configured source is present.
+    Absent,
+    /// Every present source says HTTPS (the first is kept for explanations).
+    Https(&'p ProxySource),
+    /// Every present source says something else.
+    Http,
+    /// Some say HTTPS, some do not.
+    Disagree {
+        https: &'p ProxySource,
+        other: &'p ProxySource,
+    },
+}
+
+/// The default source: one header, `X-Forwarded-Proto` (what nginx, HAProxy, AWS ELB
+/// and most proxies set). `Forwarded` is not read unless listed: many proxies pass a
+/// client's `Forwarded` through while overwriting `X-Forwarded-Proto`.
 fn default_sources() -> Vec<ProxySource> {
-    vec![ProxySource::Forwarded, ProxySource::XForwardedProto]
+    vec![ProxySource::XForwardedProto]
 }
 
 /// Builds a [`ProxyTrust`]; every bad value is collected and reported by
@@ -537,12 +632,13 @@ impl ProxyTrustBuilder {
         }
     }
 
-    /// Adds a source, tried after those added before. The first call replaces the
-    /// default sources (`forwarded`, `x-forwarded-proto`).
+    /// Adds a source, read along with those added before. The first call replaces the
+    /// default source (`x-forwarded-proto`).
     pub fn source(mut self, source: ProxySource) -> Self {
         if !self.sources_set {
             self.trust.sources.clear();
             self.sources_set = true;
+            self.trust.sources_configured = true;
         }
         if !self.trust.sources.contains(&source) {
             self.trust.sources.push(source);
@@ -877,6 +973,7 @@ pub(crate) fn from_config(t: &mut Table<'_>, errors: &mut Errors) -> ProxyTrust 
         }
     }
 
+    out.sources_configured = listed.is_some() || custom.is_some();
     out.sources = match (listed, custom) {
         (None, None) => default_sources(),
         (None, Some(c)) => vec![c],
@@ -1156,29 +1253,75 @@ mod tests {
     }
 
     #[test]
-    fn first_present_source_decides() {
+    fn present_sources_decide_together() {
         let t = trust(
             &["10.0.0.0/8"],
             &[ProxySource::Forwarded, ProxySource::XForwardedProto],
             ListRule::Leftmost,
         );
         let peer = ip("10.0.0.2");
+        // The reproduction of issue 15: a client's Forwarded against the proxy's
+        // X-Forwarded-Proto, in either direction and either order.
+        for h in [
+            [("Forwarded", "proto=http"), ("X-Forwarded-Proto", "https")],
+            [("X-Forwarded-Proto", "http"), ("Forwarded", "proto=https")],
+            [("X-Forwarded-Proto", "https"), ("Forwarded", "proto=http")],
+        ] {
+            assert!(!t.is_secure(&facts(false, peer, &h)));
+            assert!(matches!(
+                t.explain_secure(&facts(false, peer, &h)),
+                SecureReason::Disagree { .. }
+            ));
+        }
         let h = [("Forwarded", "proto=http"), ("X-Forwarded-Proto", "https")];
-        assert!(!t.is_secure(&facts(false, peer, &h)));
+        assert_eq!(
+            t.explain_secure(&facts(false, peer, &h)),
+            SecureReason::Disagree {
+                https: &ProxySource::XForwardedProto,
+                other: &ProxySource::Forwarded
+            }
+        );
+        // A source without a verdict (no proto parameter) is absent.
         let h = [("Forwarded", "for=1.2.3.4"), ("X-Forwarded-Proto", "https")];
         assert!(t.is_secure(&facts(false, peer, &h)));
         assert_eq!(
             t.explain_secure(&facts(false, peer, &h)),
             SecureReason::Proxy(&ProxySource::XForwardedProto)
         );
-        let h = [("X-Forwarded-Proto", "http"), ("Forwarded", "proto=https")];
-        assert!(t.is_secure(&facts(false, peer, &h)));
+        let h = [("Forwarded", "proto=https"), ("X-Forwarded-Proto", "HTTPS")];
+        assert_eq!(
+            t.explain_secure(&facts(false, peer, &h)),
+            SecureReason::Proxy(&ProxySource::Forwarded)
+        );
+        let h = [("Forwarded", "proto=http"), ("X-Forwarded-Proto", "http")];
+        assert_eq!(
+            t.explain_secure(&facts(false, peer, &h)),
+            SecureReason::NotSecure
+        );
         let h = [("X-Forwarded-Ssl", "on")];
         assert!(!t.is_secure(&facts(false, peer, &h)));
         assert_eq!(
             t.explain_secure(&facts(false, peer, &h)),
             SecureReason::NotSecure
         );
+        // Untrusted peers: nothing is read, so nothing disagrees.
+        let h = [("Forwarded", "proto=http"), ("X-Forwarded-Proto", "https")];
+        assert_eq!(
+            t.explain_secure(&facts(false, ip("11.0.0.1"), &h)),
+            SecureReason::UntrustedPeer
+        );
+    }
+
+    #[test]
+    fn one_source_by_default() {
+        let t = ProxyTrust::builder().trust("10.0.0.0/8").build().unwrap();
+        assert_eq!(t.sources(), [ProxySource::XForwardedProto]);
+        let peer = ip("10.0.0.7");
+        // A client's Forwarded is not read at all by default.
+        let h = [("Forwarded", "proto=http"), ("X-Forwarded-Proto", "https")];
+        assert!(t.is_secure(&facts(false, peer, &h)));
+        let h = [("Forwarded", "proto=https")];
+        assert!(!t.is_secure(&facts(false, peer, &h)));
     }
 
     #[test]
@@ -1256,6 +1399,8 @@ mod tests {
         let (p, errs) = config(serde_json::json!({}));
         assert!(errs.is_empty());
         assert_eq!(p, ProxyTrust::none());
+        let (p, _) = config(serde_json::json!({"trusted": ["10.0.0.0/8"]}));
+        assert_eq!(p.sources(), [ProxySource::XForwardedProto]);
         let (p, errs) = config(serde_json::json!({"trusted": "10.0.0.1"}));
         assert!(errs.is_empty());
         assert_eq!(p.networks()[0].to_string(), "10.0.0.1/32");

@@ -302,6 +302,8 @@ pub fn parse_sts(value: &str) -> ParsedSts {
     let mut include_subdomains = false;
     let mut preload = false;
 
+    let unfolded = crate::directive::unfold(value);
+    let value: &str = &unfolded;
     if value.bytes().all(|b| b == b' ' || b == b'\t') {
         issues.add(
             Code::HeaderParseEmpty,

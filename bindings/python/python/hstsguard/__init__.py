@@ -9,6 +9,11 @@
 - Per-request decisions: :class:`Policy` (built once) and :meth:`Policy.evaluate`,
   :meth:`Policy.flag_set_cookie`.
 - Django: :mod:`hstsguard.django` (a drop-in ``SecurityMiddleware`` and deploy checks).
+- The client side (RFC 6797 §8): :class:`KnownHosts` (a thread-safe Known HSTS Host
+  store, curl's cache format), :func:`preload_lookup` (the embedded Chromium preload
+  list, dated :data:`PRELOAD_LIST_DATE`); HSTS for httpx (:mod:`hstsguard.httpx`) and
+  requests (:mod:`hstsguard.requests`).
+- The live audit: :func:`scan` (the object ``hstsguard scan --json`` prints).
 
 Errors subclass :class:`HstsGuardError` (a :class:`ValueError`) and carry ``.code``.
 """
@@ -21,24 +26,41 @@ from hstsguard._errors import (
     DurationError,
     HeaderError,
     HstsGuardError,
+    HostError,
     PinError,
     PolicyFileError,
+    PreloadListError,
+    ScanOptionError,
+    StoreFileError,
+    UrlError,
 )
 from hstsguard._native import (
+    DEFAULT_STORE_CAPACITY,
     ERROR_CODES,
     ISSUE_CODES,
+    PRELOAD_LIST_DATE,
+    PRELOAD_LIST_ENTRIES,
+    SCAN_ERROR_CODES,
     MAX_AGE_CAP,
     ONE_YEAR,
     VERSION,
     Decision,
     FlaggedCookie,
     HpkpHeader,
+    HstsMatch,
     HstsPolicy,
     Issue,
+    KnownHosts,
+    LoadReport,
     ParsedHpkp,
     ParsedSts,
     Policy,
+    PreloadMatch,
     PreloadVerdict,
+    ReceiveOutcome,
+    SaveReport,
+    StoreEntry,
+    UrlUpgrade,
     domain_check,
     format_duration,
     parse_duration,
@@ -48,8 +70,11 @@ from hstsguard._native import (
     pin_of_spki,
     pins_from_pem_chain,
     preload_check,
+    preload_list_age,
+    preload_lookup,
     read_policy_file,
     removable_check,
+    scan,
 )
 
 from hstsguard import hpkp  # noqa: E402  (the submodule, as in the core)
@@ -90,4 +115,24 @@ __all__ = [
     "Decision",
     "FlaggedCookie",
     "read_policy_file",
+    "HostError",
+    "UrlError",
+    "StoreFileError",
+    "PreloadListError",
+    "ScanOptionError",
+    "DEFAULT_STORE_CAPACITY",
+    "PRELOAD_LIST_DATE",
+    "PRELOAD_LIST_ENTRIES",
+    "SCAN_ERROR_CODES",
+    "KnownHosts",
+    "ReceiveOutcome",
+    "HstsMatch",
+    "UrlUpgrade",
+    "StoreEntry",
+    "LoadReport",
+    "SaveReport",
+    "PreloadMatch",
+    "preload_lookup",
+    "preload_list_age",
+    "scan",
 ]

@@ -16,6 +16,11 @@ __all__ = [
     "PinError",
     "CertificateError",
     "PolicyFileError",
+    "HostError",
+    "UrlError",
+    "StoreFileError",
+    "PreloadListError",
+    "ScanOptionError",
 ]
 
 
@@ -85,6 +90,36 @@ class PolicyFileError(HstsGuardError, OSError):
         self.strerror = message
 
 
+class HostError(HstsGuardError):
+    """A host name cannot be used by the HSTS store or the preload list:
+    ``ua.host.invalid``, ``ua.host.too_long``, ``ua.host.not_utf8``."""
+
+
+class UrlError(HstsGuardError):
+    """A URL cannot be parsed (``ua.url.invalid``); never a silent pass."""
+
+
+class StoreFileError(HstsGuardError, OSError):
+    """An HSTS store file cannot be read or written (``ua.store.is_directory``,
+    ``ua.store.io``); the store in memory is unchanged. Also an :class:`OSError`."""
+
+    def __init__(self, message: str, code: str = "ua.store.io") -> None:
+        HstsGuardError.__init__(self, message, code)
+        self.errno = None
+        self.strerror = message
+
+
+class PreloadListError(HstsGuardError):
+    """A preload list cannot be loaded (``ua.preload.invalid_list``,
+    ``ua.preload.invalid_compiled``)."""
+
+
+class ScanOptionError(HstsGuardError):
+    """An option of :func:`hstsguard.scan` is unusable (``scan.option.connect_to``,
+    ``scan.option.ca_file``, ``scan.option.tls``, ``scan.option.invalid``); the message
+    names the value."""
+
+
 # Shown as ``hstsguard.ConfigError`` in tracebacks; pickling finds them there too.
 for _cls in (
     HstsGuardError,
@@ -94,6 +129,11 @@ for _cls in (
     PinError,
     CertificateError,
     PolicyFileError,
+    HostError,
+    UrlError,
+    StoreFileError,
+    PreloadListError,
+    ScanOptionError,
 ):
     _cls.__module__ = "hstsguard"
 del _cls
