@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The Node stage: builds the napi-rs addon (bindings/node), checks that the generated
 # index.js / index.d.ts match the committed ones, and runs the Node tests (shared
-# vectors, API, Express 5 and 4, node:http, real TLS, the example app), then a short
-# smoke run of the benchmark. Called by scripts/test.sh; runs on its own too.
+# vectors, API, Express 5 and 4, node:http, real TLS, the example app; the client side:
+# KnownHosts, hstsguard/fetch against real loopback servers with a test CA and curl
+# --hsts interop, scan() compared with `hstsguard scan --json`), then short smoke runs
+# of the benchmarks. Called by scripts/test.sh; runs on its own too.
 source "$(dirname "$0")/lib.sh"
 need_cargo
 cd "$ROOT/bindings/node"
@@ -15,7 +17,8 @@ node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.ex
   echo "the Node stage needs Node.js >= 20.17 (found $(node --version)): install a current Node 20 or 22" >&2
   exit 1
 }
-apt_install openssl   # the TLS tests make a throw-away self-signed certificate
+apt_install openssl   # the TLS tests make a throw-away self-signed certificate and a test CA
+apt_install curl      # hstsguard/fetch interop with `curl --hsts FILE`
 step "node $(node --version), npm $(npm --version 2>/dev/null)"
 
 step "npm install (bindings/node)"
@@ -49,6 +52,11 @@ echo "no drift"
 step "npm install (examples/express)"
 (cd "$ROOT/examples/express" && npm install --no-audit --no-fund --loglevel=error)
 
+# scan() must resolve to the object the CLI prints: test/scan.test.js compares the two.
+step "cargo build -p hstsguard-cli (scan() is compared with hstsguard scan --json)"
+(cd "$ROOT" && cargo build -q -p hstsguard-cli)
+export HSTSGUARD_CLI="${CARGO_TARGET_DIR:-$ROOT/target}/debug/hstsguard"
+
 step "node --test (bindings/node/test)"
 node --test test/
 
@@ -58,3 +66,8 @@ BENCH_QUICK=1 node bench/bench.js >"$saved/bench.log" 2>&1 || {
   exit 1
 }
 tail -n 8 "$saved/bench.log"
+BENCH_QUICK=1 node bench/ua.js >"$saved/bench-ua.log" 2>&1 || {
+  cat "$saved/bench-ua.log" >&2
+  exit 1
+}
+tail -n 9 "$saved/bench-ua.log"

@@ -92,6 +92,91 @@ export declare class HstsPolicy {
 }
 
 /**
+ * A Known HSTS Host store (RFC 6797 §8) with the preload list behind it.
+ *
+ * One store may be shared by every part of a process (it is the core's thread-safe
+ * store). Dynamic entries take precedence over the preload list: the most specific
+ * dynamic entry that applies decides (a knock-out means "not HSTS"), and only when none
+ * applies is the preload list consulted.
+ *
+ * ```js
+ * const store = new KnownHosts()
+ * store.receive('example.com', 'max-age=31536000; includeSubDomains', true)
+ * store.lookup('www.example.com').entry               // 'example.com'
+ * store.upgradeUrl('http://www.example.com/a').url    // 'https://www.example.com/a'
+ * store.save('hsts.txt')                              // curl's --hsts format
+ * ```
+ */
+export declare class KnownHosts {
+  /**
+   * An empty store: capacity 10000 and the embedded preload list unless `options`
+   * says otherwise. Throws with `ua.preload.invalid_compiled` or `ua.store.io` for an
+   * unusable `preloadFile`, `duration.*` for a bad `preloadMaxAge`.
+   */
+  constructor(options?: KnownHostsOptions | undefined | null)
+  /**
+   * Records the `Strict-Transport-Security` field values of one response from
+   * `host`. `secureTransport`: the response came over TLS without certificate errors
+   * (RFC 6797 §8.1; plain-HTTP responses are ignored). Only the first field counts and
+   * an invalid one is ignored; `max-age=0` deletes the entry. Throws only for a host
+   * that cannot be used (`ua.host.invalid`, `ua.host.too_long`).
+   */
+  receive(host: string, fields: string | Array<string>, secureTransport: boolean, now?: number | undefined | null): ReceiveOutcome
+  /**
+   * The entry that makes `host` an HSTS host at `now`, or null (RFC 6797 §8.2). The
+   * host is normalised first (lower-case, IDNA, one trailing dot); an IP literal never
+   * matches. Expired entries never match and are evicted.
+   */
+  lookup(host: string, now?: number | undefined | null): HstsMatch | null
+  /** True when `lookup` finds an entry: requests to `host` must use HTTPS. */
+  shouldUpgrade(host: string, now?: number | undefined | null): boolean
+  /**
+   * Upgrades a URL for a request (RFC 6797 §8.3): for an HSTS host, `http` becomes
+   * `https`, port 80 becomes the default port, any other port is kept, user-info,
+   * path, query and fragment are kept. Throws `ua.url.invalid` for a URL that cannot
+   * be parsed (never passed through).
+   */
+  upgradeUrl(url: string, now?: number | undefined | null): UrlUpgrade
+  /**
+   * Adds (or replaces) an entry directly: `expires` in seconds since the epoch, null
+   * for unlimited. Throws `ua.host.invalid` for an IP literal.
+   */
+  insert(host: string, includeSubDomains: boolean, expires?: number | undefined | null, now?: number | undefined | null): void
+  /** Removes the entry for exactly `host`; true when there was one. */
+  remove(host: string): boolean
+  /** Removes every entry. */
+  clear(): void
+  /** The live entries at `now`, sorted by host. */
+  entries(now?: number | undefined | null): Array<KnownHostEntry>
+  /** The number of entries held (expired ones included until they are evicted). */
+  get size(): number
+  /** The store's capacity. */
+  get capacity(): number
+  /** Drops expired entries; returns how many. */
+  purgeExpired(now?: number | undefined | null): number
+  /**
+   * Loads an HSTS cache file in curl's format (`curl --hsts FILE`). Malformed lines
+   * are skipped and reported with their line numbers; a host listed twice keeps the
+   * later expiry (and includeSubDomains if either line has it); expired lines are
+   * dropped; a missing file is an empty one. Throws `ua.store.is_directory` or
+   * `ua.store.io` (the store is then unchanged).
+   */
+  load(path: string, now?: number | undefined | null): LoadReport
+  /** Loads text in curl's HSTS cache format (as `load`). */
+  loadText(text: string, now?: number | undefined | null): LoadReport
+  /**
+   * Saves the store in curl's HSTS cache format, so `curl --hsts FILE` reads it.
+   * Under an advisory lock (`FILE.lock`) the file is read again and merged (entries
+   * this store changed win, entries another process saved are kept), then written to
+   * a temporary file renamed over the old one. Throws `ua.store.is_directory` or
+   * `ua.store.io` (the old file is then intact).
+   */
+  save(path: string, now?: number | undefined | null): SaveReport
+  /** The live entries in curl's HSTS cache format (what `save` writes). */
+  toCacheText(now?: number | undefined | null): string
+}
+
+/**
  * The immutable policy: HSTS, proxy trust, redirects, cookie rules and HPKP. Build it
  * once; it is only read per request.
  *
@@ -196,6 +281,12 @@ export declare class Policy {
  */
 export declare function auditRedirectChain(domain: string, httpSts: string | undefined | null, hops: Array<RedirectHop>): Array<Issue>
 
+/**
+ * The code of the error `hstsguard/fetch` raises when the certificate of a Known HSTS
+ * Host does not verify: `"ua.tls.certificate_error"` (RFC 6797 §8.4, §12.1).
+ */
+export declare const CERTIFICATE_ERROR_CODE: string
+
 /** One problem of a policy document, with the dotted path of the field. */
 export interface ConfigProblem {
   /**
@@ -264,6 +355,9 @@ export interface Decision {
   /** Why the request was rejected, for logs (names the offending value, escaped). */
   message: string | null
 }
+
+/** The default capacity of a `KnownHosts` store: 10000 entries. */
+export declare const DEFAULT_CAPACITY: number
 
 /**
  * Checks a domain name as hstspreload.org does: format (dots, characters, IP address,
@@ -342,6 +436,23 @@ export interface HpkpSection {
   report_only?: boolean
 }
 
+/** The entry that makes a host an HSTS host (RFC 6797 §8.2). */
+export interface HstsMatch {
+  /** The matching entry's host: the host itself or a superdomain (normalised). */
+  entry: string
+  /** The entry's includeSubDomains. */
+  includeSubDomains: boolean
+  /**
+   * When the entry expires, in seconds since the epoch; null for `"unlimited"` and
+   * for preload entries.
+   */
+  expires: number | null
+  /** Seconds left at the lookup's `now`; null when `expires` is null. */
+  remainingSeconds: number | null
+  /** `"dynamic"` (sent by the site, or loaded from a cache file) or `"preload"`. */
+  source: 'dynamic' | 'preload'
+}
+
 /** The fields of an `HstsPolicy`, as `toJSON` returns them. */
 export interface HstsPolicyFields {
   /** max-age in seconds. */
@@ -390,6 +501,62 @@ export interface Issue {
   severity: 'error' | 'warning'
   /** For humans; may change between versions (codes do not). */
   message: string
+}
+
+/** One live entry of a store. */
+export interface KnownHostEntry {
+  /** The host (normalised). */
+  host: string
+  /** includeSubDomains. */
+  includeSubDomains: boolean
+  /** Expiry in seconds since the epoch; null for `"unlimited"` (and knock-outs). */
+  expires: number | null
+  /**
+   * `"known_host"`, or `"knock_out"`: a preloaded host that sent max-age=0, which
+   * overrides its preload entry.
+   */
+  kind: 'known_host' | 'knock_out'
+}
+
+/** How a `KnownHosts` store is set up; every field is optional. */
+export interface KnownHostsOptions {
+  /**
+   * The most entries kept (default 10000). When a new host must be stored and the
+   * store is full, expired entries go first, then the entry that expires first.
+   */
+  capacity?: number
+  /** Consult the embedded preload list after the dynamic entries (default true). */
+  preload?: boolean
+  /**
+   * A compiled preload list (`hstsguard preload compile LIST.json -o FILE`) to use
+   * instead of the embedded one.
+   */
+  preloadFile?: string
+  /**
+   * Let a single-label host (`app`, `dev`) match its own TLD entry of the preload
+   * list (default false: `http://app:8000` stays plain HTTP).
+   */
+  allowSingleLabelPreload?: boolean
+  /**
+   * Ignore the preload list once it is older than this many seconds (default: use it
+   * whatever its age; Chromium's limit is 70 days, Firefox's 18 weeks).
+   */
+  preloadMaxAge?: number
+}
+
+/** What loading an HSTS cache file (or text) found. */
+export interface LoadReport {
+  /** Entries taken (after merging duplicates; knock-outs included). */
+  loaded: number
+  /** Lines dropped because their entry had expired. */
+  expired: number
+  /**
+   * Lines for a host listed earlier in the file (merged: the later expiry, and
+   * includeSubDomains if either line has it).
+   */
+  duplicates: number
+  /** Malformed lines, skipped (loading goes on). */
+  skipped: Array<SkippedLine>
 }
 
 /**
@@ -550,6 +717,44 @@ export interface PolicyReport {
  */
 export declare function preloadCheck(value: string, domain?: string | undefined | null): PreloadVerdict
 
+/** The embedded preload list: its date (`YYYY-MM-DD`), entries, size, and age at `now`. */
+export declare function preloadListInfo(now?: number | undefined | null): PreloadListInfo
+
+/** The embedded preload list. */
+export interface PreloadListInfo {
+  /** The date of the Chromium snapshot, `YYYY-MM-DD`. */
+  date: string
+  /** The number of `force-https` entries. */
+  entries: number
+  /** The size of the compiled list in bytes. */
+  sizeBytes: number
+  /** How old the list is at `now`, in seconds. */
+  ageSeconds: number
+}
+
+/**
+ * The most specific entry of the embedded preload list for `host` or a superdomain
+ * that counts (the host itself, or a superdomain with include_subdomains), or null.
+ * A single-label host (`app`) does not match its TLD entry unless `allowSingleLabel`.
+ * Throws `ua.host.invalid` / `ua.host.too_long` for a host that cannot be used.
+ *
+ * ```js
+ * preloadLookup('gist.github.com') // { entry: 'github.com', includeSubDomains: true, exact: false }
+ * preloadLookup('example.com')     // null
+ * ```
+ */
+export declare function preloadLookup(host: string, allowSingleLabel?: boolean | undefined | null): PreloadMatch | null
+
+/** A preload list entry that matched a host. */
+export interface PreloadMatch {
+  /** The matching entry: the host or one of its superdomains (normalised). */
+  entry: string
+  /** Whether the entry has include_subdomains. */
+  includeSubDomains: boolean
+  /** True when the entry is the host itself. */
+  exact: boolean
+}
+
 /**
  * The verdict of `preloadCheck` or `removableCheck`: the strict parse of the header plus
  * the audit's issues, in hstspreload's order.
@@ -590,6 +795,19 @@ export interface ProxySection {
   custom_header?: CustomHeader
   /** Which element of a comma list counts: `"leftmost"` (default) or `"rightmost"`. */
   list?: 'leftmost' | 'rightmost'
+}
+
+/** What `receive` did with a response's STS fields. */
+export interface ReceiveOutcome {
+  /** `"added"`, `"updated"`, `"deleted"` (max-age=0) or `"ignored"`. */
+  result: 'added' | 'updated' | 'deleted' | 'ignored'
+  /**
+   * Why, for `"ignored"` (always) and for a knock-out of a preloaded host:
+   * `ua.receive.insecure_transport`, `ua.receive.ip_literal`, `ua.receive.not_known`,
+   * `ua.receive.knock_out`, `response.no_header`, or the first `header.parse.*` error
+   * of an invalid value.
+   */
+  reason: string | null
 }
 
 /** One hop of a redirect chain observed by the caller. */
@@ -688,6 +906,178 @@ export interface ResponseHeader {
    * `"replace"` it with this value.
    */
   existing: 'keep' | 'replace'
+}
+
+/** What `save` wrote. */
+export interface SaveReport {
+  /** Entries written (known hosts and knock-outs). */
+  written: number
+  /** Entries taken from the file that another process had saved meanwhile. */
+  mergedFromFile: number
+}
+
+/**
+ * Scans a live deployment as `hstsguard scan DOMAIN --json` does: the four redirect
+ * chains (`http://` and `https://`, apex and `www`), hstspreload's checks and codes, and
+ * hstsguard's own warnings. Resolves to the same object the CLI prints; the scan runs
+ * on the libuv thread pool and ends within `timeout` seconds (default 20). Problems of
+ * the site are findings of the report, never rejections. Rejects with an `Error` whose
+ * `code` is `scan.option.connect_to`, `scan.option.ca_file`, `scan.option.tls`,
+ * `scan.option.invalid` or `scan.runtime` for options that cannot be used.
+ *
+ * ```js
+ * const report = await scan('example.com', { connectTo: ['::127.0.0.1:8443'], caFile: 'ca.pem' })
+ * report.ok, report.errors, report.chains.https_apex[0].tls.version
+ * ```
+ */
+export declare function scan(domain: string, options?: ScanOptions | undefined | null): Promise<ScanReport>
+
+/** The four chains a scan follows. */
+export interface ScanChains {
+  /** From `http://domain/`. */
+  http_apex: Array<ScanHop>
+  /** From `https://domain/`. */
+  https_apex: Array<ScanHop>
+  /** From `http://www.domain/` (empty when www is not checked). */
+  http_www: Array<ScanHop>
+  /** From `https://www.domain/` (empty when www is not checked). */
+  https_www: Array<ScanHop>
+}
+
+/** One finding of a scan, with its check group. */
+export interface ScanFinding {
+  /** The stable code (docs/CODES.md). */
+  code: string
+  /** `"error"` or `"warning"`. */
+  severity: 'error' | 'warning'
+  /**
+   * The check group: `domain`, `tls`, `header`, `redirects`, `www`, `cookies`,
+   * `content` or `legacy`.
+   */
+  check: string
+  /** A human message (not API). */
+  message: string
+}
+
+/** One request of a redirect chain and what came back. */
+export interface ScanHop {
+  /** The URL requested. */
+  url: string
+  /** The response status, when a response came. */
+  status: number | null
+  /** The raw `Location` value, when present. */
+  location: string | null
+  /** Every `Strict-Transport-Security` field, in order. */
+  sts: Array<string>
+  /** Every `Set-Cookie` field, in order. */
+  set_cookie: Array<string>
+  /** Every `Public-Key-Pins` / `Public-Key-Pins-Report-Only` field (deprecated). */
+  public_key_pins: Array<string>
+  /** Every `Expect-CT` field (obsolete). */
+  expect_ct: Array<string>
+  /** The TLS connection, for `https` URLs that completed a handshake. */
+  tls: ScanTls | null
+  /** Why this hop failed, or why its redirect was not followed. */
+  error: ScanHopError | null
+}
+
+/** Why a hop failed or could not be followed. */
+export interface ScanHopError {
+  /** A stable code such as `"scan.connect.failed"` or `"scan.location.invalid"`. */
+  code: string
+  /** A human message (not API). */
+  message: string
+}
+
+/** Options of `scan`; every field is optional. */
+export interface ScanOptions {
+  /**
+   * `HOST:PORT:ADDR:PORT` rules with curl's `--connect-to` syntax and meaning (an
+   * empty HOST matches every host); the first that matches applies.
+   */
+  connectTo?: string | Array<string>
+  /** A PEM file of CA certificates to trust in addition to the built-in roots. */
+  caFile?: string
+  /** Seconds allowed for each TCP connect plus TLS handshake (default 5). */
+  connectTimeout?: number
+  /** Seconds allowed for the whole domain, all four chains (default 20). */
+  timeout?: number
+  /** Judge the header with hstspreload's removal rules instead of its preload rules. */
+  removable?: boolean
+}
+
+/** The result of scanning one domain: the object `hstsguard scan --json` prints. */
+export interface ScanReport {
+  /** The domain as given. */
+  domain: string
+  /** True when there is no error. */
+  ok: boolean
+  /** True when the preload requirements are all met. */
+  preloadable: boolean
+  /** With the `removable` option only: true when the removal rules are met. */
+  removable?: boolean
+  /** The codes of the errors, in report order. */
+  errors: Array<string>
+  /** The codes of the warnings, in report order. */
+  warnings: Array<string>
+  /** The apex's single HSTS header over HTTPS, if exactly one was sent. */
+  header: string | null
+  /** Every finding with its message and check group. */
+  issues: Array<ScanFinding>
+  /** `http://` subresources found on the HTTPS landing page (at most 20). */
+  mixed_content: Array<string>
+  /** The redirect chains, hop by hop. */
+  chains: ScanChains
+}
+
+/** What was learnt about the TLS connection of one hop. */
+export interface ScanTls {
+  /** Protocol version, e.g. `"TLSv1.3"`. */
+  version: string
+  /** Negotiated cipher suite, e.g. `"TLS13_AES_256_GCM_SHA384"`. */
+  cipher: string
+  /** The leaf certificate's subject (RFC 4514 form). */
+  subject: string
+  /** The leaf certificate's issuer (RFC 4514 form). */
+  issuer: string
+  /** The leaf certificate's subject alternative names. */
+  sans: Array<string>
+  /** The leaf certificate's notAfter, `YYYY-MM-DDTHH:MM:SSZ`. */
+  not_after: string | null
+  /** True when the chain verified for the host name against the trusted roots. */
+  verified: boolean
+  /**
+   * Why verification failed: `"expired"`, `"not_yet_valid"`, `"self_signed"`,
+   * `"wrong_name"`, `"unknown_ca"`, `"bad_signature"` or `"invalid"`.
+   */
+  error: string | null
+}
+
+/** A cache line skipped while loading. */
+export interface SkippedLine {
+  /** The line number, counting from 1. */
+  line: number
+  /**
+   * `ua.cache.malformed_line`, `ua.cache.invalid_date`, `ua.cache.invalid_host` or
+   * `ua.cache.ip_literal`.
+   */
+  code: string
+  /** A message naming the offending text (for humans). */
+  message: string
+}
+
+/** The result of `upgradeUrl`. */
+export interface UrlUpgrade {
+  /** The URL to use: `https` when `upgraded`, the input unchanged otherwise. */
+  url: string
+  /** Whether the URL was rewritten. */
+  upgraded: boolean
+  /**
+   * The entry that made the host an HSTS host (also for an `https` URL of a known
+   * host, which needs no rewrite but must not fall back to plain HTTP); null when
+   * the host is not an HSTS host.
+   */
+  matched: HstsMatch | null
 }
 
 /** The version of the hstsguard core this addon was built from. */

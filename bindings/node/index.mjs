@@ -25,6 +25,12 @@ export const {
   parseDuration,
   formatDuration,
   flagSetCookie,
+  KnownHosts,
+  preloadLookup,
+  preloadListInfo,
+  scan,
+  CERTIFICATE_ERROR_CODE,
+  DEFAULT_CAPACITY,
 } = binding
 
 export default binding

@@ -6,10 +6,13 @@ import * as esm from 'hstsguard'
 import * as esmExpress from 'hstsguard/express'
 import hgDefault, { HstsPolicy, Policy, parseSts } from 'hstsguard'
 import { hsts, enforceHttps, secureCookies, hstsguard } from 'hstsguard/express'
+import * as esmFetch from 'hstsguard/fetch'
+import { hstsDispatcher } from 'hstsguard/fetch'
 
 const require = createRequire(import.meta.url)
 const cjs = require('hstsguard')
 const cjsExpress = require('hstsguard/express')
+const cjsFetch = require('hstsguard/fetch')
 
 test('hstsguard: the same exports as require()', () => {
   const names = Object.keys(cjs).filter((n) => !n.startsWith('__')).sort()
@@ -28,4 +31,11 @@ test('hstsguard/express: the same exports as require()', () => {
   assert.equal(secureCookies, cjsExpress.secureCookies)
   assert.equal(hstsguard, cjsExpress.hstsguard)
   assert.equal(esmExpress.isSecure, cjsExpress.isSecure)
+})
+
+test('hstsguard/fetch: the same exports as require()', () => {
+  assert.deepEqual(Object.keys(esmFetch).filter((n) => n !== 'default').sort(), Object.keys(cjsFetch).sort())
+  for (const n of Object.keys(cjsFetch)) assert.equal(esmFetch[n], cjsFetch[n], n)
+  assert.equal(hstsDispatcher, cjsFetch.hstsDispatcher)
+  assert.equal(esmFetch.KnownHosts, cjs.KnownHosts)
 })

@@ -16,6 +16,17 @@ import {
   type RedirectOutcome,
 } from 'hstsguard'
 import { hsts, enforceHttps, secureCookies, hstsguard, isSecure, type Middleware } from 'hstsguard/express'
+import {
+  KnownHosts,
+  preloadLookup,
+  preloadListInfo,
+  scan,
+  type HstsMatch,
+  type ReceiveOutcome,
+  type ScanReport,
+  type UrlUpgrade,
+} from 'hstsguard'
+import { hstsDispatcher, installGlobal, HstsDispatcher, type HstsReceiveEvent } from 'hstsguard/fetch'
 
 const value: string = HstsPolicy.includingSubDomains('2y').withPreload().value
 const maxAge: number = new HstsPolicy(300, false).maxAge
@@ -59,4 +70,29 @@ createServer((req, res) => {
   middleware[0](req, res, () => res.end(String(secure)))
 })
 
+// The client side.
+const store = new KnownHosts({ capacity: 100, preload: true, allowSingleLabelPreload: false })
+const outcome: ReceiveOutcome = store.receive('example.com', ['max-age=600'], true)
+const result: 'added' | 'updated' | 'deleted' | 'ignored' = outcome.result
+const match: HstsMatch | null = store.lookup('www.example.com', 1_800_000_000)
+const remaining: number | null = match ? match.remainingSeconds : null
+const upgraded: UrlUpgrade = store.upgradeUrl('http://example.com/')
+const preloaded: boolean = preloadLookup('github.com') !== null
+const listDate: string = preloadListInfo().date
+const skipped: number[] = store.load('hsts.txt').skipped.map((s) => s.line)
+// @ts-expect-error: the store options are camelCase
+new KnownHosts({ allow_single_label_preload: true })
+
+const dispatcher: HstsDispatcher = hstsDispatcher({ store, storeFile: 'hsts.txt', saveDelay: 0, connect: { rejectUnauthorized: false } })
+dispatcher.on('hsts:receive', (e: HstsReceiveEvent) => e.secure)
+installGlobal(dispatcher)
+async function client(): Promise<string> {
+  const res = await fetch('http://example.com/', { dispatcher } as RequestInit)
+  const report: ScanReport = await scan('example.com', { connectTo: ['::127.0.0.1:8443'], caFile: 'ca.pem', timeout: 10 })
+  const tlsVerified: boolean | undefined = report.chains.https_apex[0]?.tls?.verified
+  const cookies: string[] = report.chains.http_apex.flatMap((h) => h.set_cookie)
+  return `${res.status} ${report.ok} ${tlsVerified} ${cookies.length}`
+}
+
+export { result, remaining, upgraded, preloaded, listDate, skipped, client }
 export { maxAge, age, codes, ok, pins, header, cookie, status, lean, hstsValue, headerValue }
