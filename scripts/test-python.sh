@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Python stage: a virtualenv (target/py-venv) with maturin, Django 5.2 LTS, pytest,
 # pytest-django and mypy; the hstsguard wheel built by maturin (release, abi3) and
-# installed into it; then mypy.stubtest on the installed package, mypy --strict on the
+# installed into it (with httpx, requests, trustme and hstspreload); then mypy.stubtest on the installed package, mypy --strict on the
 # sources and tests, and pytest (shared vectors, API, Django middleware and checks,
 # drop-in equivalence with Django's middleware, the example project).
 #
@@ -30,9 +30,12 @@ if ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
 fi
 PY="$VENV/bin/python"
 
-step "pip install maturin, Django 5.2, pytest, pytest-django, mypy"
+step "pip install maturin, Django 5.2, pytest, pytest-django, mypy, httpx, requests, trustme, hstspreload"
+# httpx and requests: the HSTS transport/adapter tests run the real clients; trustme makes
+# the test CA; hstspreload is the peer of the preload benchmark; types-requests for mypy.
 "$PY" -m pip install -q --disable-pip-version-check \
-  "maturin>=1.16,<2" "django>=5.2,<6" "pytest>=8" "pytest-django>=4.9" "mypy>=1.10"
+  "maturin>=1.16,<2" "django>=5.2,<6" "pytest>=8" "pytest-django>=4.9" "mypy>=1.10" \
+  "httpx>=0.27" "requests>=2.32" "types-requests" "trustme>=1.1" "hstspreload"
 
 step "maturin build --release (abi3 wheel) and pip install it"
 rm -rf "$WHEELS"
@@ -52,5 +55,5 @@ step "mypy.stubtest hstsguard (the installed package against its stubs)"
 step "mypy --strict (package sources and tests)"
 "$PY" -m mypy --config-file pyproject.toml
 
-step "pytest (vectors, API, Django middleware, checks, drop-in equivalence, example)"
+step "pytest (vectors, API, Django, client-side store, httpx/requests/curl on loopback, scan)"
 "$PY" -m pytest -q -p no:cacheprovider

@@ -404,6 +404,10 @@ pub(crate) struct PyKnownHosts {
     preload_date: Option<String>,
 }
 
+// The signature of `KnownHosts.__new__` spells the default capacity out (stubtest
+// compares it with the stub); this fails the build if the core's default changes.
+const _: () = assert!(DEFAULT_CAPACITY == 10_000);
+
 fn match_of(m: Option<HstsMatch>) -> Option<PyHstsMatch> {
     m.map(|inner| PyHstsMatch { inner })
 }
@@ -415,7 +419,7 @@ impl PyKnownHosts {
     /// the path of a list compiled by `hstsguard preload compile`. `preload_max_age`
     /// (seconds) ignores the list once it is older than that at a lookup's time.
     #[new]
-    #[pyo3(signature = (*, capacity = DEFAULT_CAPACITY, preload = None, allow_single_label_preload = false, preload_max_age = None))]
+    #[pyo3(signature = (*, capacity = 10_000, preload = None, allow_single_label_preload = false, preload_max_age = None))]
     fn new(
         py: Python<'_>,
         capacity: usize,

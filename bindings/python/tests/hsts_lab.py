@@ -159,8 +159,22 @@ def patched_resolver(lab: Lab) -> Iterator[None]:
             ]
         return real(host, port, *args, **kwargs)
 
-    socket.getaddrinfo = fake  # type: ignore[assignment]
+    # anyio (httpx's async path) resolves the name but connects to the port it was
+    # given, so its connect_tcp is pointed at the listener too.
+    import anyio
+
+    real_connect = anyio.connect_tcp
+
+    async def fake_connect(remote_host: Any, remote_port: int, **kwargs: Any) -> Any:
+        key = (str(remote_host).lower(), int(remote_port))
+        if key in lab.routes:
+            return await real_connect("127.0.0.1", lab.routes[key], **kwargs)
+        return await real_connect(remote_host, remote_port, **kwargs)
+
+    socket.getaddrinfo = fake
+    anyio.connect_tcp = fake_connect
     try:
         yield
     finally:
-        socket.getaddrinfo = real  # type: ignore[assignment]
+        socket.getaddrinfo = real
+        anyio.connect_tcp = real_connect

@@ -141,9 +141,15 @@ def test_async_transport(lab: Lab, tmp_path: Path) -> None:
         async with httpx.AsyncClient(transport=transport) as c:
             r = await c.get(f"http://{PRELOADED}/a")
             assert str(r.url) == f"https://{PRELOADED}/a"
+            # Unknown host, wrapped transport with verify=False: its STS field is ignored.
             await c.get(f"https://{DYN}/sts")
-            r = await c.get(f"https://{DYN}/redirect?to=http://{DYN}/b", follow_redirects=True)
-            assert str(r.url) == f"https://{DYN}/b"
+            assert transport.store.lookup(DYN) is None
+            # Known (preloaded) host: verified by the strict transport, its field counts.
+            await c.get(f"https://{PRELOADED}/sts")
+            m = transport.store.lookup(PRELOADED)
+            assert m is not None and m.source == "dynamic"
+            r = await c.get(f"https://{PRELOADED}/redirect?to=http://{PRELOADED}/b", follow_redirects=True)
+            assert str(r.url) == f"https://{PRELOADED}/b"
             # A fresh known host behind a bad certificate (no pooled connection to reuse).
             transport.store.insert("other.hstsguard.test")
             lab.route("other.hstsguard.test", bad_cert=True)

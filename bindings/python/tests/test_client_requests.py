@@ -23,6 +23,8 @@ def make_session(lab: Lab, tmp_path: Path, **kwargs: object) -> requests.Session
     ca = tmp_path / "ca.pem"
     lab.ca.cert_pem.write_to_path(str(ca))
     s = session(verify=str(ca), **kwargs)  # type: ignore[arg-type]
+    # REQUESTS_CA_BUNDLE (set on some machines) would override the session's verify.
+    s.trust_env = False
     s.verify = str(ca)
     return s
 
@@ -61,6 +63,7 @@ def test_redirect_hops_are_upgraded(lab: Lab, tmp_path: Path) -> None:
     assert lab.plain.requests == [(other, f"/redirect?to=http://{DYN}/two")]
 
 
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
 def test_verify_false_is_overridden_for_known_hosts(lab: Lab, tmp_path: Path) -> None:
     store = KnownHosts(preload=False)
     store.insert(DYN)
@@ -79,6 +82,7 @@ def test_verify_false_is_overridden_for_known_hosts(lab: Lab, tmp_path: Path) ->
         HSTSAdapter(verify=False)
 
 
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
 def test_sts_over_unverified_tls_is_ignored(lab: Lab, tmp_path: Path) -> None:
     store = KnownHosts(preload=False)
     s = make_session(lab, tmp_path, store=store)

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(not Path(CURL).exists(), reason="curl is not ins
 def curl(lab: Lab, tmp_path: Path, *args: str) -> str:
     ca = tmp_path / "ca.pem"
     lab.ca.cert_pem.write_to_path(str(ca))
-    routes = [f"--connect-to={name}:{port}:127.0.0.1:{to}" for (name, port), to in lab.routes.items()]
+    routes = [a for (name, port), to in lab.routes.items() for a in ("--connect-to", f"{name}:{port}:127.0.0.1:{to}")]
     out = subprocess.run(
         [CURL, "-sS", "--max-time", "10", "--cacert", str(ca), *routes, *args],
         check=True,

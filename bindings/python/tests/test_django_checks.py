@@ -142,6 +142,16 @@ def test_w111_w112_proxy_settings(settings: Any) -> None:
     assert ids() == ["hstsguard.W112"]
 
 
+def test_w113_several_proxy_sources(settings: Any) -> None:
+    configure(settings, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
+              HSTSGUARD={"TRUSTED_PROXIES": ["10.0.0.0/8"],
+                         "PROXY_HEADERS": ["forwarded", "x-forwarded-proto"]})
+    assert ids() == ["hstsguard.W113"]
+    configure(settings, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
+              HSTSGUARD={"TRUSTED_PROXIES": ["10.0.0.0/8"]})
+    assert ids() == []  # SECURE_PROXY_SSL_HEADER alone: one source
+
+
 def test_w106_hpkp(settings: Any) -> None:
     configure(settings, HSTSGUARD={"HPKP": {"acknowledge_deprecation": True, "pins": PINS,
                                             "max_age": 600}})

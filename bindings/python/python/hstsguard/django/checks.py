@@ -325,6 +325,10 @@ def check_deploy(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     if "policy.proxy.headers_without_proxies" in warnings:
         warn("W111", warnings["policy.proxy.headers_without_proxies"].message,
              "Set HSTSGUARD['TRUSTED_PROXIES'].")
+    if "policy.proxy.several_sources" in warnings:
+        warn("W113", warnings["policy.proxy.several_sources"].message,
+             "List only the header your proxy sets in HSTSGUARD['PROXY_HEADERS'], and "
+             "make the proxy overwrite or strip it on every request.")
     if extra.get("TRUSTED_PROXIES") and not django_conf.settings.SECURE_PROXY_SSL_HEADER:
         warn(
             "W112",
