@@ -1,5 +1,6 @@
 //! Compiles the embedded HSTS preload list (`data/hsts_preload.json`, dated by
-//! `data/hsts_preload.date`) into `$OUT_DIR/hsts_preload.bin` (a DAFSA over reversed labels), which `src/ua/preload.rs`
+//! `data/hsts_preload.date`) into `$OUT_DIR/hsts_preload.bin` (a DAFSA over reversed host
+//! names, format in `src/ua/compile.rs`), which `src/ua/preload.rs`
 //! includes with `include_bytes!`. The compiler is `src/ua/compile.rs`, the same code the
 //! library uses to compile a newer list at run time, so both give identical bytes.
 //! Runs again only when one of the two data files changes.

@@ -6,6 +6,12 @@
 //! time, the peer's time and their ratio.
 //!
 //! Run: `cargo bench -p hstsguard --bench ua`.
+//!
+//! For instruction counts (callgrind or cachegrind, immune to a busy machine), the
+//! variable `UA_BENCH_COUNT=CASE:N` (CASE one of `hit`, `shallow`, `deep`, `peer-hit`,
+//! `peer-shallow`, `peer-deep`) makes the binary do only N lookups of that case and exit;
+//! the difference between two runs with different N, divided by the difference of N, is
+//! the cost of one lookup.
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -158,7 +164,40 @@ fn paired(mut a: impl FnMut(), mut b: impl FnMut()) -> (f64, f64) {
     (median(&mut ta), median(&mut tb))
 }
 
+/// `UA_BENCH_COUNT=CASE:N`: N lookups of one case, no criterion, for instruction counts.
+fn count_mode(spec: &str) {
+    let (case, n) = spec.split_once(':').expect("UA_BENCH_COUNT=CASE:N");
+    let n: usize = n.parse().expect("N");
+    let map = peer_map();
+    let list = PreloadList::embedded();
+    let (hits, shallow, deep) = hosts(&map);
+    let (peer, set) = match case {
+        "hit" => (false, &hits),
+        "shallow" => (false, &shallow),
+        "deep" => (false, &deep),
+        "peer-hit" => (true, &hits),
+        "peer-shallow" => (true, &shallow),
+        "peer-deep" => (true, &deep),
+        _ => panic!("unknown case {case}"),
+    };
+    let mut found = 0usize;
+    for i in 0..n {
+        let host = black_box(&set[i % set.len()]);
+        let hit = if peer {
+            peer_lookup(&map, host).is_some()
+        } else {
+            list.lookup(host).map(|m| m.is_some()).unwrap_or(false)
+        };
+        found += usize::from(hit);
+    }
+    println!("{case}: {n} lookups, {found} found");
+}
+
 fn main() {
+    if let Some(spec) = std::env::var_os("UA_BENCH_COUNT") {
+        count_mode(spec.to_str().expect("UTF-8"));
+        return;
+    }
     let map = peer_map();
     let mut c = Criterion::default().configure_from_args();
     benches(&mut c, &map);

@@ -7,40 +7,51 @@
 //!
 //! ```text
 //! offset  size  field
-//! 0       8     magic "HSTSPRL3"
+//! 0       8     magic "HSTSPRL4"
 //! 8       4     the list's date, days since 1970-01-01 (u32, little endian)
 //! 12      4     number of entries (u32, little endian)
 //! 16      8     FNV-1a 64 checksum of the automaton bytes (u64, little endian)
-//! 24      ...   the automaton
+//! 24      ...   the automaton, then 8 zero bytes of padding (part of the checksum)
 //! ```
 //!
-//! Every `force-https` entry is one key: its labels in reverse order joined by `.`
-//! (`www.example.com` becomes `com.example.www`), followed by one more `.` when the entry
-//! has `include_subdomains`. The keys form a minimal deterministic acyclic automaton
-//! (a DAFSA: shared prefixes and shared suffixes), so one walk along the reversed host
-//! meets every entry that is a superdomain of the host at a label boundary.
+//! Every `force-https` entry is one key: its name with the bytes in reverse order
+//! (`www.example.com` becomes `moc.elpmaxe.www`: the labels in reverse order, each one
+//! read backwards), followed by one more `.` when the entry has `include_subdomains`.
+//! The keys form a minimal deterministic acyclic automaton (a DAFSA: shared prefixes and
+//! shared suffixes), so one walk over the host's bytes from the last to the first meets
+//! every entry that is a superdomain of the host at a `.`.
 //!
-//! The automaton is a sequence of nodes; the root is at offset 0. A node is either
+//! # The automaton
 //!
-//! - a **chain byte** `0x80 | c` (bit 7 set): one transition on the ASCII byte `c` to the
-//!   node that starts at the next byte; never final; or
-//! - a **branch node**: a header byte (bit 7 clear, bit 6 = final, bits 0-5 = N, the
-//!   number of transitions), then N label bytes: the labels of the explicit transitions
-//!   in increasing order, and last, with bit 7 set, the label of at most one implicit
-//!   transition; then a 3-byte little-endian absolute offset for each explicit
-//!   transition, in the order of the labels. The implicit transition's target is the
-//!   node right after this one.
-//! - a **wide node** (more than 8 transitions): the header byte as for a branch node,
-//!   then a 5-byte little-endian bitmap of the labels present (bit k for the k-th symbol
-//!   of `-.0123456789_abcdefghijklmnopqrstuvwxyz`, which is byte order), then a 3-byte
-//!   offset for every transition in label order (no implicit transition). The lookup
-//!   finds the offset's index with a population count, without branching per label.
+//! Offsets below are from the start of the automaton. Offset 0 holds the final leaf
+//! (the state after a complete key with no transitions out), which every terminal byte
+//! leads to; the root node is at offset 1. Every transition consumes one input byte, so
+//! a walk takes at most one step per byte of the host and always ends. A node is one of:
+//!
+//! | first byte | node |
+//! |---|---|
+//! | a symbol `c` (`-`, `.`, `0`-`9`, `_`, `a`-`z`) | **chain byte**: one transition on `c` to the node at the next byte; not final |
+//! | `0x80 + s` (s = 0..38, the symbol's index) | **terminal byte**: one transition on symbol `s` to the final leaf at offset 0; not final |
+//! | `0xa7 + s` | **jump**: one transition on symbol `s` to the target of the variable offset that follows; not final |
+//! | `0xce + 16 f + 2 (n - 1) + i` (n = 1..8) | **listed node**: final if `f`; `n` labels, then one variable offset per label in label order, except that when `i` is 1 the last label has no offset and leads to the node right after this one |
+//! | `0xee + 3 f + (w - 1)` (w = 1..3) | **wide node** (more than 8 transitions): final if `f`; a 5-byte little-endian bitmap of the labels (bit k for the k-th symbol of `-.0123456789_abcdefghijklmnopqrstuvwxyz`, which is byte order), then a `w`-byte little-endian signed offset, relative to the node's first byte, for each label in order; the lookup finds its index with a population count |
+//! | `0xf4 + f` | **leaf**: no transitions, final if `f` |
+//!
+//! Other byte values are not used; a walk that meets one stops (no match).
+//!
+//! A **variable offset** at position `k` takes 1 to 3 bytes: `0xxxxxxx` is the target
+//! `k + x` (0..127 bytes ahead); `10xxxxxx xxxxxxxx` is `k + x` (14 bits); `11xxxxxx
+//! xxxxxxxx xxxxxxxx` is the absolute offset `x` (22 bits, big endian). Near children are
+//! one byte away; shared suffix states written earlier are reached by absolute offsets.
+//!
+//! Labels in a listed node are unordered for the lookup, which compares all of them at
+//! once (eight bytes read as one word). Subtrees of at most 3 bytes are written again
+//! wherever they are needed rather than reached by an offset; among the transitions of
+//! a node, the first one whose target has not been written yet is written right after
+//! the node (a chain byte, or the implicit last label of a listed node).
 
 // Not every item is used by both the build script and the library.
 #![allow(dead_code)]
-
-/// Nodes with more transitions than this are written as wide nodes.
-pub(crate) const WIDE: usize = 8;
 
 /// The symbol index (0..39) of a host-name byte in byte order, 0xff for other bytes.
 pub(crate) const fn symbol(b: u8) -> u8 {
@@ -55,7 +66,7 @@ pub(crate) const fn symbol(b: u8) -> u8 {
 }
 
 /// The magic bytes at the start of a compiled list.
-pub(crate) const MAGIC: &[u8; 8] = b"HSTSPRL3";
+pub(crate) const MAGIC: &[u8; 8] = b"HSTSPRL4";
 /// The length of the header before the automaton.
 pub(crate) const HEADER_LEN: usize = 24;
 
@@ -200,16 +211,11 @@ pub(crate) fn canonical_name(name: &str) -> Option<String> {
     Some(name.to_ascii_lowercase())
 }
 
-/// The automaton key of a canonical name: labels reversed, a trailing `.` for
-/// include_subdomains.
+/// The automaton key of a canonical name: its bytes in reverse order, a trailing `.`
+/// for include_subdomains.
 pub(crate) fn key(name: &str, include_subdomains: bool) -> Vec<u8> {
     let mut key = Vec::with_capacity(name.len() + 1);
-    for (i, label) in name.rsplit('.').enumerate() {
-        if i > 0 {
-            key.push(b'.');
-        }
-        key.extend_from_slice(label.as_bytes());
-    }
+    key.extend(name.bytes().rev());
     if include_subdomains {
         key.push(b'.');
     }
@@ -311,102 +317,406 @@ fn build_dafsa(keys: &[Vec<u8>]) -> Vec<Node> {
     nodes
 }
 
-/// Lays the automaton out in bytes (format in the module documentation), root first.
-fn encode(nodes: &[Node]) -> Result<Vec<u8>, CompileError> {
-    const UNPLACED: u32 = u32::MAX;
-    let root = nodes.len() - 1;
-    let mut placed = vec![UNPLACED; nodes.len()];
-    // Tiny tails (the final leaf, or one or two non-final chain nodes before it) cost at
-    // most 3 bytes written out, no more than a pointer: they are written again wherever
-    // they follow a node instead of being shared.
-    let mut tail_len = vec![0u8; nodes.len()];
-    for (i, node) in nodes.iter().enumerate() {
-        // Nodes are numbered children first, so a child's tail length is known.
-        tail_len[i] = match (node.is_final, node.edges.as_slice()) {
-            (true, []) => 1,
-            (false, [(_, t)]) if (1..3).contains(&tail_len[*t as usize]) => {
-                tail_len[*t as usize] + 1
-            }
-            _ => 0,
-        };
+/// A byte's meaning in the automaton, from [`INFO`]: bits 8-10 the kind (`K_*`), bit 11
+/// final, bits 12-13 the offset width of a wide node, bit 14 the implicit flag of a
+/// listed node, bits 0-7 the label of a terminal or jump byte, or the number of labels
+/// of a listed node.
+pub(crate) const K_NONE: u32 = 0;
+/// A terminal byte: one transition on its label to the final leaf at offset 0.
+pub(crate) const K_TERM: u32 = 1 << 8;
+/// A jump byte: one transition on its label to the target of the offset after it.
+pub(crate) const K_JUMP: u32 = 2 << 8;
+/// A listed node: up to 8 labels, then their offsets.
+pub(crate) const K_LISTED: u32 = 3 << 8;
+/// A wide node: a 5-byte bitmap of labels, then an offset for each, all of one width.
+pub(crate) const K_WIDE: u32 = 4 << 8;
+/// A node without transitions.
+pub(crate) const K_LEAF: u32 = 5 << 8;
+/// The mask of the kind.
+pub(crate) const K_MASK: u32 = 7 << 8;
+/// The node is final.
+pub(crate) const I_FINAL: u32 = 1 << 11;
+/// The last listed label leads to the node right after this one.
+pub(crate) const I_IMPLICIT: u32 = 1 << 14;
+
+/// Listed nodes have at most this many labels; nodes with more are wide.
+pub(crate) const MAX_LISTED: usize = 8;
+/// Zero bytes after the automaton, so that the lookup can always read 8 bytes at a node.
+pub(crate) const PADDING: usize = 8;
+
+/// The index (0..39) of a symbol among the symbols, in byte order.
+const SYMBOL_LIST: &[u8; 39] = b"-.0123456789_abcdefghijklmnopqrstuvwxyz";
+/// First terminal byte (39 values), first jump byte (39 values), first listed header
+/// (32 values), first wide header (6 values), leaf headers (2 values).
+const TERM0: u8 = 0x80;
+const JUMP0: u8 = TERM0 + 39;
+const LISTED0: u8 = JUMP0 + 39;
+const WIDE0: u8 = LISTED0 + 32;
+const LEAF0: u8 = WIDE0 + 6;
+
+const fn listed_byte(is_final: bool, n: usize, implicit: bool) -> u8 {
+    LISTED0 + (is_final as u8) * 16 + (n as u8 - 1) * 2 + implicit as u8
+}
+const fn wide_byte(is_final: bool, width: usize) -> u8 {
+    WIDE0 + (is_final as u8) * 3 + (width as u8 - 1)
+}
+const fn leaf_byte(is_final: bool) -> u8 {
+    LEAF0 + is_final as u8
+}
+
+/// What every byte value means as the first byte of a node.
+pub(crate) static INFO: [u32; 256] = {
+    let mut t = [K_NONE; 256];
+    let mut i = 0;
+    while i < 39 {
+        let s = SYMBOL_LIST[i] as u32;
+        t[(TERM0 + i as u8) as usize] = K_TERM | s;
+        t[(JUMP0 + i as u8) as usize] = K_JUMP | s;
+        i += 1;
     }
-    let free = |placed: &[u32], t: u32| placed[t as usize] == UNPLACED || tail_len[t as usize] > 0;
-    let mut out: Vec<u8> = Vec::new();
-    let mut patches: Vec<(usize, u32)> = Vec::new();
-    let mut stack: Vec<u32> = vec![root as u32];
+    let mut f = 0;
+    while f < 2 {
+        let fin = if f == 1 { I_FINAL } else { 0 };
+        let mut n = 1;
+        while n <= MAX_LISTED {
+            t[listed_byte(f == 1, n, false) as usize] = K_LISTED | fin | n as u32;
+            t[listed_byte(f == 1, n, true) as usize] = K_LISTED | fin | I_IMPLICIT | n as u32;
+            n += 1;
+        }
+        let mut w = 1;
+        while w <= 3 {
+            t[wide_byte(f == 1, w) as usize] = K_WIDE | fin | (w as u32) << 12;
+            w += 1;
+        }
+        t[leaf_byte(f == 1) as usize] = K_LEAF | fin;
+        f += 1;
+    }
+    t
+};
+
+/// The symbol index of every byte (0xff for a byte that is no host-name symbol).
+pub(crate) static SYMBOLS: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = symbol(b as u8);
+        b += 1;
+    }
+    t
+};
+
+/// Bytes a subtree takes when written out whole (no sharing), saturating at 255; used
+/// to copy small subtrees instead of pointing to a shared copy.
+fn tree_sizes(nodes: &[Node]) -> Vec<u8> {
+    let mut size = vec![0u8; nodes.len()];
+    // Nodes are numbered children first.
+    for (i, node) in nodes.iter().enumerate() {
+        let n = node.edges.len();
+        let total = match (node.is_final, node.edges.as_slice()) {
+            (_, []) => 1,
+            (false, [(_, t)]) if nodes[*t as usize].edges.is_empty() => 1,
+            (false, [(_, t)]) => 1 + usize::from(size[*t as usize]),
+            (_, edges) => edges.iter().fold(1 + n + (n - 1), |acc, &(_, t)| {
+                acc + usize::from(size[t as usize])
+            }),
+        };
+        size[i] = total.min(255) as u8;
+    }
+    size
+}
+
+/// Subtrees of at most this many bytes are copied rather than shared.
+const COPY_MAX: u8 = 3;
+
+const NONE: u32 = u32::MAX;
+
+/// The copies of nodes to write ("jobs"): one per node, and one per use of a small
+/// node (small subtrees are written again wherever they are needed).
+struct Jobs {
+    /// The node of each job.
+    node: Vec<u32>,
+    /// Where each job was written (an index of the written nodes), NONE until then.
+    at: Vec<u32>,
+    /// The job of each node that is not small, NONE until it has one.
+    of_node: Vec<u32>,
+}
+
+impl Jobs {
+    /// The job for node `t`: a new one for a copy, else the node's own.
+    fn get(&mut self, t: u32, copy: bool) -> u32 {
+        if !copy && self.of_node[t as usize] != NONE {
+            return self.of_node[t as usize];
+        }
+        self.node.push(t);
+        self.at.push(NONE);
+        let j = (self.node.len() - 1) as u32;
+        if !copy {
+            self.of_node[t as usize] = j;
+        }
+        j
+    }
+
+    /// True when node `t`'s own job has been written.
+    fn placed(&self, t: u32) -> bool {
+        let j = self.of_node[t as usize];
+        j != NONE && self.at[j as usize] != NONE
+    }
+}
+
+/// How a node is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// A chain byte (its one transition leads to the node written right after it).
+    Chain,
+    /// A terminal byte (its one transition leads to the final leaf at offset 0).
+    Term,
+    /// A jump byte and an offset.
+    Jump,
+    /// A listed node (the last label implicit or not).
+    Listed,
+    /// A wide node.
+    Wide,
+    /// A leaf.
+    Leaf,
+}
+
+/// One node as written: which node, its form, which transition (if any) leads to the
+/// node written right after it, and the jobs its offsets point to, in label order.
+struct Placed {
+    node: u32,
+    form: Form,
+    implicit: Option<usize>,
+    targets: Vec<u32>,
+}
+
+/// The size of an offset of the variable form: 1, 2 or 3 bytes.
+fn offset_len(from: i64, to: i64) -> usize {
+    let d = to - from;
+    if (0..0x80).contains(&d) {
+        1
+    } else if (0..0x4000).contains(&d) {
+        2
+    } else {
+        3
+    }
+}
+
+/// Writes an offset of the variable form at `out.len()` to the absolute position `to`.
+fn push_offset(out: &mut Vec<u8>, to: usize, len: usize) {
+    let d = to.wrapping_sub(out.len());
+    match len {
+        1 => out.push(d as u8),
+        2 => out.extend_from_slice(&[0x80 | (d >> 8) as u8, d as u8]),
+        _ => out.extend_from_slice(&[0xc0 | (to >> 16) as u8, (to >> 8) as u8, to as u8]),
+    }
+}
+
+/// Lays the automaton out in bytes (format in the module documentation): the final
+/// leaf at offset 0, the root at offset 1.
+fn encode(nodes: &[Node]) -> Result<Vec<u8>, CompileError> {
+    let root = nodes.len() - 1;
+    let small: Vec<bool> = tree_sizes(nodes).iter().map(|&s| s <= COPY_MAX).collect();
+    let mut jobs = Jobs {
+        node: Vec::new(),
+        at: Vec::new(),
+        of_node: vec![NONE; nodes.len()],
+    };
+    // The shared final leaf at offset 0 (the target of every terminal byte).
+    let mut placed: Vec<Placed> = vec![Placed {
+        node: NONE,
+        form: Form::Leaf,
+        implicit: None,
+        targets: Vec::new(),
+    }];
+    let mut stack = vec![jobs.get(root as u32, false)];
     while let Some(start) = stack.pop() {
-        if placed[start as usize] != UNPLACED {
+        if jobs.at[start as usize] != NONE {
             continue;
         }
-        let mut cur = start as usize;
+        let mut job = start;
         loop {
-            placed[cur] = out.len() as u32;
-            let node = &nodes[cur];
-            if !node.is_final && node.edges.len() == 1 && free(&placed, node.edges[0].1) {
-                out.push(0x80 | node.edges[0].0);
-                cur = node.edges[0].1 as usize;
-                continue;
-            }
+            jobs.at[job as usize] = placed.len() as u32;
+            let t = jobs.node[job as usize] as usize;
+            let node = &nodes[t];
             let n = node.edges.len();
-            if n > 63 {
-                return Err(CompileError::TooLarge(format!(
-                    "a node has {n} transitions"
-                )));
-            }
-            out.push(if node.is_final { 0x40 } else { 0 } | n as u8);
-            let implicit = if n > WIDE {
-                let mut bitmap = 0u64;
-                for &(label, _) in &node.edges {
-                    let sym = symbol(label);
-                    if sym == 0xff {
-                        return Err(CompileError::TooLarge(format!(
-                            "unexpected byte {label:#x}"
-                        )));
-                    }
-                    bitmap |= 1 << sym;
+            // A child can be written right after this node unless it is a shared node
+            // that is written already.
+            let free = |c: u32| small[c as usize] || !jobs.placed(c);
+            let (form, implicit) = match (node.is_final, node.edges.as_slice()) {
+                (_, []) => (Form::Leaf, None),
+                (false, [(_, c)])
+                    if nodes[*c as usize].edges.is_empty() && nodes[*c as usize].is_final =>
+                {
+                    (Form::Term, None)
                 }
-                out.extend_from_slice(&bitmap.to_le_bytes()[..5]);
-                None
-            } else {
-                node.edges.iter().position(|&(_, t)| free(&placed, t))
+                (false, [(_, c)]) if free(*c) => (Form::Chain, Some(0)),
+                (false, [_]) => (Form::Jump, None),
+                _ if n > MAX_LISTED => (Form::Wide, None),
+                (_, edges) => (Form::Listed, edges.iter().position(|&(_, c)| free(c))),
             };
-            // Explicit labels in increasing order, then the implicit one (if any).
-            if n <= WIDE {
+            let mut targets = Vec::with_capacity(n);
+            if form != Form::Term {
+                let mut copies: Vec<(u32, u32)> = Vec::new();
+                for (i, &(_, c)) in node.edges.iter().enumerate() {
+                    if Some(i) == implicit {
+                        continue;
+                    }
+                    let j = match copies.iter().find(|&&(node, _)| node == c) {
+                        Some(&(_, j)) => j,
+                        None => {
+                            let j = jobs.get(c, small[c as usize]);
+                            copies.push((c, j));
+                            j
+                        }
+                    };
+                    targets.push(j);
+                }
+            }
+            // Pushed in reverse so that they are written in label order.
+            for &j in targets.iter().rev() {
+                if jobs.at[j as usize] == NONE {
+                    stack.push(j);
+                }
+            }
+            placed.push(Placed {
+                node: t as u32,
+                form,
+                implicit,
+                targets,
+            });
+            let Some(i) = implicit else { break };
+            let c = node.edges[i].1;
+            job = jobs.get(c, small[c as usize]);
+        }
+    }
+    let job_at = &jobs.at;
+    // Offset sizes: start at one byte and grow until every offset fits (sizes only
+    // grow, so this ends).
+    let mut lens: Vec<Vec<u8>> = placed.iter().map(|p| vec![1u8; p.targets.len()]).collect();
+    let mut width = vec![1u8; placed.len()];
+    let mut pos = vec![0u32; placed.len() + 1];
+    loop {
+        let mut at = 0usize;
+        for (k, p) in placed.iter().enumerate() {
+            pos[k] = at as u32;
+            let n = if p.node == NONE {
+                0
+            } else {
+                nodes[p.node as usize].edges.len()
+            };
+            at += match p.form {
+                Form::Chain | Form::Term | Form::Leaf => 1,
+                Form::Jump => 1 + usize::from(lens[k][0]),
+                Form::Listed => 1 + n + lens[k].iter().map(|&l| usize::from(l)).sum::<usize>(),
+                Form::Wide => 6 + n * usize::from(width[k]),
+            };
+        }
+        if at >= 1 << 22 {
+            return Err(CompileError::TooLarge(format!(
+                "{at} bytes do not fit 22-bit offsets"
+            )));
+        }
+        pos[placed.len()] = at as u32;
+        let mut changed = false;
+        for (k, p) in placed.iter().enumerate() {
+            let n = if p.node == NONE {
+                0
+            } else {
+                nodes[p.node as usize].edges.len()
+            };
+            match p.form {
+                Form::Jump | Form::Listed => {
+                    // Offsets start after the header and the labels.
+                    let mut from =
+                        i64::from(pos[k]) + 1 + if p.form == Form::Listed { n as i64 } else { 0 };
+                    for (i, &j) in p.targets.iter().enumerate() {
+                        let need =
+                            offset_len(from, i64::from(pos[job_at[j as usize] as usize])) as u8;
+                        if need > lens[k][i] {
+                            lens[k][i] = need;
+                            changed = true;
+                        }
+                        from += i64::from(lens[k][i]);
+                    }
+                }
+                Form::Wide => {
+                    let here = i64::from(pos[k]);
+                    let need = p
+                        .targets
+                        .iter()
+                        .map(|&j| {
+                            let d = i64::from(pos[job_at[j as usize] as usize]) - here;
+                            if (-0x80..0x80).contains(&d) {
+                                1
+                            } else if (-0x8000..0x8000).contains(&d) {
+                                2
+                            } else {
+                                3
+                            }
+                        })
+                        .max()
+                        .unwrap_or(1);
+                    if need > width[k] {
+                        width[k] = need;
+                        changed = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let total = pos[placed.len()] as usize;
+    let mut out: Vec<u8> = Vec::with_capacity(total + PADDING);
+    for (k, p) in placed.iter().enumerate() {
+        debug_assert_eq!(out.len(), pos[k] as usize);
+        let to = |j: u32| pos[job_at[j as usize] as usize] as usize;
+        if p.node == NONE {
+            out.push(leaf_byte(true));
+            continue;
+        }
+        let node = &nodes[p.node as usize];
+        let n = node.edges.len();
+        match p.form {
+            Form::Leaf => out.push(leaf_byte(node.is_final)),
+            Form::Chain => out.push(node.edges[0].0),
+            Form::Term => out.push(TERM0 + symbol(node.edges[0].0)),
+            Form::Jump => {
+                out.push(JUMP0 + symbol(node.edges[0].0));
+                push_offset(&mut out, to(p.targets[0]), usize::from(lens[k][0]));
+            }
+            Form::Listed => {
+                out.push(listed_byte(node.is_final, n, p.implicit.is_some()));
                 for (i, &(label, _)) in node.edges.iter().enumerate() {
-                    if Some(i) != implicit {
+                    if Some(i) != p.implicit {
                         out.push(label);
                     }
                 }
-                if let Some(i) = implicit {
-                    out.push(node.edges[i].0 | 0x80);
+                if let Some(i) = p.implicit {
+                    out.push(node.edges[i].0);
+                }
+                for (i, &j) in p.targets.iter().enumerate() {
+                    push_offset(&mut out, to(j), usize::from(lens[k][i]));
                 }
             }
-            for (i, &(_, target)) in node.edges.iter().enumerate() {
-                if Some(i) == implicit {
-                    continue;
+            Form::Wide => {
+                let w = usize::from(width[k]);
+                out.push(wide_byte(node.is_final, w));
+                let mut bitmap = 0u64;
+                for &(label, _) in &node.edges {
+                    bitmap |= 1 << symbol(label);
                 }
-                patches.push((out.len(), target));
-                out.extend_from_slice(&[0, 0, 0]);
-                if placed[target as usize] == UNPLACED {
-                    stack.push(target);
+                out.extend_from_slice(&bitmap.to_le_bytes()[..5]);
+                for &j in &p.targets {
+                    let d = to(j) as i64 - i64::from(pos[k]);
+                    out.extend_from_slice(&d.to_le_bytes()[..w]);
                 }
-            }
-            match implicit {
-                Some(i) => cur = node.edges[i].1 as usize,
-                None => break,
             }
         }
     }
-    if out.len() >= 1 << 24 {
-        return Err(CompileError::TooLarge(format!(
-            "{} bytes do not fit 24-bit offsets",
-            out.len()
-        )));
-    }
-    for (at, target) in patches {
-        let to = placed[target as usize].to_le_bytes();
-        out[at..at + 3].copy_from_slice(&to[..3]);
-    }
+    out.resize(out.len() + PADDING, 0);
     Ok(out)
 }
 

@@ -1,13 +1,16 @@
 //! The HSTS preload list: Chromium's list compiled at build time into a compact automaton
-//! (a DAFSA) over reversed labels and embedded in the binary, or a newer list compiled at
-//! run time.
+//! (a DAFSA) over reversed host names and embedded in the binary, or a newer list compiled
+//! at run time.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use super::compile::{self, fnv1a, symbol, CompileError, HEADER_LEN, MAGIC, WIDE};
+use super::compile::{
+    self, fnv1a, CompileError, HEADER_LEN, INFO, I_FINAL, I_IMPLICIT, K_JUMP, K_LISTED, K_MASK,
+    K_TERM, K_WIDE, MAGIC, SYMBOLS,
+};
 use super::host::{normalize, Norm};
 use super::time::ListDate;
 use crate::issue::Code;
@@ -33,9 +36,9 @@ impl ListBytes {
 }
 
 /// An HSTS preload list, ready for lookups: a minimal acyclic automaton (DAFSA) over host
-/// names with their labels reversed, in a compact byte encoding (documented in
-/// `src/ua/compile.rs`). Lookups walk it once along the reversed host and allocate
-/// nothing for a host in canonical form.
+/// names read backwards (labels in reverse order), in a compact byte encoding (documented
+/// in `src/ua/compile.rs`). Lookups walk it once over the host's bytes from the last to
+/// the first and allocate nothing for a host in canonical form.
 ///
 /// [`PreloadList::embedded`] is the list built into this library (Chromium's list; see
 /// [`PreloadList::date`]). A newer list in Chromium's JSON format can be compiled with
@@ -300,9 +303,13 @@ impl PreloadList {
         host: &'h str,
         allow_single_label: bool,
     ) -> Result<Option<PreloadMatch<'h>>, Error> {
-        let name = match normalize(host)? {
-            Norm::Ip => return Ok(None),
-            Norm::Name(n) => n,
+        // Hosts already in canonical form skip the general normaliser (same result).
+        let name = match canonical(host) {
+            Some(n) => Cow::Borrowed(n),
+            None => match normalize(host)? {
+                Norm::Ip => return Ok(None),
+                Norm::Name(n) => n,
+            },
         };
         let Some((start, include_subdomains)) = self.find(&name, allow_single_label) else {
             return Ok(None);
@@ -330,95 +337,172 @@ impl PreloadList {
     /// and its include_subdomains flag. `name` is canonical.
     pub(crate) fn find(&self, name: &str, allow_single_label: bool) -> Option<(usize, bool)> {
         let dafsa = &self.bytes.whole()[HEADER_LEN..];
-        let bytes = name.as_bytes();
-        let mut node = 0usize;
+        let name = name.as_bytes();
+        // The root; the key is the name read backwards.
+        let mut at = 1usize;
         let mut best = None;
-        let mut end = bytes.len();
-        loop {
-            let start = bytes[..end]
-                .iter()
-                .rposition(|&b| b == b'.')
-                .map_or(0, |dot| dot + 1);
-            for &b in &bytes[start..end] {
-                let Some(next) = step(dafsa, node, b) else {
-                    return best;
-                };
-                node = next;
+        let mut dotted = false;
+        for (i, &c) in name.iter().enumerate().rev() {
+            match step(dafsa, at, c) {
+                Some(next) => at = next,
+                None => return best,
             }
-            if start == 0 {
-                // The entry for the host itself: `rev` (no include_subdomains) or `rev.`.
-                if end == bytes.len() && !allow_single_label {
-                    // A single-label host: never matches a TLD entry without opt-in.
-                    return best;
+            if c == b'.' {
+                // A superdomain counts only with include_subdomains: key `rev.`.
+                dotted = true;
+                if is_final(dafsa, at) {
+                    best = Some((i + 1, true));
                 }
-                if is_final(dafsa, node) {
-                    return Some((0, false));
-                }
-                if step(dafsa, node, b'.').is_some_and(|n| is_final(dafsa, n)) {
-                    return Some((0, true));
-                }
-                return best;
             }
-            // A superdomain counts only with include_subdomains: key `rev.`.
-            let Some(next) = step(dafsa, node, b'.') else {
-                return best;
-            };
-            node = next;
-            if is_final(dafsa, node) {
-                best = Some((start, true));
-            }
-            end = start - 1;
         }
+        if !dotted && !allow_single_label {
+            // A single-label host: never matches a TLD entry without opt-in.
+            return best;
+        }
+        // The entry for the host itself: `rev` (no include_subdomains) or `rev.`.
+        if is_final(dafsa, at) {
+            return Some((0, false));
+        }
+        if step(dafsa, at, b'.').is_some_and(|n| is_final(dafsa, n)) {
+            return Some((0, true));
+        }
+        best
     }
 }
 
-/// Whether the node at `at` is final (a branch node with bit 6 set).
+/// `host` itself when it is already a canonical name that the normaliser would return
+/// unchanged (lower-case letters, digits, `-`, `_`, labels of 1 to 63 octets, at most
+/// 253 octets, one trailing dot removed, a last label that does not start with a
+/// digit); `None` sends the host to the general normaliser.
+#[inline]
+fn canonical(host: &str) -> Option<&str> {
+    let bytes = host.as_bytes();
+    let len = match bytes.last() {
+        Some(b'.') => bytes.len() - 1,
+        _ => bytes.len(),
+    };
+    let name = host.get(..len)?;
+    if len == 0 || len > 253 {
+        return None;
+    }
+    let mut label = 0usize;
+    let mut last = 0usize;
+    for (i, &b) in name.as_bytes().iter().enumerate() {
+        match HOST_BYTE[usize::from(b)] {
+            LABEL_BYTE => label += 1,
+            DOT_BYTE if label > 0 && label <= 63 => {
+                label = 0;
+                last = i + 1;
+            }
+            _ => return None,
+        }
+    }
+    // A numeric last label (an IPv4 address) is the normaliser's case.
+    if label == 0 || label > 63 || name.as_bytes().get(last)?.is_ascii_digit() {
+        return None;
+    }
+    Some(name)
+}
+
+/// [`HOST_BYTE`]: a letter, digit, `-` or `_`.
+const LABEL_BYTE: u8 = 1;
+/// [`HOST_BYTE`]: a dot.
+const DOT_BYTE: u8 = 2;
+/// The class of every byte in a canonical host name (0 for the others).
+static HOST_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => LABEL_BYTE,
+            b'.' => DOT_BYTE,
+            _ => 0,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Whether the node at `at` is final.
 #[inline]
 fn is_final(dafsa: &[u8], at: usize) -> bool {
-    dafsa.get(at).is_some_and(|&h| h & 0xc0 == 0x40)
+    dafsa
+        .get(at)
+        .is_some_and(|&h| INFO[usize::from(h)] & I_FINAL != 0)
 }
 
-/// The node reached from the node at `at` on input `b`. Every access is bounds-checked,
-/// so a corrupt automaton gives wrong answers, never a panic; a walk takes one step per
-/// input byte, so it always ends.
-#[inline]
-fn step(dafsa: &[u8], at: usize, b: u8) -> Option<usize> {
-    let header = *dafsa.get(at)?;
-    if header & 0x80 != 0 {
-        return (header & 0x7f == b).then_some(at + 1);
+/// Eight bytes at `at`, little endian (the padding after the automaton makes them
+/// available at every node of a well-formed list).
+#[inline(always)]
+fn word(dafsa: &[u8], at: usize) -> Option<u64> {
+    let b = dafsa.get(at..at + 8)?;
+    Some(u64::from_le_bytes(b.try_into().ok()?))
+}
+
+/// The target of the variable offset at `k` (format in `compile.rs`).
+#[inline(always)]
+fn offset(dafsa: &[u8], k: usize) -> Option<usize> {
+    let b = dafsa.get(k..k + 4)?;
+    let v = u32::from_be_bytes(b.try_into().ok()?);
+    Some(match v >> 30 {
+        0 | 1 => k + (v >> 24) as usize,
+        2 => k + (v >> 16 & 0x3fff) as usize,
+        _ => (v >> 8 & 0x3f_ffff) as usize,
+    })
+}
+
+/// The byte length of a variable offset, from the top two bits of its first byte.
+const OFFSET_LEN: [u8; 4] = [1, 1, 2, 3];
+
+/// The node reached from the node at `at` on the symbol `c`. Every access is
+/// bounds-checked, so a corrupt automaton gives wrong answers, never a panic; every
+/// step consumes one input byte, so a walk always ends.
+#[inline(always)]
+fn step(dafsa: &[u8], at: usize, c: u8) -> Option<usize> {
+    let h = *dafsa.get(at)?;
+    if h == c {
+        // A chain byte.
+        return Some(at + 1);
     }
-    let n = usize::from(header & 0x3f);
-    if n > WIDE {
-        let sym = u32::from(symbol(b));
-        let m = dafsa.get(at + 1..at + 6)?;
-        let bitmap = u64::from(m[0])
-            | u64::from(m[1]) << 8
-            | u64::from(m[2]) << 16
-            | u64::from(m[3]) << 24
-            | u64::from(m[4]) << 32;
-        if sym >= 40 || bitmap >> sym & 1 == 0 {
-            return None;
-        }
-        let i = (bitmap & ((1u64 << sym) - 1)).count_ones() as usize;
-        let k = at + 6 + 3 * i;
-        let o = dafsa.get(k..k + 3)?;
-        return Some(usize::from(o[0]) | usize::from(o[1]) << 8 | usize::from(o[2]) << 16);
-    }
-    let labels = dafsa.get(at + 1..at + 1 + n)?;
-    let offsets = at + 1 + n;
-    let explicit = match labels.split_last() {
-        Some((&last, rest)) if last & 0x80 != 0 => {
-            if last & 0x7f == b {
-                // The implicit target: the node right after this one's offsets.
-                return Some(offsets + 3 * rest.len());
+    let info = INFO[usize::from(h)];
+    match info & K_MASK {
+        K_TERM => (info as u8 == c).then_some(0),
+        K_JUMP if info as u8 == c => offset(dafsa, at + 1),
+        K_LISTED => {
+            let n = (info & 0xf) as usize;
+            // Compare the (up to 8) labels at once: the first zero byte of `x`.
+            let x = word(dafsa, at + 1)? ^ (0x0101_0101_0101_0101u64 * u64::from(c));
+            let zero = x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080;
+            let hit = zero & (u64::MAX >> (64 - 8 * n));
+            if hit == 0 {
+                return None;
             }
-            rest
+            let i = (hit.trailing_zeros() / 8) as usize;
+            let mut k = at + 1 + n;
+            for _ in 0..i {
+                k += usize::from(OFFSET_LEN[usize::from(*dafsa.get(k)? >> 6)]);
+            }
+            if info & I_IMPLICIT != 0 && i == n - 1 {
+                return Some(k);
+            }
+            offset(dafsa, k)
         }
-        _ => labels,
-    };
-    let i = explicit.iter().position(|&l| l == b)?;
-    let o = dafsa.get(offsets + 3 * i..offsets + 3 * i + 3)?;
-    Some(usize::from(o[0]) | usize::from(o[1]) << 8 | usize::from(o[2]) << 16)
+        K_WIDE => {
+            let w = (info >> 12 & 3) as usize;
+            let bitmap = word(dafsa, at + 1)? & 0xff_ffff_ffff;
+            let s = u32::from(SYMBOLS[usize::from(c)]);
+            if s >= 40 || bitmap >> s & 1 == 0 {
+                return None;
+            }
+            let rank = (bitmap & ((1u64 << s) - 1)).count_ones() as usize;
+            let k = at + 6 + rank * w;
+            let v = u32::from_le_bytes(dafsa.get(k..k + 4)?.try_into().ok()?);
+            let shift = 32 - 8 * w as u32;
+            let delta = ((v << shift) as i32) >> shift;
+            at.checked_add_signed(delta as isize)
+        }
+        _ => None,
+    }
 }
 
 /// Looks `host` up in the embedded list ([`PreloadList::lookup`] on
@@ -480,6 +564,53 @@ mod tests {
         assert!(l.lookup_with("com", true).unwrap().is_some());
         assert!(l.has_entry("a.b.example.com"));
         assert!(!l.has_entry("b.example.com"));
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_normaliser() {
+        let long_label = "a".repeat(63);
+        let too_long_label = "a".repeat(64);
+        let long_name = format!("{}example.com", "a.".repeat(120));
+        let too_long_name = format!("{}example.com", "a.".repeat(125));
+        let cases = [
+            "example.com",
+            "example.com.",
+            "example.com..",
+            ".example.com",
+            "a..b",
+            "",
+            ".",
+            "EXAMPLE.com",
+            "ex_ample.com",
+            "-a-.b",
+            "1.2.3.4",
+            "1.2.3.4.",
+            "a.0x1f",
+            "a.1b",
+            "app",
+            "app.",
+            "xn--bcher-kva.de",
+            "bücher.de",
+            "a b.com",
+            "a/b",
+            &long_label,
+            &too_long_label,
+            &long_name,
+            &too_long_name,
+        ];
+        for host in cases {
+            let slow = match normalize(host) {
+                Ok(Norm::Name(n)) => Ok(Some(n.into_owned())),
+                Ok(Norm::Ip) => Ok(None),
+                Err(e) => Err(e.code()),
+            };
+            if let Some(fast) = canonical(host) {
+                assert_eq!(Ok(Some(fast.to_owned())), slow, "{host:?}");
+            }
+        }
+        assert_eq!(canonical("www.example.com."), Some("www.example.com"));
+        assert_eq!(canonical(&long_name), Some(long_name.as_str()));
+        assert_eq!(canonical("1.2.3.4"), None);
     }
 
     #[test]
