@@ -37,6 +37,19 @@
 // The most headers a decision carries (`hstsguard_decision.headers`).
 #define HSTSGUARD_MAX_RESPONSE_HEADERS 8
 
+// `now` meaning "read the system clock" (seconds since the epoch at the call). Any other
+// value is taken as the time, in seconds since the epoch, so tests and replays can fix
+// it.
+#define HSTSGUARD_NOW 0
+
+// The `expires` of `hstsguard_known_hosts_insert()` for an entry that never expires
+// (curl's `"unlimited"`).
+#define HSTSGUARD_EXPIRES_UNLIMITED UINT64_MAX
+
+// The number of skipped lines a `hstsguard_load_report` lists (the first ones; the
+// count of all of them is `skipped`).
+#define HSTSGUARD_LOAD_REPORT_SKIPPED_MAX 8
+
 // The result of every fallible call. `HSTSGUARD_OK` is 0; every other value is an error
 // (or, for `HSTSGUARD_BUFFER_TOO_SMALL`, a partial success that tells you how much room
 // is needed). Numbers come in blocks per module and are never reused:
@@ -46,7 +59,8 @@
 // - 200-299: policy configuration (`config.*`);
 // - 300-399: input/output (`io`);
 // - 400-499: HPKP (`hpkp.*`);
-// - 500-599: header values.
+// - 500-599: header values;
+// - 600-699: the user-agent side (`ua.*`: hosts, URLs, store files, preload lists).
 //
 // `hstsguard_result_name()` returns the stable code string of a value (the same strings
 // as the Rust core, Python `exc.code` and Node `err.code`, e.g. `"duration.negative"`).
@@ -114,6 +128,26 @@ enum hstsguard_result
     // A header value could not be used; the error object carries the issue code of the
     // first problem (`"header.invalid"`).
     HSTSGUARD_INVALID_HEADER = 500,
+    // A host name cannot be used: empty, a character outside letters, digits, `-`, `_`
+    // and `.`, an empty or over-long label, an invalid internationalised name
+    // (`"ua.host.invalid"`).
+    HSTSGUARD_UA_HOST_INVALID = 600,
+    // A host name is longer than 253 octets after IDNA conversion (`"ua.host.too_long"`).
+    HSTSGUARD_UA_HOST_TOO_LONG = 601,
+    // A host name is not valid UTF-8 (`"ua.host.not_utf8"`).
+    HSTSGUARD_UA_HOST_NOT_UTF8 = 602,
+    // A URL cannot be parsed or is not absolute (`"ua.url.invalid"`).
+    HSTSGUARD_UA_URL_INVALID = 603,
+    // An HSTS store file is a directory; the store in memory is unchanged
+    // (`"ua.store.is_directory"`).
+    HSTSGUARD_UA_STORE_IS_DIRECTORY = 604,
+    // An HSTS store file (or its lock or temporary file) cannot be read or written; the
+    // store in memory is unchanged (`"ua.store.io"`).
+    HSTSGUARD_UA_STORE_IO = 605,
+    // A preload list in JSON cannot be read (`"ua.preload.invalid_list"`).
+    HSTSGUARD_UA_PRELOAD_INVALID_LIST = 606,
+    // A compiled preload list file is not one (`"ua.preload.invalid_compiled"`).
+    HSTSGUARD_UA_PRELOAD_INVALID_COMPILED = 607,
 };
 #ifndef __cplusplus
 typedef uint32_t hstsguard_result;
@@ -156,6 +190,45 @@ enum hstsguard_action
 };
 #ifndef __cplusplus
 typedef uint32_t hstsguard_action;
+#endif // __cplusplus
+
+// What `hstsguard_known_hosts_receive()` did.
+//
+enum hstsguard_receive_result
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+    // The host became a Known HSTS Host.
+    HSTSGUARD_RECEIVE_RESULT_ADDED = 0,
+    // The host's entry got a new expiry and includeSubDomains.
+    HSTSGUARD_RECEIVE_RESULT_UPDATED = 1,
+    // `max-age=0`: the entry was deleted (for a preloaded host, a knock-out entry now
+    // overrides the list; `reason` is then `"ua.receive.knock_out"`).
+    HSTSGUARD_RECEIVE_RESULT_DELETED = 2,
+    // Nothing changed; `reason` says why.
+    HSTSGUARD_RECEIVE_RESULT_IGNORED = 3,
+};
+#ifndef __cplusplus
+typedef uint32_t hstsguard_receive_result;
+#endif // __cplusplus
+
+// Where a matching entry came from.
+//
+enum hstsguard_source
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+    // No match.
+    HSTSGUARD_SOURCE_NONE = 0,
+    // The site sent it (or it was loaded from a cache file, or inserted).
+    HSTSGUARD_SOURCE_DYNAMIC = 1,
+    // The preload list.
+    HSTSGUARD_SOURCE_PRELOAD = 2,
+};
+#ifndef __cplusplus
+typedef uint32_t hstsguard_source;
 #endif // __cplusplus
 
 // A three-state setting for a cookie rule attribute.
@@ -201,6 +274,13 @@ typedef uint32_t hstsguard_same_site;
 // `hstsguard_error **error_out`; free it with `hstsguard_error_free()`. Immutable: it may
 // be read from any thread.
 typedef struct hstsguard_error hstsguard_error;
+
+// A Known HSTS Host store with the preload list behind it. Created by
+// `hstsguard_known_hosts_new()`, freed by `hstsguard_known_hosts_free()`. Thread-safe:
+// every function but `_free` takes it as `const` and may be called from any number of
+// threads at once (a read-write lock inside; lookups share it). Not shared across
+// `fork()`: a child has its own copy (share state through the store file).
+typedef struct hstsguard_known_hosts hstsguard_known_hosts;
 
 // A built policy: HSTS, proxy trust, redirects, cookie rules and HPKP. Immutable and safe
 // to use from any number of threads at once, and across `fork()`. Free it with
@@ -424,6 +504,136 @@ typedef struct hstsguard_verdict {
     // The number of issues (errors and warnings, in hstspreload's order).
     size_t issues_len;
 } hstsguard_verdict;
+
+// How a store is set up. Fill it with `hstsguard_known_hosts_options_default()`, then
+// change what you need.
+typedef struct hstsguard_known_hosts_options {
+    // The most entries kept (default 10,000; 0 is taken as 1). When the store is full,
+    // expired entries go first, then the entry that expires first.
+    size_t capacity;
+    // Consult the embedded preload list after the dynamic entries (default true).
+    bool preload;
+    // Let a single-label host (`app`, `dev`) match its own TLD entry in the preload list
+    // (default false: `http://app:8000` stays plain HTTP).
+    bool allow_single_label_preload;
+    // When true, ignore the preload list once it is older than `preload_max_age` seconds
+    // at a lookup's `now` (Chromium: 70 days, Firefox: 18 weeks). Default false: always
+    // use it.
+    bool preload_max_age_set;
+    // The maximum age of the preload list in seconds, when `preload_max_age_set`.
+    uint64_t preload_max_age;
+} hstsguard_known_hosts_options;
+
+// The outcome of `hstsguard_known_hosts_receive()`.
+typedef struct hstsguard_receive {
+    // Added, updated, deleted or ignored.
+    hstsguard_receive_result result;
+    // Why, as a static NUL-terminated code (never freed), or NULL: always set for
+    // `HSTSGUARD_RECEIVE_RESULT_IGNORED` (`"ua.receive.insecure_transport"`,
+    // `"ua.receive.ip_literal"`, `"ua.receive.not_known"`, `"response.no_header"`, or the
+    // first error of an invalid STS value, `"header.parse.*"`), and
+    // `"ua.receive.knock_out"` for a knock-out.
+    const char *reason;
+} hstsguard_receive;
+
+// The entry that makes a host an HSTS host (RFC 6797 §8.2), from
+// `hstsguard_known_hosts_lookup()`. The entry's host name goes to the caller's buffer.
+typedef struct hstsguard_hsts_match {
+    // True when the host is an HSTS host (then every other field is set).
+    bool matched;
+    // The length of the matching entry's host (the host itself or a superdomain,
+    // normalised), written to the caller's buffer when it fits.
+    size_t entry_len;
+    // The entry's includeSubDomains.
+    bool include_subdomains;
+    // False for `"unlimited"` entries and preload entries (then `expires` and
+    // `remaining_seconds` are 0).
+    bool has_expires;
+    // When the entry expires, in seconds since the epoch.
+    uint64_t expires;
+    // Seconds left at the lookup's `now`.
+    uint64_t remaining_seconds;
+    // Dynamic or preload (`HSTSGUARD_SOURCE_NONE` when not matched).
+    hstsguard_source source;
+} hstsguard_hsts_match;
+
+// The outcome of `hstsguard_known_hosts_upgrade_url()`.
+typedef struct hstsguard_url_upgrade {
+    // The length of the URL to use (written to the caller's buffer when it fits).
+    size_t len;
+    // True when the URL was rewritten to `https`. When false the URL to use is the input
+    // itself.
+    bool upgraded;
+    // True when the host is an HSTS host, also for an `https` URL that needs no rewrite
+    // (and must not fall back to plain HTTP, nor accept a certificate error).
+    bool known_host;
+} hstsguard_url_upgrade;
+
+// One skipped line of a cache file.
+typedef struct hstsguard_skipped_line {
+    // The line number, counting from 1.
+    size_t line;
+    // Why (static, NUL-terminated): `"ua.cache.malformed_line"`,
+    // `"ua.cache.invalid_date"`, `"ua.cache.invalid_host"`, `"ua.cache.ip_literal"`.
+    const char *code;
+} hstsguard_skipped_line;
+
+// What loading a cache file (or text) found. Plain data, filled in by the call.
+typedef struct hstsguard_load_report {
+    // Entries taken (after merging duplicates; knock-outs included).
+    size_t loaded;
+    // Lines dropped because their entry had expired.
+    size_t expired;
+    // Lines for a host listed earlier in the file (merged: the later expiry, and
+    // includeSubDomains if either line has it).
+    size_t duplicates;
+    // Malformed lines skipped (loading went on).
+    size_t skipped;
+    // How many of `first_skipped` are set: `min(skipped,
+    // HSTSGUARD_LOAD_REPORT_SKIPPED_MAX)`.
+    size_t first_skipped_len;
+    // The first skipped lines, in file order.
+    struct hstsguard_skipped_line first_skipped[HSTSGUARD_LOAD_REPORT_SKIPPED_MAX];
+} hstsguard_load_report;
+
+// What `hstsguard_known_hosts_save()` wrote.
+typedef struct hstsguard_save_report {
+    // Entries written (known hosts and knock-outs).
+    size_t written;
+    // Entries taken from the file that another process had saved meanwhile (now in
+    // this store too).
+    size_t merged_from_file;
+} hstsguard_save_report;
+
+// A preload list entry that matched, from `hstsguard_preload_lookup()`.
+typedef struct hstsguard_preload_match {
+    // True when the host or a superdomain that counts is on the list.
+    bool preloaded;
+    // The entry's `include_subdomains` (false when not preloaded).
+    bool include_subdomains;
+    // True when the entry is the host itself (a congruent match).
+    bool exact;
+    // The length of the entry's name (written to the caller's buffer when it fits).
+    size_t entry_len;
+} hstsguard_preload_match;
+
+// The embedded preload list, from `hstsguard_preload_list_info()`.
+typedef struct hstsguard_preload_info {
+    // The list's date (of the Chromium snapshot), UTC: year.
+    uint32_t year;
+    // Month, 1-12.
+    uint32_t month;
+    // Day, 1-31.
+    uint32_t day;
+    // The date as seconds since the epoch (midnight UTC).
+    uint64_t date_epoch_seconds;
+    // The list's age at `now`, in seconds (0 when `now` is before its date).
+    uint64_t age_seconds;
+    // The number of `force-https` entries.
+    size_t entries;
+    // The size of the compiled list in bytes.
+    size_t size_bytes;
+} hstsguard_preload_info;
 
 #ifdef __cplusplus
 extern "C" {
@@ -778,6 +988,224 @@ hstsguard_result hstsguard_parse_duration(const char *text_ptr, size_t len, uint
 // # Safety
 // `seconds_out` must be writable.
 hstsguard_result hstsguard_duration_from_double(double value, uint64_t *seconds_out);
+
+// Fills `options_out` with the defaults: capacity 10,000, the embedded preload list,
+// no single-label preload matches, no maximum age for the list.
+//
+// # Safety
+// `options_out` must be NULL or writable.
+hstsguard_result hstsguard_known_hosts_options_default(struct hstsguard_known_hosts_options *options_out);
+
+// Creates an empty store with `options` (NULL: the defaults of
+// `hstsguard_known_hosts_options_default()`). `*store_out` is the store (free it with
+// `hstsguard_known_hosts_free()`), or NULL on failure.
+//
+// # Safety
+// `options` must be NULL or readable; `store_out` must be writable.
+hstsguard_result hstsguard_known_hosts_new(const struct hstsguard_known_hosts_options *options, struct hstsguard_known_hosts **store_out);
+
+// Frees a store. NULL is ignored. No other thread may be using it.
+//
+// # Safety
+// `store` must be NULL or a store from this library, not freed before.
+void hstsguard_known_hosts_free(struct hstsguard_known_hosts *store);
+
+// Records the `Strict-Transport-Security` field values of one response from `host`
+// (RFC 6797 §8.1): `fields` are the values of every STS field of the response, in
+// order (`fields_len` of them; NULL when 0); `secure_transport` says whether the
+// response came over a secure transport (TLS without certificate errors). Only the
+// first field counts and an invalid one is ignored; `max-age=0` deletes the entry.
+//
+// The outcome goes to `*receive_out`. Errors: `HSTSGUARD_UA_HOST_INVALID`,
+// `HSTSGUARD_UA_HOST_TOO_LONG`, `HSTSGUARD_UA_HOST_NOT_UTF8` for the host;
+// `HSTSGUARD_INVALID_UTF8` when a field value is not UTF-8 (nothing is recorded). On an
+// error `*receive_out` is `IGNORED` with a NULL reason. Thread-safe.
+//
+// # Safety
+// `store` must be a live store; `host` must have `host_len` readable bytes; `fields`
+// must have `fields_len` readable views, each valid; `receive_out` must be writable.
+hstsguard_result hstsguard_known_hosts_receive(const struct hstsguard_known_hosts *store, const char *host, size_t host_len, const struct hstsguard_str *fields, size_t fields_len, bool secure_transport, uint64_t now, struct hstsguard_receive *receive_out);
+
+// Whether `host` is an HSTS host at `now` and by which entry (RFC 6797 §8.2): a
+// congruent match, or a superdomain whose entry has includeSubDomains; dynamic entries
+// first (a knock-out means no), then the preload list. The host is normalised first
+// (lower-case, IDNA to A-labels, one trailing dot removed); an IP literal never matches.
+// Expired entries never match and are evicted.
+//
+// The result goes to `*match_out`; the matching entry's host name to `entry_buf`
+// (`entry_cap` bytes, not NUL-terminated; NULL with 0 when you do not want it). When
+// the name does not fit nothing is written to the buffer and the result is
+// `HSTSGUARD_BUFFER_TOO_SMALL`, with `*match_out` complete (`entry_len` is the size
+// needed; at most 253). Host errors as `hstsguard_known_hosts_receive()`. Thread-safe.
+//
+// # Safety
+// `store` must be a live store; `host` must have `host_len` readable bytes; `entry_buf`
+// must have `entry_cap` writable bytes; `match_out` must be writable.
+hstsguard_result hstsguard_known_hosts_lookup(const struct hstsguard_known_hosts *store, const char *host, size_t host_len, uint64_t now, char *entry_buf, size_t entry_cap, struct hstsguard_hsts_match *match_out);
+
+// Sets `*upgrade_out` to whether requests to `host` must use HTTPS at `now`
+// (`hstsguard_known_hosts_lookup()` finds a match). Errors as that function; then
+// `*upgrade_out` is false. Thread-safe.
+//
+// # Safety
+// `store` must be a live store; `host` must have `host_len` readable bytes;
+// `upgrade_out` must be writable.
+hstsguard_result hstsguard_known_hosts_should_upgrade(const struct hstsguard_known_hosts *store, const char *host, size_t host_len, uint64_t now, bool *upgrade_out);
+
+// Upgrades a URL for a request (RFC 6797 §8.3): when its host is an HSTS host and its
+// scheme is `http`, the scheme becomes `https`, port 80 becomes the default port, any
+// other explicit port is kept, and user-info, path, query and fragment are kept. Other
+// URLs stay as they are.
+//
+// The URL to use is written to `buf` (`cap` bytes, not NUL-terminated); its length is
+// `upgrade_out->len`. When it does not fit nothing is written and the result is
+// `HSTSGUARD_BUFFER_TOO_SMALL` with `*upgrade_out` complete; but when the URL was not
+// upgraded (`upgraded == false`, the URL to use is the input) the result is
+// `HSTSGUARD_OK` whether or not it fitted. `buf` may be NULL when `cap` is 0.
+//
+// A URL that cannot be parsed (or is relative) is `HSTSGUARD_UA_URL_INVALID`, never
+// passed through; a URL that is not UTF-8 is `HSTSGUARD_INVALID_UTF8`. Thread-safe.
+//
+// # Safety
+// `store` must be a live store; `url` must have `url_len` readable bytes; `buf` must
+// have `cap` writable bytes; `upgrade_out` must be writable.
+hstsguard_result hstsguard_known_hosts_upgrade_url(const struct hstsguard_known_hosts *store, const char *url, size_t url_len, uint64_t now, char *buf, size_t cap, struct hstsguard_url_upgrade *upgrade_out);
+
+// Adds or replaces a Known HSTS Host entry directly (as a browser's "add HSTS host"
+// setting does): `expires` in seconds since the epoch, or
+// `HSTSGUARD_EXPIRES_UNLIMITED`. The capacity applies as for receiving. An IP literal
+// is `HSTSGUARD_UA_HOST_INVALID`; other host errors as
+// `hstsguard_known_hosts_receive()`. Thread-safe.
+//
+// # Safety
+// `store` must be a live store; `host` must have `host_len` readable bytes.
+hstsguard_result hstsguard_known_hosts_insert(const struct hstsguard_known_hosts *store, const char *host, size_t host_len, bool include_subdomains, uint64_t expires, uint64_t now);
+
+// Removes the entry for exactly `host` (known host or knock-out); `*removed_out` (may be
+// NULL) says whether there was one. Host errors as `hstsguard_known_hosts_receive()`.
+// Thread-safe.
+//
+// # Safety
+// `store` must be a live store; `host` must have `host_len` readable bytes;
+// `removed_out` must be NULL or writable.
+hstsguard_result hstsguard_known_hosts_remove(const struct hstsguard_known_hosts *store, const char *host, size_t host_len, bool *removed_out);
+
+// Removes every entry. Thread-safe.
+//
+// # Safety
+// `store` must be NULL or a live store.
+hstsguard_result hstsguard_known_hosts_clear(const struct hstsguard_known_hosts *store);
+
+// The number of entries held (expired ones included until they are evicted); 0 for
+// NULL. Thread-safe.
+//
+// # Safety
+// `store` must be NULL or a live store.
+size_t hstsguard_known_hosts_len(const struct hstsguard_known_hosts *store);
+
+// Drops the entries expired at `now`; `*purged_out` (may be NULL) is how many.
+// Thread-safe.
+//
+// # Safety
+// `store` must be a live store; `purged_out` must be NULL or writable.
+hstsguard_result hstsguard_known_hosts_purge_expired(const struct hstsguard_known_hosts *store, uint64_t now, size_t *purged_out);
+
+// The live entries at `now` in curl's HSTS cache format (what
+// `hstsguard_known_hosts_save()` writes): two `#` comment lines, then one entry a line
+// (`[.]host "YYYYMMDD HH:MM:SS"` or `"unlimited"`; knock-outs as
+// `# hstsguard knock-out: host` comments), sorted by host, each line ending in `\n`.
+//
+// Written to `buf` (`cap` bytes, not NUL-terminated); `*len_out` is its length. When it
+// does not fit nothing is written and the result is `HSTSGUARD_BUFFER_TOO_SMALL`;
+// `buf` may be NULL when `cap` is 0, to ask for the length. The text can grow between
+// two calls when other threads add entries: call again on `BUFFER_TOO_SMALL`.
+// Thread-safe.
+//
+// # Safety
+// `store` must be a live store; `buf` must have `cap` writable bytes; `len_out` must be
+// writable.
+hstsguard_result hstsguard_known_hosts_to_cache_text(const struct hstsguard_known_hosts *store, uint64_t now, char *buf, size_t cap, size_t *len_out);
+
+// The number of live entries at `now` that are knock-outs (a preloaded host that sent
+// `max-age=0`) and known hosts: `*known_out` and `*knockouts_out` (either may be NULL).
+// Thread-safe.
+//
+// # Safety
+// `store` must be a live store; the outputs must be NULL or writable.
+hstsguard_result hstsguard_known_hosts_count(const struct hstsguard_known_hosts *store, uint64_t now, size_t *known_out, size_t *knockouts_out);
+
+// Loads entries from text in curl's HSTS cache format (`len` bytes at `text`, UTF-8:
+// otherwise `HSTSGUARD_INVALID_UTF8` and nothing is loaded). Malformed lines are
+// skipped and reported in `*report_out` (loading goes on); a host listed twice keeps the
+// later expiry and includeSubDomains if either line has it; expired lines are dropped.
+// Thread-safe.
+//
+// # Safety
+// `store` must be a live store; `text` must have `len` readable bytes; `report_out`
+// must be NULL or writable.
+hstsguard_result hstsguard_known_hosts_load_text(const struct hstsguard_known_hosts *store, const char *text, size_t len, uint64_t now, struct hstsguard_load_report *report_out);
+
+// Loads an HSTS cache file in curl's format (`path_len` bytes at `path`, not
+// NUL-terminated) into the store, as `hstsguard_known_hosts_load_text()` (a line that
+// is not UTF-8 is skipped as malformed). A missing file is an empty file.
+//
+// Errors: `HSTSGUARD_UA_STORE_IS_DIRECTORY`, `HSTSGUARD_UA_STORE_IO` (the error object,
+// when `error_out` is not NULL, names the path and the OS error; free it with
+// `hstsguard_error_free()`); `HSTSGUARD_INVALID_ARGUMENT` for an empty path or one with
+// a NUL byte. On an error the store is unchanged. Thread-safe.
+//
+// # Safety
+// `store` must be a live store; `path` must have `path_len` readable bytes;
+// `report_out` and `error_out` must be NULL or writable.
+hstsguard_result hstsguard_known_hosts_load(const struct hstsguard_known_hosts *store, const char *path, size_t path_len, uint64_t now, struct hstsguard_load_report *report_out, struct hstsguard_error **error_out);
+
+// Saves the store to an HSTS cache file in curl's format, so that `curl --hsts FILE`
+// can use it: under an advisory lock (`FILE.lock`) the file is read again and merged
+// (entries this store changed win; entries another process saved meanwhile are kept and
+// taken into this store), written to a temporary file in the same directory and renamed
+// over the file. Two processes (or two stores) saving the same file lose no entry.
+//
+// `*report_out` (may be NULL) says what was written. Errors as
+// `hstsguard_known_hosts_load()`; the store and the old file are then unchanged.
+// Thread-safe.
+//
+// # Safety
+// `store` must be a live store; `path` must have `path_len` readable bytes;
+// `report_out` and `error_out` must be NULL or writable.
+hstsguard_result hstsguard_known_hosts_save(const struct hstsguard_known_hosts *store, const char *path, size_t path_len, uint64_t now, struct hstsguard_save_report *report_out, struct hstsguard_error **error_out);
+
+// Looks `host` up in the embedded preload list (without any store): the most specific
+// entry for the host or a superdomain that counts (the host itself, or a superdomain
+// whose entry has include_subdomains). A single-label host (`app`, `dev`) matches its
+// own TLD entry only when `allow_single_label` is true. The host is normalised first; an
+// IP literal is never preloaded.
+//
+// The result goes to `*match_out`; the entry's name to `entry_buf` (`entry_cap` bytes,
+// not NUL-terminated; NULL with 0 when you do not want it), as
+// `hstsguard_known_hosts_lookup()` (`HSTSGUARD_BUFFER_TOO_SMALL` with `*match_out`
+// complete). Host errors as `hstsguard_known_hosts_receive()`. No allocation for a
+// host in canonical form; thread-safe.
+//
+// # Safety
+// `host` must have `host_len` readable bytes; `entry_buf` must have `entry_cap`
+// writable bytes; `match_out` must be writable.
+hstsguard_result hstsguard_preload_lookup(const char *host, size_t host_len, bool allow_single_label, char *entry_buf, size_t entry_cap, struct hstsguard_preload_match *match_out);
+
+// The embedded preload list's date, age at `now`, size and number of entries. The date
+// is the API's way to decide when the list is too old (Chromium ignores its list 70
+// days after the build, Firefox 18 weeks after generation; see
+// `hstsguard_known_hosts_options.preload_max_age`).
+//
+// # Safety
+// `info_out` must be writable.
+hstsguard_result hstsguard_preload_list_info(uint64_t now, struct hstsguard_preload_info *info_out);
+
+// Whether a store consults the preload list at `now` (configured, and not older than
+// its maximum age): `*in_use_out`. Thread-safe.
+//
+// # Safety
+// `store` must be a live store; `in_use_out` must be writable.
+hstsguard_result hstsguard_known_hosts_preload_in_use(const struct hstsguard_known_hosts *store, uint64_t now, bool *in_use_out);
 
 // The library's version, e.g. `"0.1.0"`: a static NUL-terminated string, never freed.
 // Compare it with the `HSTSGUARD_VERSION_*` macros of the header you compiled against.

@@ -4,9 +4,10 @@
 #  2. the generated files are current (include/hstsguard.h, tests/c/vectors_table.h) and the
 #     header's version macros match Cargo.toml;
 #  3. the header compiles warning-free as C (c99, c11, -Wpedantic) and C++ (c++11, c++17);
-#  4. the shared vectors through the C API (tests/c/vectors.c) and the hostile-input test
-#     (tests/c/hostile.c), each under AddressSanitizer + UBSan and under valgrind
-#     (errors and leaks fail);
+#  4. the shared vectors through the C API (tests/c/vectors.c, and tests/c/ua.c for
+#     tests/vectors/ua_store.json) and the hostile-input tests (tests/c/hostile.c,
+#     tests/c/ua_hostile.c: the Known HSTS Host store, with threads sharing one store),
+#     each under AddressSanitizer + UBSan and under valgrind (errors and leaks fail);
 #  5. `make install PREFIX=<temp>` and examples/c built with pkg-config against it, run
 #     (shared), then linked statically into a shared object the way the nginx and
 #     Apache modules will (-Wl,--exclude-libs,ALL), which must export no Rust symbol.
@@ -60,7 +61,7 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 VALGRIND="valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible"
 
-for t in vectors hostile; do
+for t in vectors hostile ua ua_hostile; do
   step "C: tests/c/$t.c under AddressSanitizer + UBSan"
   # -Wpedantic too: the generated table keeps every string literal short (long vector
   # strings are run-length segments), so it is valid C99 for any compiler.

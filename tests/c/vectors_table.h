@@ -1687,4 +1687,358 @@ static const vt_policy vt_policy_cases[] = {
 };
 #define VT_POLICY_COUNT 71
 
+/* ---- ua_store.json: the Known HSTS Host store (tests/c/ua.c) ----
+ * Only compiled where VT_UA_STORE is defined before including this file. Each case is
+ * one fresh store (`has_capacity`/`capacity`, `preload`, `allow_single_label_preload`)
+ * and its steps; a step's `expect` has a VT_UA_* bit for every key of its `expected`.
+ * Null expectations: a vt_str with `p == NULL`, a `has_*` of 0, a NULL `const char *`. */
+#ifdef VT_UA_STORE
+
+typedef struct vt_ua_skip { unsigned long long line; const char *code; } vt_ua_skip;
+
+typedef struct vt_ua_step {
+    const char *op;          /* receive, query, upgrade, load, list, preload_lookup */
+    vt_str host; const vt_str *fields; size_t fields_len; int secure;
+    unsigned long long now;
+    vt_str url; vt_str text; int allow_single_label;
+    unsigned expect;
+    const char *error;       /* the expected error code */
+    const char *result; const char *reason;
+    int upgrade; vt_str entry;
+    int has_include_subdomains; int include_subdomains;
+    int has_expires; unsigned long long expires;
+    int has_remaining_seconds; unsigned long long remaining_seconds;
+    const char *source;
+    vt_str url_exp; int upgraded;
+    unsigned long long loaded, expired, duplicates;
+    const vt_ua_skip *skipped; size_t skipped_len;
+    const vt_str *lines; size_t lines_len;
+    int preloaded;
+} vt_ua_step;
+
+typedef struct vt_ua_case {
+    const char *id;
+    int has_capacity; unsigned long long capacity;
+    int preload; int allow_single_label_preload;
+    const vt_ua_step *steps; size_t steps_len;
+} vt_ua_case;
+#define VT_UA_ERROR (1u << 0)
+#define VT_UA_RESULT (1u << 1)
+#define VT_UA_REASON (1u << 2)
+#define VT_UA_UPGRADE (1u << 3)
+#define VT_UA_ENTRY (1u << 4)
+#define VT_UA_INCLUDE_SUBDOMAINS (1u << 5)
+#define VT_UA_EXPIRES (1u << 6)
+#define VT_UA_REMAINING_SECONDS (1u << 7)
+#define VT_UA_SOURCE (1u << 8)
+#define VT_UA_URL (1u << 9)
+#define VT_UA_UPGRADED (1u << 10)
+#define VT_UA_LOADED (1u << 11)
+#define VT_UA_EXPIRED (1u << 12)
+#define VT_UA_DUPLICATES (1u << 13)
+#define VT_UA_SKIPPED (1u << 14)
+#define VT_UA_LINES (1u << 15)
+#define VT_UA_PRELOADED (1u << 16)
+
+static const vt_str vt_ua_strs_1[] = {{"max-age=31536000", 16, NULL, 0}};
+static const vt_str vt_ua_strs_2[] = {{"example.com \"20280115 08:00:00\"", 31, NULL, 0}};
+static const vt_ua_step vt_ua_steps_3[] = {
+    {"receive", {"example.com", 11, NULL, 0}, vt_ua_strs_1, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"example.com", 11, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"example.com", 11, NULL, 0}, 1, 0, 1, 1831536000ULL, 1, 31536000ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"example.com", 11, NULL, 0}, NULL, 0, 0, 1800000100ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"example.com", 11, NULL, 0}, 1, 0, 1, 1831536000ULL, 1, 31535900ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"www.example.com", 15, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"list", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x8000u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, vt_ua_strs_2, 1, 0},
+};
+static const vt_str vt_ua_strs_4[] = {{"max-age=600; includeSubDomains", 30, NULL, 0}};
+static const vt_str vt_ua_strs_5[] = {{"max-age=31536000", 16, NULL, 0}};
+static const vt_ua_step vt_ua_steps_6[] = {
+    {"receive", {"example.com", 11, NULL, 0}, vt_ua_strs_4, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"a.b.example.com", 15, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"example.com", 11, NULL, 0}, 1, 1, 1, 1800000600ULL, 1, 600ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"example.com", 11, NULL, 0}, vt_ua_strs_5, 1, 1, 1800000100ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "updated", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"a.b.example.com", 15, NULL, 0}, NULL, 0, 0, 1800000100ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"example.com", 11, NULL, 0}, NULL, 0, 0, 1800000100ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"example.com", 11, NULL, 0}, 1, 0, 1, 1831536100ULL, 1, 31536000ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+};
+static const vt_str vt_ua_strs_7[] = {{"max-age=31536000", 16, NULL, 0}};
+static const vt_ua_step vt_ua_steps_8[] = {
+    {"receive", {"example.com", 11, NULL, 0}, vt_ua_strs_7, 1, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "ua.receive.insecure_transport", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"example.com", 11, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"list", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x8000u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+};
+static const vt_str vt_ua_strs_9[] = {{"max-age=31536000", 16, NULL, 0}};
+static const vt_str vt_ua_strs_10[] = {{"max-age=31536000", 16, NULL, 0}};
+static const vt_str vt_ua_strs_11[] = {{"max-age=31536000", 16, NULL, 0}};
+static const vt_str vt_ua_strs_12[] = {{"max-age=31536000", 16, NULL, 0}};
+static const vt_ua_step vt_ua_steps_13[] = {
+    {"receive", {"192.0.2.1", 9, NULL, 0}, vt_ua_strs_9, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "ua.receive.ip_literal", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"[2001:db8::1]", 13, NULL, 0}, vt_ua_strs_10, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "ua.receive.ip_literal", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"2001:db8::1", 11, NULL, 0}, vt_ua_strs_11, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "ua.receive.ip_literal", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"127.1", 5, NULL, 0}, vt_ua_strs_12, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "ua.receive.ip_literal", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"192.0.2.1", 9, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"[::1]", 5, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"upgrade", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {"http://192.0.2.1/", 17, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x600u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {"http://192.0.2.1/", 17, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"list", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x8000u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+};
+static const vt_str vt_ua_strs_14[] = {{"max-age=600", 11, NULL, 0}, {"max-age=0", 9, NULL, 0}};
+static const vt_str vt_ua_strs_15[] = {{"max-age=0", 9, NULL, 0}, {"max-age=600", 11, NULL, 0}};
+static const vt_ua_step vt_ua_steps_16[] = {
+    {"receive", {"example.com", 11, NULL, 0}, vt_ua_strs_14, 2, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"example.org", 11, NULL, 0}, vt_ua_strs_15, 2, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "ua.receive.not_known", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"example.com", 11, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"example.com", 11, NULL, 0}, 1, 0, 1, 1800000600ULL, 1, 600ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"example.org", 11, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+};
+static const vt_str vt_ua_strs_17[] = {{"max-age=1; max-age=2", 20, NULL, 0}};
+static const vt_str vt_ua_strs_18[] = {{"includeSubDomains", 17, NULL, 0}};
+static const vt_str vt_ua_strs_19[] = {{"max-age=-1", 10, NULL, 0}};
+static const vt_str vt_ua_strs_20[] = {{"max-age=\"31536", 14, NULL, 0}};
+static const vt_str vt_ua_strs_21[] = {{"garbage", 7, NULL, 0}, {"max-age=600", 11, NULL, 0}};
+static const vt_str vt_ua_strs_22[] = {{"max-age=1; includeSubDomains; includeSubDomains", 47, NULL, 0}};
+static const vt_ua_step vt_ua_steps_23[] = {
+    {"receive", {"example.com", 11, NULL, 0}, vt_ua_strs_17, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "header.parse.repeated.max_age", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"example.com", 11, NULL, 0}, vt_ua_strs_18, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "header.parse.max_age.missing", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"example.com", 11, NULL, 0}, vt_ua_strs_19, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "header.parse.max_age.non_digit_characters", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"example.com", 11, NULL, 0}, vt_ua_strs_20, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "header.parse.syntax.unterminated_quoted_string", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"example.com", 11, NULL, 0}, vt_ua_strs_21, 2, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "header.parse.max_age.missing", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"example.com", 11, NULL, 0}, NULL, 0, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "response.no_header", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"example.com", 11, NULL, 0}, vt_ua_strs_22, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "header.parse.repeated.include_sub_domains", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"example.com", 11, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+};
+static const vt_str vt_ua_strs_24[] = {{"max-age = 600", 13, NULL, 0}};
+static const vt_str vt_ua_strs_25[] = {{"max-age=\"600\"", 13, NULL, 0}};
+static const vt_str vt_ua_strs_26[] = {{"max-age=600; include; includeSubDomains", 39, NULL, 0}};
+static const vt_str vt_ua_strs_27[] = {{"MAX-AGE=600; INCLUDESUBDOMAINS", 30, NULL, 0}};
+static const vt_str vt_ua_strs_28[] = {{"a.example \"20270115 08:10:00\"", 29, NULL, 0}, {"b.example \"20270115 08:10:00\"", 29, NULL, 0}, {".c.example \"20270115 08:10:00\"", 30, NULL, 0}, {".d.example \"20270115 08:10:00\"", 30, NULL, 0}};
+static const vt_ua_step vt_ua_steps_29[] = {
+    {"receive", {"a.example", 9, NULL, 0}, vt_ua_strs_24, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"b.example", 9, NULL, 0}, vt_ua_strs_25, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"c.example", 9, NULL, 0}, vt_ua_strs_26, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"d.example", 9, NULL, 0}, vt_ua_strs_27, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"x.c.example", 11, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"c.example", 9, NULL, 0}, 1, 1, 1, 1800000600ULL, 1, 600ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"x.d.example", 11, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"d.example", 9, NULL, 0}, 1, 1, 1, 1800000600ULL, 1, 600ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"list", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x8000u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, vt_ua_strs_28, 4, 0},
+};
+static const vt_str vt_ua_strs_30[] = {{"max-age=600; includeSubDomains", 30, NULL, 0}};
+static const vt_str vt_ua_strs_31[] = {{"max-age=0", 9, NULL, 0}};
+static const vt_str vt_ua_strs_32[] = {{"max-age=0; includeSubDomains", 28, NULL, 0}};
+static const vt_ua_step vt_ua_steps_33[] = {
+    {"receive", {"example.com", 11, NULL, 0}, vt_ua_strs_30, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"example.com", 11, NULL, 0}, vt_ua_strs_31, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "deleted", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"example.com", 11, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"example.com", 11, NULL, 0}, vt_ua_strs_32, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "ua.receive.not_known", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"list", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x8000u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+};
+static const vt_str vt_ua_strs_34[] = {{"max-age=600; includeSubDomains", 30, NULL, 0}};
+static const vt_str vt_ua_strs_35[] = {{"max-age=0; includeSubDomains", 28, NULL, 0}};
+static const vt_str vt_ua_strs_36[] = {{"max-age=100", 11, NULL, 0}};
+static const vt_str vt_ua_strs_37[] = {{"max-age=0", 9, NULL, 0}};
+static const vt_str vt_ua_strs_38[] = {{"max-age=600", 11, NULL, 0}};
+static const vt_ua_step vt_ua_steps_39[] = {
+    {"receive", {"example.com", 11, NULL, 0}, vt_ua_strs_34, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"foo.example.com", 15, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"example.com", 11, NULL, 0}, 1, 1, 1, 1800000600ULL, 1, 600ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"forexample.com", 14, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"example.co", 10, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"3.example.com", 13, NULL, 0}, vt_ua_strs_35, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "ua.receive.not_known", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"3.example.com", 13, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"example.com", 11, NULL, 0}, 1, 1, 1, 1800000600ULL, 1, 600ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"sub.example.com", 15, NULL, 0}, vt_ua_strs_36, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"sub.example.com", 15, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"sub.example.com", 15, NULL, 0}, 1, 0, 1, 1800000100ULL, 1, 100ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"a.sub.example.com", 17, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"example.com", 11, NULL, 0}, 1, 1, 1, 1800000600ULL, 1, 600ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"sub.example.com", 15, NULL, 0}, vt_ua_strs_37, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "deleted", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"sub.example.com", 15, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"example.com", 11, NULL, 0}, 1, 1, 1, 1800000600ULL, 1, 600ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"example.net", 11, NULL, 0}, vt_ua_strs_38, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"sub.example.net", 15, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+};
+static const vt_str vt_ua_strs_40[] = {{"max-age=600", 11, NULL, 0}};
+static const vt_str vt_ua_strs_41[] = {{"example.com \"20270115 08:10:00\"", 31, NULL, 0}};
+static const vt_ua_step vt_ua_steps_42[] = {
+    {"receive", {"Example.COM.", 12, NULL, 0}, vt_ua_strs_40, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"EXAMPLE.com.", 12, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"example.com", 11, NULL, 0}, 1, 0, 1, 1800000600ULL, 1, 600ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"example.com..", 13, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1u, "ua.host.invalid", NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"list", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x8000u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, vt_ua_strs_41, 1, 0},
+};
+static const vt_str vt_ua_strs_43[] = {{"max-age=600; includeSubDomains", 30, NULL, 0}};
+static const vt_str vt_ua_strs_44[] = {{".xn--bcher-kva.example \"20270115 08:10:00\"", 42, NULL, 0}};
+static const vt_ua_step vt_ua_steps_45[] = {
+    {"receive", {"B\303\274cher.example", 15, NULL, 0}, vt_ua_strs_43, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"XN--BCHER-KVA.example", 21, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"xn--bcher-kva.example", 21, NULL, 0}, 1, 1, 1, 1800000600ULL, 1, 600ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"www.b\303\274cher.example", 19, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"xn--bcher-kva.example", 21, NULL, 0}, 1, 1, 1, 1800000600ULL, 1, 600ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"list", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x8000u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, vt_ua_strs_44, 1, 0},
+};
+static const vt_str vt_ua_strs_46[] = {{"max-age=7", 9, NULL, 0}};
+static const vt_ua_step vt_ua_steps_47[] = {
+    {"receive", {"expire.example", 14, NULL, 0}, vt_ua_strs_46, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"expire.example", 14, NULL, 0}, NULL, 0, 0, 1800000006ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"expire.example", 14, NULL, 0}, 1, 0, 1, 1800000007ULL, 1, 1ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"expire.example", 14, NULL, 0}, NULL, 0, 0, 1800000007ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"list", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000007ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x8000u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+};
+static const vt_str vt_ua_strs_48[] = {{"max-age=100", 11, NULL, 0}};
+static const vt_str vt_ua_strs_49[] = {{"max-age=50", 10, NULL, 0}};
+static const vt_str vt_ua_strs_50[] = {{"max-age=200", 11, NULL, 0}};
+static const vt_str vt_ua_strs_51[] = {{"max-age=10", 10, NULL, 0}};
+static const vt_str vt_ua_strs_52[] = {{"a.example \"20270115 08:01:40\"", 29, NULL, 0}, {"c.example \"20270115 08:03:20\"", 29, NULL, 0}, {"d.example \"20270115 08:00:10\"", 29, NULL, 0}};
+static const vt_str vt_ua_strs_53[] = {{"max-age=300", 11, NULL, 0}};
+static const vt_str vt_ua_strs_54[] = {{"a.example \"20270115 08:01:40\"", 29, NULL, 0}, {"c.example \"20270115 08:05:00\"", 29, NULL, 0}, {"d.example \"20270115 08:00:10\"", 29, NULL, 0}};
+static const vt_ua_step vt_ua_steps_55[] = {
+    {"receive", {"a.example", 9, NULL, 0}, vt_ua_strs_48, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"b.example", 9, NULL, 0}, vt_ua_strs_49, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"c.example", 9, NULL, 0}, vt_ua_strs_50, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"d.example", 9, NULL, 0}, vt_ua_strs_51, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"list", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x8000u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, vt_ua_strs_52, 3, 0},
+    {"receive", {"c.example", 9, NULL, 0}, vt_ua_strs_53, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "updated", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"list", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x8000u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, vt_ua_strs_54, 3, 0},
+};
+static const vt_ua_skip vt_ua_skipped_56[] = {{8ULL, "ua.cache.malformed_line"}, {9ULL, "ua.cache.invalid_date"}, {10ULL, "ua.cache.ip_literal"}, {11ULL, "ua.cache.malformed_line"}, {12ULL, "ua.cache.malformed_line"}, {13ULL, "ua.cache.malformed_line"}};
+static const vt_str vt_ua_strs_57[] = {{"example.com \"20991231 10:00:00\"", 31, NULL, 0}, {".example.net \"unlimited\"", 24, NULL, 0}, {"spaced.example \"20991231 10:00:00\"", 34, NULL, 0}, {"under_score.example \"20991231 10:00:00\"", 39, NULL, 0}};
+static const vt_ua_step vt_ua_steps_58[] = {
+    {"load", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {"# Your HSTS cache. https://curl.se/docs/hsts.html\012# This file was generated by libcurl! Edit at your own risk.\012example.com \"20991231 10:00:00\"\012.example.net \"unlimited\"\012\012   # an indented comment\012old.example \"20200101 00:00:00\"\012just-a-host\012bad-date.example \"2099-12-31 10:00:00\"\012192.0.2.1 \"unlimited\"\012unterminated.example \"20991231 10:00:00\012trailing.example \"20991231 10:00:00\" junk\012bad host.example \"unlimited\"\012  spaced.example   \"20991231 10:00:00\"  \012under_score.example \"20991231 10:00:00\"\015\012", 492, NULL, 0}, 0, 0x7800u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 4ULL, 1ULL, 0ULL, vt_ua_skipped_56, 6, NULL, 0, 0},
+    {"query", {"example.com", 11, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"example.com", 11, NULL, 0}, 1, 0, 1, 4102394400ULL, 1, 2302394400ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"www.example.net", 15, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"example.net", 11, NULL, 0}, 1, 1, 0, 0ULL, 0, 0ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"old.example", 11, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"list", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x8000u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, vt_ua_strs_57, 4, 0},
+};
+static const vt_str vt_ua_strs_59[] = {{".dup.example \"20991231 10:00:00\"", 32, NULL, 0}, {"dup2.example \"unlimited\"", 24, NULL, 0}};
+static const vt_ua_step vt_ua_steps_60[] = {
+    {"load", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {"dup.example \"20991231 10:00:00\"\012.DUP.example. \"20500101 00:00:00\"\012dup2.example \"20500101 00:00:00\"\012dup2.example \"unlimited\"\012", 124, NULL, 0}, 0, 0x7800u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 2ULL, 0ULL, 2ULL, NULL, 0, NULL, 0, 0},
+    {"list", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x8000u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, vt_ua_strs_59, 2, 0},
+};
+static const vt_str vt_ua_strs_61[] = {{"max-age=0", 9, NULL, 0}};
+static const vt_ua_step vt_ua_steps_62[] = {
+    {"load", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {"loaded.example \"20991231 10:00:00\"\012", 35, NULL, 0}, 0, 0x7800u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 1ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"loaded.example", 14, NULL, 0}, vt_ua_strs_61, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "deleted", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"loaded.example", 14, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+};
+static const vt_str vt_ua_strs_63[] = {{"max-age=99999999999999999999999999999", 37, NULL, 0}};
+static const vt_seg vt_ua_segs_64[] = {
+    {"x", 1, 5000},
+};
+static const vt_str vt_ua_strs_65[] = {{"", 5000, vt_ua_segs_64, 1}};
+static const vt_str vt_ua_strs_66[] = {{"max-age=600\015\012Set-Cookie: a=b", 28, NULL, 0}};
+static const vt_str vt_ua_strs_67[] = {{"big.example \"99991231 23:59:59\"", 31, NULL, 0}};
+static const vt_ua_step vt_ua_steps_68[] = {
+    {"receive", {"big.example", 11, NULL, 0}, vt_ua_strs_63, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"big.example", 11, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"big.example", 11, NULL, 0}, 1, 0, 1, 253402300799ULL, 1, 251602300799ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"junk.example", 12, NULL, 0}, vt_ua_strs_65, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "header.parse.max_age.missing", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"ctl.example", 11, NULL, 0}, vt_ua_strs_66, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "header.parse.syntax.invalid_character", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"list", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x8000u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, vt_ua_strs_67, 1, 0},
+};
+static const vt_str vt_ua_strs_69[] = {{"max-age=600", 11, NULL, 0}};
+static const vt_str vt_ua_strs_70[] = {{"max-age=600", 11, NULL, 0}};
+static const vt_str vt_ua_strs_71[] = {{"max-age=600", 11, NULL, 0}};
+static const vt_str vt_ua_strs_72[] = {{"max-age=600", 11, NULL, 0}};
+static const vt_ua_step vt_ua_steps_73[] = {
+    {"receive", {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example", 72, NULL, 0}, vt_ua_strs_69, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1u, "ua.host.invalid", NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi.abcdefghi", 259, NULL, 0}, vt_ua_strs_70, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1u, "ua.host.too_long", NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"bad host.example", 16, NULL, 0}, vt_ua_strs_71, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1u, "ua.host.invalid", NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"", 0, NULL, 0}, vt_ua_strs_72, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1u, "ua.host.invalid", NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"a..b.example", 12, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1u, "ua.host.invalid", NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"exa%6dple.com", 13, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1u, "ua.host.invalid", NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"preload_lookup", {"bad/host", 8, NULL, 0}, NULL, 0, 0, 0ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1u, "ua.host.invalid", NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+};
+static const vt_str vt_ua_strs_74[] = {{"max-age=600; includeSubDomains", 30, NULL, 0}};
+static const vt_ua_step vt_ua_steps_75[] = {
+    {"receive", {"example.com", 11, NULL, 0}, vt_ua_strs_74, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"upgrade", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {"http://example.com/", 19, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x600u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {"https://example.com/", 20, NULL, 0}, 1, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"upgrade", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {"http://example.com:80/a/b\?c=d#frag", 34, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x600u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {"https://example.com/a/b\?c=d#frag", 32, NULL, 0}, 1, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"upgrade", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {"http://user:pw@www.example.com:8080/p\?q#f", 41, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x600u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {"https://user:pw@www.example.com:8080/p\?q#f", 42, NULL, 0}, 1, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"upgrade", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {"HTTP://WWW.EXAMPLE.COM.", 23, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x600u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {"https://www.example.com./", 25, NULL, 0}, 1, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"upgrade", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {"https://example.com:8443/x", 26, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x600u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {"https://example.com:8443/x", 26, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"upgrade", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {"http://example.org/", 19, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x600u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {"http://example.org/", 19, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"upgrade", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {"http://[::1]:8080/", 18, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x600u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {"http://[::1]:8080/", 18, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"upgrade", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {"ftp://example.com/", 18, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x600u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {"ftp://example.com/", 18, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"upgrade", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {"not a url", 9, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1u, "ua.url.invalid", NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"upgrade", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {"/relative/path", 14, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1u, "ua.url.invalid", NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"upgrade", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {"http://exa mple.com/", 20, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1u, "ua.url.invalid", NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+};
+static const vt_ua_step vt_ua_steps_76[] = {
+    {"preload_lookup", {"github.com", 10, NULL, 0}, NULL, 0, 0, 0ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x10030u, NULL, NULL, NULL, 0, {"github.com", 10, NULL, 0}, 1, 1, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 1},
+    {"preload_lookup", {"api.github.com", 14, NULL, 0}, NULL, 0, 0, 0ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x10030u, NULL, NULL, NULL, 0, {"github.com", 10, NULL, 0}, 1, 1, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 1},
+    {"preload_lookup", {"paypal.com", 10, NULL, 0}, NULL, 0, 0, 0ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x10030u, NULL, NULL, NULL, 0, {"paypal.com", 10, NULL, 0}, 1, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 1},
+    {"preload_lookup", {"nope.paypal.com", 15, NULL, 0}, NULL, 0, 0, 0ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x10030u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"preload_lookup", {"accounts.google.com", 19, NULL, 0}, NULL, 0, 0, 0ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x10030u, NULL, NULL, NULL, 0, {"accounts.google.com", 19, NULL, 0}, 1, 1, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 1},
+    {"preload_lookup", {"a.b.accounts.google.com", 23, NULL, 0}, NULL, 0, 0, 0ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x10030u, NULL, NULL, NULL, 0, {"accounts.google.com", 19, NULL, 0}, 1, 1, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 1},
+    {"preload_lookup", {"WWW.GitHub.com.", 15, NULL, 0}, NULL, 0, 0, 0ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x10030u, NULL, NULL, NULL, 0, {"github.com", 10, NULL, 0}, 1, 1, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 1},
+    {"preload_lookup", {"example.com", 11, NULL, 0}, NULL, 0, 0, 0ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x10030u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"preload_lookup", {"1.0.0.1", 7, NULL, 0}, NULL, 0, 0, 0ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x10030u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+};
+static const vt_ua_step vt_ua_steps_77[] = {
+    {"preload_lookup", {"app", 3, NULL, 0}, NULL, 0, 0, 0ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x10030u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"preload_lookup", {"app", 3, NULL, 0}, NULL, 0, 0, 0ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 1, 0x10030u, NULL, NULL, NULL, 0, {"app", 3, NULL, 0}, 1, 1, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 1},
+    {"preload_lookup", {"my.app", 6, NULL, 0}, NULL, 0, 0, 0ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x10030u, NULL, NULL, NULL, 0, {"app", 3, NULL, 0}, 1, 1, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 1},
+    {"preload_lookup", {"intranet", 8, NULL, 0}, NULL, 0, 0, 0ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x10030u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"dev", 3, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"build.dev", 9, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"dev", 3, NULL, 0}, 1, 1, 0, 0ULL, 0, 0ULL, "preload", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"upgrade", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {"http://app:8000/", 16, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x600u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {"http://app:8000/", 16, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"upgrade", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {"http://web.app:8000/", 20, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x600u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {"https://web.app:8000/", 21, NULL, 0}, 1, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+};
+static const vt_ua_step vt_ua_steps_78[] = {
+    {"query", {"github.com", 10, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"github.com", 10, NULL, 0}, 1, 1, 0, 0ULL, 0, 0ULL, "preload", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"gist.github.com", 15, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"github.com", 10, NULL, 0}, 1, 1, 0, 0ULL, 0, 0ULL, "preload", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"nope.paypal.com", 15, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"upgrade", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {"http://github.com:80/login", 26, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x600u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {"https://github.com/login", 24, NULL, 0}, 1, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+};
+static const vt_str vt_ua_strs_79[] = {{"max-age=600", 11, NULL, 0}};
+static const vt_str vt_ua_strs_80[] = {{"max-age=600; includeSubDomains", 30, NULL, 0}};
+static const vt_ua_step vt_ua_steps_81[] = {
+    {"receive", {"github.com", 10, NULL, 0}, vt_ua_strs_79, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"github.com", 10, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"github.com", 10, NULL, 0}, 1, 0, 1, 1800000600ULL, 1, 600ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"api.github.com", 14, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"github.com", 10, NULL, 0}, 1, 1, 0, 0ULL, 0, 0ULL, "preload", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"example.com", 11, NULL, 0}, vt_ua_strs_80, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"mail.example.com", 16, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"example.com", 11, NULL, 0}, 1, 1, 1, 1800000600ULL, 1, 600ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+};
+static const vt_str vt_ua_strs_82[] = {{"max-age=0", 9, NULL, 0}};
+static const vt_str vt_ua_strs_83[] = {{"# hstsguard knock-out: paypal.com", 33, NULL, 0}};
+static const vt_str vt_ua_strs_84[] = {{"max-age=600", 11, NULL, 0}};
+static const vt_str vt_ua_strs_85[] = {{"max-age=0", 9, NULL, 0}};
+static const vt_str vt_ua_strs_86[] = {{"max-age=0", 9, NULL, 0}};
+static const vt_ua_step vt_ua_steps_87[] = {
+    {"receive", {"paypal.com", 10, NULL, 0}, vt_ua_strs_82, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "deleted", "ua.receive.knock_out", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"paypal.com", 10, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"list", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x8000u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, vt_ua_strs_83, 1, 0},
+    {"upgrade", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {"http://paypal.com/", 18, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x600u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {"http://paypal.com/", 18, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"paypal.com", 10, NULL, 0}, vt_ua_strs_84, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "added", NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"paypal.com", 10, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"paypal.com", 10, NULL, 0}, 1, 0, 1, 1800000600ULL, 1, 600ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"github.com", 10, NULL, 0}, vt_ua_strs_85, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "deleted", "ua.receive.knock_out", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"github.com", 10, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"api.github.com", 14, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"github.com", 10, NULL, 0}, 1, 1, 0, 0ULL, 0, 0ULL, "preload", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"receive", {"api.github.com", 14, NULL, 0}, vt_ua_strs_86, 1, 1, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x6u, NULL, "ignored", "ua.receive.not_known", 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"api.github.com", 14, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"github.com", 10, NULL, 0}, 1, 1, 0, 0ULL, 0, 0ULL, "preload", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+};
+static const vt_str vt_ua_strs_88[] = {{"# hstsguard knock-out: paypal.com", 33, NULL, 0}, {"stripe.com \"unlimited\"", 22, NULL, 0}};
+static const vt_ua_step vt_ua_steps_89[] = {
+    {"load", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {"# hstsguard knock-out: paypal.com\012stripe.com \"unlimited\"\012", 57, NULL, 0}, 0, 0x7800u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 2ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"paypal.com", 10, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"stripe.com", 10, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"stripe.com", 10, NULL, 0}, 1, 0, 0, 0ULL, 0, 0ULL, "dynamic", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"query", {"api.stripe.com", 14, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x1f8u, NULL, NULL, NULL, 1, {"stripe.com", 10, NULL, 0}, 1, 1, 0, 0ULL, 0, 0ULL, "preload", {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, NULL, 0, 0},
+    {"list", {NULL, 0, NULL, 0}, NULL, 0, 0, 1800000000ULL, {NULL, 0, NULL, 0}, {NULL, 0, NULL, 0}, 0, 0x8000u, NULL, NULL, NULL, 0, {NULL, 0, NULL, 0}, 0, 0, 0, 0ULL, 0, 0ULL, NULL, {NULL, 0, NULL, 0}, 0, 0ULL, 0ULL, 0ULL, NULL, 0, vt_ua_strs_88, 2, 0},
+};
+
+static const vt_ua_case vt_ua_cases[] = {
+    {"ua-001", 0, 0ULL, 0, 0, vt_ua_steps_3, 5},
+    {"ua-002", 0, 0ULL, 0, 0, vt_ua_steps_6, 5},
+    {"ua-003", 0, 0ULL, 0, 0, vt_ua_steps_8, 3},
+    {"ua-004", 0, 0ULL, 0, 0, vt_ua_steps_13, 8},
+    {"ua-005", 0, 0ULL, 0, 0, vt_ua_steps_16, 4},
+    {"ua-006", 0, 0ULL, 0, 0, vt_ua_steps_23, 8},
+    {"ua-007", 0, 0ULL, 0, 0, vt_ua_steps_29, 7},
+    {"ua-008", 0, 0ULL, 0, 0, vt_ua_steps_33, 5},
+    {"ua-009", 0, 0ULL, 0, 0, vt_ua_steps_39, 13},
+    {"ua-010", 0, 0ULL, 0, 0, vt_ua_steps_42, 4},
+    {"ua-011", 0, 0ULL, 0, 0, vt_ua_steps_45, 4},
+    {"ua-012", 0, 0ULL, 0, 0, vt_ua_steps_47, 4},
+    {"ua-013", 1, 3ULL, 0, 0, vt_ua_steps_55, 7},
+    {"ua-014", 0, 0ULL, 0, 0, vt_ua_steps_58, 5},
+    {"ua-015", 0, 0ULL, 0, 0, vt_ua_steps_60, 2},
+    {"ua-016", 0, 0ULL, 0, 0, vt_ua_steps_62, 3},
+    {"ua-017", 0, 0ULL, 0, 0, vt_ua_steps_68, 5},
+    {"ua-018", 0, 0ULL, 0, 0, vt_ua_steps_73, 7},
+    {"ua-019", 0, 0ULL, 0, 0, vt_ua_steps_75, 12},
+    {"ua-020", 0, 0ULL, 1, 0, vt_ua_steps_76, 9},
+    {"ua-021", 0, 0ULL, 1, 0, vt_ua_steps_77, 8},
+    {"ua-022", 0, 0ULL, 1, 0, vt_ua_steps_78, 4},
+    {"ua-023", 0, 0ULL, 1, 0, vt_ua_steps_81, 5},
+    {"ua-024", 0, 0ULL, 1, 0, vt_ua_steps_87, 11},
+    {"ua-025", 0, 0ULL, 1, 0, vt_ua_steps_89, 5},
+};
+#define VT_UA_COUNT 25
+
+#endif /* VT_UA_STORE */
+
 #endif /* HSTSGUARD_VECTORS_TABLE_H */

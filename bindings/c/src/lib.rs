@@ -7,9 +7,10 @@
 //!
 //! Conventions (the README's "C API conventions" chapter has the full text):
 //!
-//! - Opaque handles (`hstsguard_policy`, `hstsguard_policy_builder`, `hstsguard_error`)
-//!   are created by one function and freed by their `_free`; nothing else is ever
-//!   allocated for the caller.
+//! - Opaque handles (`hstsguard_policy`, `hstsguard_policy_builder`, `hstsguard_error`,
+//!   `hstsguard_known_hosts`) are created by one function and freed by their `_free`;
+//!   nothing else is ever allocated for the caller. A policy is immutable and a Known HSTS
+//!   Host store locks inside: both are shared by threads.
 //! - Every fallible function returns a `hstsguard_result`, 0 being `HSTSGUARD_OK`.
 //! - Inputs are `(const char *, size_t)` views; outputs are plain structs, views into a
 //!   handle (with the lifetime the header states), or caller buffers whose needed length
@@ -17,7 +18,8 @@
 //! - Every exported function checks its pointers and catches panics (`HSTSGUARD_PANIC`).
 //!
 //! The module layout mirrors the core: [`policy`], [`request`], [`cookie`], [`sts`],
-//! [`hpkp`], plus [`result`] and [`error`].
+//! [`hpkp`], the user-agent side [`ua`] (Known HSTS Hosts, the preload list), plus
+//! [`result`] and [`error`].
 #![allow(non_camel_case_types)]
 #![deny(missing_docs)]
 // Every exported function documents its pointer contract in a `# Safety` section; the
@@ -36,6 +38,9 @@ pub mod policy;
 pub mod request;
 pub mod result;
 pub mod sts;
+pub mod ua;
+#[cfg(test)]
+mod fuzz_replay;
 #[cfg(test)]
 mod tests;
 pub mod version;

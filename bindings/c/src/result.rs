@@ -17,7 +17,8 @@ use crate::panic::guard;
 /// - 200-299: policy configuration (`config.*`);
 /// - 300-399: input/output (`io`);
 /// - 400-499: HPKP (`hpkp.*`);
-/// - 500-599: header values.
+/// - 500-599: header values;
+/// - 600-699: the user-agent side (`ua.*`: hosts, URLs, store files, preload lists).
 ///
 /// `hstsguard_result_name()` returns the stable code string of a value (the same strings
 /// as the Rust core, Python `exc.code` and Node `err.code`, e.g. `"duration.negative"`).
@@ -91,6 +92,27 @@ pub enum hstsguard_result {
     /// A header value could not be used; the error object carries the issue code of the
     /// first problem (`"header.invalid"`).
     INVALID_HEADER = 500,
+
+    /// A host name cannot be used: empty, a character outside letters, digits, `-`, `_`
+    /// and `.`, an empty or over-long label, an invalid internationalised name
+    /// (`"ua.host.invalid"`).
+    UA_HOST_INVALID = 600,
+    /// A host name is longer than 253 octets after IDNA conversion (`"ua.host.too_long"`).
+    UA_HOST_TOO_LONG = 601,
+    /// A host name is not valid UTF-8 (`"ua.host.not_utf8"`).
+    UA_HOST_NOT_UTF8 = 602,
+    /// A URL cannot be parsed or is not absolute (`"ua.url.invalid"`).
+    UA_URL_INVALID = 603,
+    /// An HSTS store file is a directory; the store in memory is unchanged
+    /// (`"ua.store.is_directory"`).
+    UA_STORE_IS_DIRECTORY = 604,
+    /// An HSTS store file (or its lock or temporary file) cannot be read or written; the
+    /// store in memory is unchanged (`"ua.store.io"`).
+    UA_STORE_IO = 605,
+    /// A preload list in JSON cannot be read (`"ua.preload.invalid_list"`).
+    UA_PRELOAD_INVALID_LIST = 606,
+    /// A compiled preload list file is not one (`"ua.preload.invalid_compiled"`).
+    UA_PRELOAD_INVALID_COMPILED = 607,
 }
 
 use hstsguard_result as R;
@@ -121,6 +143,17 @@ pub(crate) const RESULTS: &[(hstsguard_result, &CStr)] = &[
     (R::HPKP_TOO_FEW_PINS, c"hpkp.too_few_pins"),
     (R::HPKP_CERTIFICATE, c"hpkp.certificate"),
     (R::INVALID_HEADER, c"header.invalid"),
+    (R::UA_HOST_INVALID, c"ua.host.invalid"),
+    (R::UA_HOST_TOO_LONG, c"ua.host.too_long"),
+    (R::UA_HOST_NOT_UTF8, c"ua.host.not_utf8"),
+    (R::UA_URL_INVALID, c"ua.url.invalid"),
+    (R::UA_STORE_IS_DIRECTORY, c"ua.store.is_directory"),
+    (R::UA_STORE_IO, c"ua.store.io"),
+    (R::UA_PRELOAD_INVALID_LIST, c"ua.preload.invalid_list"),
+    (
+        R::UA_PRELOAD_INVALID_COMPILED,
+        c"ua.preload.invalid_compiled",
+    ),
 ];
 
 impl hstsguard_result {
@@ -140,17 +173,48 @@ impl hstsguard_result {
             .map(|(r, _)| *r)
     }
 
-    /// The result for a core error: by its code when the code names a result, otherwise
-    /// by its kind (a configuration error whose code is an issue code is an invalid value;
-    /// an unusable header value is `INVALID_HEADER`).
+    /// The result for a core error. Every variant of the core's error enum is named, so
+    /// a new one shows up here; the numbered result of an error always has the error's
+    /// code as its name, except where the code is an issue code (a single configuration
+    /// error from a header check: `CONFIG_INVALID_VALUE`; an unusable header value:
+    /// `INVALID_HEADER`).
     pub(crate) fn of_error(err: &Error) -> hstsguard_result {
-        if let Some(r) = hstsguard_result::from_code(err.code()) {
-            return r;
-        }
+        use hsg::DurationErrorKind as D;
         match err {
-            Error::Config(_) => R::CONFIG_INVALID_VALUE,
+            Error::InvalidDuration { kind, .. } => match kind {
+                D::Empty => R::DURATION_EMPTY,
+                D::Negative => R::DURATION_NEGATIVE,
+                D::Fractional => R::DURATION_FRACTIONAL,
+                D::NotANumber => R::DURATION_NOT_A_NUMBER,
+                D::UnknownUnit => R::DURATION_UNKNOWN_UNIT,
+                D::Overflow => R::DURATION_OVERFLOW,
+                // The enum is non-exhaustive; a new kind is still a duration error.
+                _ => R::from_code(kind.code()).unwrap_or(R::INVALID_ARGUMENT),
+            },
             Error::InvalidHeader { .. } => R::INVALID_HEADER,
-            _ => R::INVALID_ARGUMENT,
+            Error::InvalidPin { .. } => R::HPKP_INVALID_PIN,
+            Error::TooFewPins { .. } => R::HPKP_TOO_FEW_PINS,
+            Error::Certificate { .. } => R::HPKP_CERTIFICATE,
+            Error::Config(_) => R::from_code(err.code()).unwrap_or(R::CONFIG_INVALID_VALUE),
+            Error::Io { .. } => R::IO,
+            Error::InvalidHost { code, .. } => match code {
+                Code::UaHostTooLong => R::UA_HOST_TOO_LONG,
+                Code::UaHostNotUtf8 => R::UA_HOST_NOT_UTF8,
+                _ => R::UA_HOST_INVALID,
+            },
+            Error::InvalidUrl { .. } => R::UA_URL_INVALID,
+            Error::StoreFile { code, .. } => match code {
+                Code::UaStoreIsDirectory => R::UA_STORE_IS_DIRECTORY,
+                _ => R::UA_STORE_IO,
+            },
+            Error::PreloadList { code, .. } => match code {
+                Code::UaPreloadInvalidList => R::UA_PRELOAD_INVALID_LIST,
+                Code::UaPreloadInvalidCompiled => R::UA_PRELOAD_INVALID_COMPILED,
+                _ => R::UA_STORE_IO,
+            },
+            // `hsg::Error` is non-exhaustive: a variant added to the core maps by its
+            // code when a result has that name (the tests below catch one that does not).
+            _ => R::from_code(err.code()).unwrap_or(R::INVALID_ARGUMENT),
         }
     }
 }
@@ -237,6 +301,43 @@ mod tests {
         }
         for (c, _) in hsg::ERROR_CODES {
             assert_eq!(code_cstr(c).to_str().unwrap(), *c);
+        }
+    }
+
+    #[test]
+    fn ua_errors_have_their_own_results() {
+        use hsg::ua::{host_from_bytes, normalize_host, KnownHosts, PreloadList};
+        let store = KnownHosts::new();
+        let dir = std::env::temp_dir();
+        let errors = [
+            normalize_host("bad host").unwrap_err(),
+            normalize_host(&"a.".repeat(130)).unwrap_err(),
+            host_from_bytes(b"\xff").unwrap_err(),
+            store.upgrade_url("not a url", 0).unwrap_err(),
+            store.load(&dir, 0).unwrap_err(),
+            PreloadList::from_bytes(b"nope".to_vec()).unwrap_err(),
+            PreloadList::from_json("{", "2026-01-01".parse().unwrap()).unwrap_err(),
+        ];
+        for err in &errors {
+            let r = hstsguard_result::of_error(err);
+            assert!(err.code().starts_with("ua."), "{err:?}");
+            assert_eq!(r.name().to_str().unwrap(), err.code(), "{err:?}");
+            assert!((600..700).contains(&(r as u32)));
+        }
+        for (code, want) in [
+            ("ua.host.invalid", 600),
+            ("ua.host.too_long", 601),
+            ("ua.host.not_utf8", 602),
+            ("ua.url.invalid", 603),
+            ("ua.store.is_directory", 604),
+            ("ua.store.io", 605),
+            ("ua.preload.invalid_list", 606),
+            ("ua.preload.invalid_compiled", 607),
+        ] {
+            assert_eq!(
+                hstsguard_result::from_code(code).map(|r| r as u32),
+                Some(want)
+            );
         }
     }
 
