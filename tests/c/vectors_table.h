@@ -1533,7 +1533,7 @@ static const vt_cookie vt_cookie_cases[] = {
 };
 #define VT_COOKIE_COUNT 109
 
-/* ---- policy.json (71 cases) ---- */
+/* ---- policy.json (72 cases) ---- */
 
 #define VT_POLICY_OK (1u << 0)
 #define VT_POLICY_ERRORS (1u << 1)
@@ -1611,6 +1611,7 @@ static const char *const vt_policy_codes_60[] = {"policy.proxy.headers_without_p
 static const char *const vt_policy_codes_61[] = {"policy.proxy.trusts_everyone"};
 static const char *const vt_policy_codes_62[] = {"policy.cookie.samesite_none_without_secure"};
 static const char *const vt_policy_codes_63[] = {"policy.redirect.any_host"};
+static const char *const vt_policy_codes_64[] = {"policy.hsts.max_age_looks_like_milliseconds"};
 
 static const vt_policy vt_policy_cases[] = {
     {"policy-001", {"{}", 2, NULL, 0}, 0x7u, 1, NULL, 0, vt_policy_codes_1, 1},
@@ -1684,8 +1685,9 @@ static const vt_policy vt_policy_cases[] = {
     {"policy-069", {"{\"proxy\":{\"trusted\":[\"::ffff:0:0/96\"]},\"redirect\":{\"allowed_hosts\":[\".example.com\"]}}", 85, NULL, 0}, 0x7u, 1, NULL, 0, vt_policy_codes_61, 1},
     {"policy-070", {"{\"cookies\":{\"rules\":[{\"name\":\"*\",\"same_site\":\"None\",\"secure\":true}],\"secure_when\":\"request_secure\"},\"redirect\":{\"allowed_hosts\":[\".example.com\"]}}", 146, NULL, 0}, 0x7u, 1, NULL, 0, vt_policy_codes_62, 1},
     {"policy-071", {"{\"redirect\":{\"exempt\":[\"(\?i)^/health\",\"(\?i)^/\303\204rger$\"]}}", 56, NULL, 0}, 0x7u, 1, NULL, 0, vt_policy_codes_63, 1},
+    {"policy-072", {"{\"hsts\":{\"max_age\":31536000000},\"redirect\":{\"allowed_hosts\":[\".example.com\"]}}", 78, NULL, 0}, 0x7u, 1, NULL, 0, vt_policy_codes_64, 1},
 };
-#define VT_POLICY_COUNT 71
+#define VT_POLICY_COUNT 72
 
 /* ---- ua_store.json: the Known HSTS Host store (tests/c/ua.c) ----
  * Only compiled where VT_UA_STORE is defined before including this file. Each case is

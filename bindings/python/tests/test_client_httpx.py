@@ -101,6 +101,8 @@ def test_certificate_error_of_a_known_host_is_fatal_even_with_verify_false(lab: 
                 c.get(url)
             assert isinstance(info.value, httpx.ConnectError)
             assert DYN in str(info.value)
+            assert info.value.code == "ua.tls.certificate_error"
+            assert info.value.code in hstsguard.ISSUE_CODES
     assert lab.plain.connections == 0
 
 

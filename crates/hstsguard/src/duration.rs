@@ -98,6 +98,53 @@ pub fn parse_duration(input: &str) -> Result<u64, Error> {
     }
 }
 
+/// True when a max-age in seconds looks like it was written in milliseconds: more than
+/// 100 years, a whole number of thousands, and its thousandth at least one day.
+pub(crate) fn looks_like_milliseconds(seconds: u64) -> bool {
+    seconds > 100 * crate::ONE_YEAR && seconds % 1000 == 0 && seconds / 1000 >= 86_400
+}
+
+/// Unit words people write instead of the one-letter suffixes.
+const UNIT_WORDS: &[(&str, char)] = &[
+    ("second", 's'),
+    ("seconds", 's'),
+    ("sec", 's'),
+    ("secs", 's'),
+    ("minute", 'm'),
+    ("minutes", 'm'),
+    ("min", 'm'),
+    ("mins", 'm'),
+    ("hour", 'h'),
+    ("hours", 'h'),
+    ("hr", 'h'),
+    ("hrs", 'h'),
+    ("day", 'd'),
+    ("days", 'd'),
+    ("week", 'w'),
+    ("weeks", 'w'),
+    ("wk", 'w'),
+    ("year", 'y'),
+    ("years", 'y'),
+    ("yr", 'y'),
+    ("yrs", 'y'),
+];
+
+/// A did-you-mean for a duration written with a unit word (`"1 year"`, `"30days"`):
+/// `"; did you mean \"1y\"?"`, or an empty string.
+pub(crate) fn unit_word_hint(value: &str) -> String {
+    let s = value.trim();
+    let digits_end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (digits, rest) = s.split_at(digits_end);
+    let word = rest.trim().to_ascii_lowercase();
+    if digits.is_empty() || word.is_empty() {
+        return String::new();
+    }
+    match UNIT_WORDS.iter().find(|(w, _)| *w == word) {
+        Some((_, unit)) => format!("; did you mean \"{digits}{unit}\"?"),
+        None => String::new(),
+    }
+}
+
 /// Converts a number of seconds given as a float (JavaScript numbers, Python floats,
 /// JSON) into whole seconds, with the same refusals as [`parse_duration`].
 ///
@@ -146,6 +193,32 @@ pub fn format_duration(seconds: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unit_words_get_a_did_you_mean() {
+        let e = parse_duration("1 year").unwrap_err();
+        assert_eq!(e.code(), "duration.unknown_unit");
+        assert!(e.to_string().ends_with("; did you mean \"1y\"?"), "{e}");
+        let e = parse_duration("30days").unwrap_err();
+        assert!(e.to_string().contains("did you mean \"30d\"?"), "{e}");
+        assert!(!parse_duration("5x")
+            .unwrap_err()
+            .to_string()
+            .contains("did you mean"));
+        assert!(!parse_duration("year")
+            .unwrap_err()
+            .to_string()
+            .contains("did you mean"));
+    }
+
+    #[test]
+    fn milliseconds_look() {
+        assert!(looks_like_milliseconds(31_536_000_000));
+        assert!(looks_like_milliseconds(63_072_000_000));
+        assert!(!looks_like_milliseconds(63_072_000));
+        assert!(!looks_like_milliseconds(100 * crate::ONE_YEAR));
+        assert!(!looks_like_milliseconds(31_536_000_001));
+    }
 
     #[test]
     fn accepts() {

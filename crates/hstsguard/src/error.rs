@@ -101,7 +101,7 @@ impl fmt::Display for ConfigError {
 #[non_exhaustive]
 pub enum Error {
     /// A duration (max-age) could not be used.
-    #[error("invalid duration {value:?}: {}", kind.explain())]
+    #[error("invalid duration {value:?}: {}{}", kind.explain(), crate::duration::unit_word_hint(value))]
     InvalidDuration {
         /// The text as given (truncated to 80 characters).
         value: String,

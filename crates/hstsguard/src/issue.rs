@@ -326,6 +326,9 @@ codes! {
     PolicyHstsDisabled = "policy.hsts.disabled",
     /// HSTS max-age is below one year.
     PolicyHstsShortMaxAge = "policy.hsts.short_max_age",
+    /// HSTS max-age looks like milliseconds (a whole number of seconds over 100 years
+    /// whose thousandth is at least a day, such as 31536000000, the `res.cookie` habit).
+    PolicyHstsMaxAgeLooksLikeMilliseconds = "policy.hsts.max_age_looks_like_milliseconds",
     /// HSTS without includeSubDomains.
     PolicyHstsNoIncludeSubDomains = "policy.hsts.no_include_subdomains",
     /// The `preload` flag is set but the header is not eligible for the preload list.

@@ -694,6 +694,17 @@ impl PolicyBuilder {
                     ),
                 ));
             }
+            if crate::duration::looks_like_milliseconds(p.max_age()) {
+                warnings.push(Issue::warning(
+                    Code::PolicyHstsMaxAgeLooksLikeMilliseconds,
+                    format!(
+                        "HSTS max-age is {} seconds, over {} years: it looks like milliseconds. max-age counts seconds; did you mean {}?",
+                        p.max_age(),
+                        p.max_age() / crate::ONE_YEAR,
+                        p.max_age() / 1000
+                    ),
+                ));
+            }
             if !p.include_subdomains() {
                 warnings.push(Issue::warning(
                     Code::PolicyHstsNoIncludeSubDomains,

@@ -50,7 +50,10 @@ __all__ = ["HSTSTransport", "AsyncHSTSTransport", "KnownHostCertificateError"]
 
 class KnownHostCertificateError(httpx.ConnectError):
     """The TLS certificate of a Known HSTS Host did not verify: the request failed and
-    no fallback is allowed (RFC 6797 §8.4)."""
+    no fallback is allowed (RFC 6797 §8.4). ``.code`` is ``"ua.tls.certificate_error"``,
+    the code Node's ``hstsguard/fetch`` gives the same failure."""
+
+    code: str = "ua.tls.certificate_error"
 
 
 def _strict_context(verify: ssl.SSLContext | str | os.PathLike[str] | bool) -> ssl.SSLContext | bool:
