@@ -1,5 +1,5 @@
 # hstsguard: one target per stage. `make help` lists them.
-.PHONY: help main test fmt lint test-rust bench fuzz docs clean node test-node bench-node
+.PHONY: help main test fmt lint test-rust bench fuzz fuzz-smoke fuzz-long dist test-dist docs clean node test-node bench-node
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -22,10 +22,20 @@ test-rust: ## the Rust workspace tests only
 bench: ## criterion benchmarks of the core, with the paired ratio against the headers crate
 	cargo bench -p hstsguard --bench core
 
-fuzz: ## 60 s per fuzz target (installs cargo-fuzz once)
-	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
-	cd fuzz && for t in sts_parse hpkp_parse cookie_flag evaluate policy_load; do \
-	  RUSTC_BOOTSTRAP=1 cargo fuzz run $$t -- -max_total_time=60 || exit 1; done
+fuzz: ## 60 s per fuzz target (installs cargo-fuzz once; corpus in target/fuzz-corpus)
+	bash scripts/fuzz.sh run 60
+
+fuzz-smoke: ## 3 s per fuzz target, as the test command runs it
+	bash scripts/fuzz.sh smoke 3
+
+fuzz-long: ## 10 M executions per fuzz target; prints executions, coverage, corpus size
+	bash scripts/fuzz.sh long 10000000
+
+dist: ## release artefacts in dist/: wheel, sdist, .debs (scripts/dist.sh)
+	bash scripts/dist.sh
+
+test-dist: ## build dist/, install every artefact in a clean place and test it, then purge
+	bash scripts/test-dist.sh
 
 node: ## build the Node addon (bindings/node) in release mode; regenerates index.js / index.d.ts
 	cd bindings/node && npm install --no-audit --no-fund && npx napi build --platform --release

@@ -15,7 +15,10 @@
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
-OUT="$ROOT/target/servers"
+# HSTSGUARD_SERVERS_OUT and HSTSGUARD_LIB (a libhstsguard.a built before) let scripts/dist.sh
+# build the modules from its own profile into its own directory.
+OUT="${HSTSGUARD_SERVERS_OUT:-$ROOT/target/servers}"
+export HSTSGUARD_LIB="${HSTSGUARD_LIB:-$ROOT/target/release/libhstsguard.a}"
 NGINX_SO="$OUT/ngx_http_hstsguard_module.so"
 APACHE_SO="$OUT/mod_hstsguard.so"
 CFLAGS_STRICT="-Wall -Wextra -Werror"
@@ -43,10 +46,12 @@ install_servers() {
 
 build_lib() {
   need_cargo
-  step "cargo build --release -p hstsguard-c (libhstsguard.a)"
-  cargo build -q --release -p hstsguard-c
-  [ -f "$ROOT/target/release/libhstsguard.a" ] && [ -f "$ROOT/include/hstsguard.h" ] || {
-    echo "target/release/libhstsguard.a or include/hstsguard.h is missing" >&2
+  if [ "$HSTSGUARD_LIB" = "$ROOT/target/release/libhstsguard.a" ]; then
+    step "cargo build --release -p hstsguard-c (libhstsguard.a)"
+    cargo build -q --release -p hstsguard-c
+  fi
+  [ -f "$HSTSGUARD_LIB" ] && [ -f "$ROOT/include/hstsguard.h" ] || {
+    echo "$HSTSGUARD_LIB or include/hstsguard.h is missing" >&2
     exit 1
   }
 }
@@ -100,7 +105,7 @@ build_apache() {
     cd "$work"
     apxs -c -I"$ROOT/include" -I"$ROOT/bindings/nginx" \
       -Wc,-Wall -Wc,-Wextra -Wc,-Werror -Wl,-Wl,--exclude-libs,ALL \
-      mod_hstsguard.c hsg_settings.c "$ROOT/target/release/libhstsguard.a" \
+      mod_hstsguard.c hsg_settings.c "$HSTSGUARD_LIB" \
       -lpthread -ldl -lm >"$work/apxs.log" 2>&1 || {
       grep -v '^libtool: ' "$work/apxs.log" >&2
       exit 1

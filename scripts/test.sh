@@ -22,11 +22,16 @@ cargo clippy -q --workspace --all-targets -- -D warnings
 step "cargo test --workspace (unit, shared vectors, doc tests, CLI)"
 cargo test -q --workspace
 
-for stage in c python node servers; do
+# dist: the release artefacts (scripts/dist.sh), installed and tested as users install
+# them (scripts/test-dist.sh); after servers, which installs nginx and Apache.
+for stage in c python node servers dist; do
   if [ -f "scripts/test-$stage.sh" ]; then
     step "stage: $stage"
     bash "scripts/test-$stage.sh"
   fi
 done
+
+step "fuzz smoke: every fuzz target for 3 s from its committed corpus (scripts/fuzz.sh)"
+bash scripts/fuzz.sh smoke 3
 
 step "all stages passed"

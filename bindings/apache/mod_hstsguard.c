@@ -1129,10 +1129,27 @@ hsg_insert_filter(request_rec *r)
     ap_add_output_filter_handle(hsg_filter_handle, NULL, r, r->connection);
 }
 
+/* One start-up line with the module's version (the header it was built with) and the
+ * core's (the linked library). Apache runs post_config twice at start; the first pass
+ * only checks the configuration. NOTICE is logged whatever the LogLevel. */
+static int
+hsg_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    (void) pconf;
+    (void) plog;
+    (void) ptemp;
+    if (ap_state_query(AP_SQ_MAIN_STATE) != AP_SQ_MS_CREATE_PRE_CONFIG) {
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, "hstsguard/%s (core %s)",
+                     HSTSGUARD_VERSION, hstsguard_version());
+    }
+    return OK;
+}
+
 static void
 hsg_register_hooks(apr_pool_t *p)
 {
     (void) p;
+    ap_hook_post_config(hsg_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_check_config(hsg_check_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(hsg_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_quick_handler(hsg_quick_handler, NULL, NULL, APR_HOOK_REALLY_FIRST);

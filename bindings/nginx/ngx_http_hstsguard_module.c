@@ -1000,5 +1000,10 @@ ngx_http_hstsguard_init(ngx_conf_t *cf)
 
     ngx_http_next_header_filter = ngx_http_top_header_filter;
     ngx_http_top_header_filter = ngx_http_hstsguard_header_filter;
+
+    /* The module's version (the header it was built with) and the core's (the linked
+     * library), as packagers and the dist test look for them. */
+    ngx_log_error(NGX_LOG_NOTICE, cf->log, 0, "hstsguard/%s (core %s)", HSTSGUARD_VERSION,
+                  hstsguard_version());
     return NGX_OK;
 }

@@ -12,7 +12,9 @@ use std::path::PathBuf;
 
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("manifest dir"));
-    let data = manifest.join("../../data");
+    // `data` is a link to the repository's data/ directory, so that a packaged crate (the
+    // Python sdist, `cargo package`) carries the list inside the crate.
+    let data = manifest.join("data");
     let list = data.join("hsts_preload.json");
     let date = data.join("hsts_preload.date");
     println!("cargo:rerun-if-changed={}", list.display());

@@ -1,9 +1,10 @@
 #![no_main]
-//! Any document: an error or a policy, never a panic.
+//! Fuzz target `policy_load`: the body is `fuzz/bodies/core.rs`'s `policy_load`, which the corpus replay
+//! (crates/hstsguard/tests/fuzz_corpus.rs) also runs on stable Rust.
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let _ = hstsguard::policy::Policy::from_json(text);
-    let _ = hstsguard::policy::Policy::from_toml(text);
-});
+#[path = "../bodies/core.rs"]
+#[allow(dead_code)]
+mod bodies;
+
+fuzz_target!(|data: &[u8]| bodies::policy_load(data));

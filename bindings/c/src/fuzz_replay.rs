@@ -12,7 +12,11 @@ fn c_abi_corpus_replays() {
         .map(|e| e.expect("directory entry").path())
         .collect();
     files.sort();
-    assert!(files.len() >= 5, "fuzz/corpus/c_abi holds {} inputs", files.len());
+    assert!(
+        files.len() >= 5,
+        "fuzz/corpus/c_abi holds {} inputs",
+        files.len()
+    );
     for file in files {
         let data = std::fs::read(&file).expect("readable corpus file");
         let replay = std::panic::catch_unwind(|| body::c_abi(&data));

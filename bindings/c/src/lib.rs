@@ -34,13 +34,13 @@ pub mod error;
 pub mod ffi;
 pub mod hpkp;
 
+#[cfg(test)]
+mod fuzz_replay;
 pub mod policy;
 pub mod request;
 pub mod result;
 pub mod sts;
-pub mod ua;
-#[cfg(test)]
-mod fuzz_replay;
 #[cfg(test)]
 mod tests;
+pub mod ua;
 pub mod version;

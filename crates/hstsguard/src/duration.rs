@@ -101,7 +101,7 @@ pub fn parse_duration(input: &str) -> Result<u64, Error> {
 /// True when a max-age in seconds looks like it was written in milliseconds: more than
 /// 100 years, a whole number of thousands, and its thousandth at least one day.
 pub(crate) fn looks_like_milliseconds(seconds: u64) -> bool {
-    seconds > 100 * crate::ONE_YEAR && seconds % 1000 == 0 && seconds / 1000 >= 86_400
+    seconds > 100 * crate::ONE_YEAR && seconds.is_multiple_of(1000) && seconds / 1000 >= 86_400
 }
 
 /// Unit words people write instead of the one-letter suffixes.
