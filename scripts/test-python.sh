@@ -29,6 +29,8 @@ if ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
   python3 -m venv "$VENV"
 fi
 PY="$VENV/bin/python"
+# test_curl_interop.py runs the real `curl --hsts`: install it rather than skip.
+apt_install curl
 
 step "pip install maturin, Django 5.2, pytest, pytest-django, mypy, httpx, requests, trustme, hstspreload"
 # httpx and requests: the HSTS transport/adapter tests run the real clients; trustme makes

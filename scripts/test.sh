@@ -13,6 +13,9 @@ if ! python3 -c 'import sysconfig,sys; sys.exit(0 if sysconfig.get_config_var("L
   apt_install python3-dev
 fi
 
+# The CLI's client-side tests run the real `curl --hsts` (Debian's curl has HSTS support).
+apt_install curl
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -5,7 +5,8 @@ they replace, measured in the same run (a script, not a timed test).
     python3 tests/servers/bench.py --nginx-module SO --apache-module SO
         [--skip-cachegrind] [--skip-wrk] [--skip-rss] [--rss-requests 1000000]
 
-1. Instructions per request (the method of /work/shared/BUILD_NOTES.md): each server runs
+1. Instructions per request (valgrind counts instructions, which wall time on a noisy
+   2-core machine cannot resolve): each server runs
    as one process under `valgrind --tool=cachegrind --cache-sim=no` (nginx
    `master_process off`, Apache `-X` with mpm_prefork), serves N1 = 500 and then, in a
    second run, N2 = 2,500 keep-alive requests from one client; (I2 - I1) / (N2 - N1) is
