@@ -737,18 +737,29 @@ pub(crate) fn parse_iso_date(text: &str) -> Option<u32> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let num = |s: &[u8]| -> Option<u32> {
-        if s.iter().all(u8::is_ascii_digit) {
-            std::str::from_utf8(s).ok()?.parse().ok()
-        } else {
-            None
-        }
-    };
-    let (y, m, d) = (num(&b[..4])?, num(&b[5..7])?, num(&b[8..])?);
-    if y < 1970 || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+    let (y, m, d) = (
+        ascii_number(&b[..4])?,
+        ascii_number(&b[5..7])?,
+        ascii_number(&b[8..])?,
+    );
+    u32::try_from(epoch_days(y, m, d)?).ok()
+}
+
+/// The value of a run of ASCII digits (no sign, no space), or `None`.
+pub(crate) fn ascii_number(digits: &[u8]) -> Option<u32> {
+    if digits.iter().all(u8::is_ascii_digit) {
+        std::str::from_utf8(digits).ok()?.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Days since 1970-01-01 of a real calendar date from 1970 on, or `None`.
+pub(crate) fn epoch_days(year: u32, month: u32, day: u32) -> Option<i64> {
+    if year < 1970 || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
         return None;
     }
-    u32::try_from(days_from_civil(i64::from(y), m, d)).ok()
+    Some(days_from_civil(i64::from(year), month, day))
 }
 
 /// The number of days in a month of a Gregorian year.

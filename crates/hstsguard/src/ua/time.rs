@@ -4,7 +4,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::compile::{days_from_civil, days_in_month, parse_iso_date};
+#[cfg(test)]
+use super::compile::days_from_civil;
+use super::compile::{ascii_number, epoch_days, parse_iso_date};
 
 /// The latest expiry hstsguard stores: 9999-12-31 23:59:59 UTC, the last second curl's
 /// eight-digit date can spell. Longer max-age values are capped to it.
@@ -45,22 +47,13 @@ pub(crate) fn parse_stamp(text: &str) -> Option<u64> {
     if b.len() != 17 || b[8] != b' ' || b[11] != b':' || b[14] != b':' {
         return None;
     }
-    let num = |s: &[u8]| -> Option<u32> {
-        if s.iter().all(u8::is_ascii_digit) {
-            std::str::from_utf8(s).ok()?.parse().ok()
-        } else {
-            None
-        }
-    };
+    let num = ascii_number;
     let (y, mo, d) = (num(&b[..4])?, num(&b[4..6])?, num(&b[6..8])?);
     let (h, mi, s) = (num(&b[9..11])?, num(&b[12..14])?, num(&b[15..17])?);
-    if y < 1970 || !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) {
-        return None;
-    }
     if h > 23 || mi > 59 || s > 59 {
         return None;
     }
-    let days = days_from_civil(i64::from(y), mo, d);
+    let days = epoch_days(y, mo, d)?;
     u64::try_from(days)
         .ok()
         .map(|days| days * 86_400 + u64::from(h) * 3600 + u64::from(mi) * 60 + u64::from(s))
