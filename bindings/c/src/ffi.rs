@@ -86,7 +86,7 @@ pub struct hstsguard_issue {
 impl hstsguard_issue {
     pub(crate) fn of(issue: &Issue) -> hstsguard_issue {
         hstsguard_issue {
-            code: code_cstr(issue.code().as_str()).as_ptr(),
+            code: code_cstr(issue.code()).as_ptr(),
             severity: match issue.severity() {
                 Severity::Warning => hstsguard_severity::Warning,
                 Severity::Error => hstsguard_severity::Error,

@@ -479,7 +479,7 @@ pub unsafe extern "C" fn hstsguard_policy_evaluate(
                         }
                     }
                     Action::Reject { status, code, .. } => {
-                        let reason = code_cstr(code.as_str()).as_ptr();
+                        let reason = code_cstr(*code).as_ptr();
                         set_decision(d, hstsguard_action::Reject, *status, secure, reason, 0, n);
                         Ok(())
                     }

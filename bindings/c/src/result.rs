@@ -166,6 +166,7 @@ impl hstsguard_result {
     }
 
     /// The result whose name is exactly `code`, if any.
+    #[cfg(test)]
     pub(crate) fn from_code(code: &str) -> Option<hstsguard_result> {
         RESULTS
             .iter()
@@ -173,78 +174,83 @@ impl hstsguard_result {
             .map(|(r, _)| *r)
     }
 
-    /// The result for a core error. Every variant of the core's error enum is named, so
-    /// a new one shows up here; the numbered result of an error always has the error's
-    /// code as its name, except where the code is an issue code (a single configuration
-    /// error from a header check: `CONFIG_INVALID_VALUE`; an unusable header value:
-    /// `INVALID_HEADER`).
+    /// The result for a core error: by its typed variant, and for configuration errors
+    /// by the typed code of the error (as rustls-ffi's `map_error`: never by comparing
+    /// strings). A single configuration error whose code is a header issue code (such as
+    /// `require_preloadable` failing) is `CONFIG_INVALID_VALUE`; an unusable header value
+    /// is `INVALID_HEADER`.
     pub(crate) fn of_error(err: &Error) -> hstsguard_result {
-        use hsg::DurationErrorKind as D;
         match err {
-            Error::InvalidDuration { kind, .. } => match kind {
-                D::Empty => R::DURATION_EMPTY,
-                D::Negative => R::DURATION_NEGATIVE,
-                D::Fractional => R::DURATION_FRACTIONAL,
-                D::NotANumber => R::DURATION_NOT_A_NUMBER,
-                D::UnknownUnit => R::DURATION_UNKNOWN_UNIT,
-                D::Overflow => R::DURATION_OVERFLOW,
-                // The enum is non-exhaustive; a new kind is still a duration error.
-                _ => R::from_code(kind.code()).unwrap_or(R::INVALID_ARGUMENT),
-            },
             Error::InvalidHeader { .. } => R::INVALID_HEADER,
-            Error::InvalidPin { .. } => R::HPKP_INVALID_PIN,
-            Error::TooFewPins { .. } => R::HPKP_TOO_FEW_PINS,
-            Error::Certificate { .. } => R::HPKP_CERTIFICATE,
-            Error::Config(_) => R::from_code(err.code()).unwrap_or(R::CONFIG_INVALID_VALUE),
-            Error::Io { .. } => R::IO,
-            Error::InvalidHost { code, .. } => match code {
-                Code::UaHostTooLong => R::UA_HOST_TOO_LONG,
-                Code::UaHostNotUtf8 => R::UA_HOST_NOT_UTF8,
-                _ => R::UA_HOST_INVALID,
+            Error::Config(_) => match err.code() {
+                code if code.is_error() => R::of_code(code),
+                _ => R::CONFIG_INVALID_VALUE,
             },
-            Error::InvalidUrl { .. } => R::UA_URL_INVALID,
-            Error::StoreFile { code, .. } => match code {
-                Code::UaStoreIsDirectory => R::UA_STORE_IS_DIRECTORY,
-                _ => R::UA_STORE_IO,
-            },
-            Error::PreloadList { code, .. } => match code {
-                Code::UaPreloadInvalidList => R::UA_PRELOAD_INVALID_LIST,
-                Code::UaPreloadInvalidCompiled => R::UA_PRELOAD_INVALID_COMPILED,
-                _ => R::UA_STORE_IO,
-            },
-            // `hsg::Error` is non-exhaustive: a variant added to the core maps by its
-            // code when a result has that name (the tests below catch one that does not).
-            _ => R::from_code(err.code()).unwrap_or(R::INVALID_ARGUMENT),
+            // Every other variant carries (or is) one error code.
+            _ => R::of_code(err.code()),
+        }
+    }
+
+    /// The result for an error code. Every error code of the core is named (a new one
+    /// fails `every_core_error_code_has_a_result_of_the_same_name` until it is added).
+    pub(crate) fn of_code(code: Code) -> hstsguard_result {
+        match code {
+            Code::DurationEmpty => R::DURATION_EMPTY,
+            Code::DurationNegative => R::DURATION_NEGATIVE,
+            Code::DurationFractional => R::DURATION_FRACTIONAL,
+            Code::DurationNotANumber => R::DURATION_NOT_A_NUMBER,
+            Code::DurationUnknownUnit => R::DURATION_UNKNOWN_UNIT,
+            Code::DurationOverflow => R::DURATION_OVERFLOW,
+            Code::ConfigInvalid => R::CONFIG_INVALID,
+            Code::ConfigSyntax => R::CONFIG_SYNTAX,
+            Code::ConfigUnknownKey => R::CONFIG_UNKNOWN_KEY,
+            Code::ConfigInvalidType => R::CONFIG_INVALID_TYPE,
+            Code::ConfigInvalidValue => R::CONFIG_INVALID_VALUE,
+            Code::ConfigConflict => R::CONFIG_CONFLICT,
+            Code::Io => R::IO,
+            Code::HpkpInvalidPin => R::HPKP_INVALID_PIN,
+            Code::HpkpTooFewPins => R::HPKP_TOO_FEW_PINS,
+            Code::HpkpCertificate => R::HPKP_CERTIFICATE,
+            Code::UaHostInvalid => R::UA_HOST_INVALID,
+            Code::UaHostTooLong => R::UA_HOST_TOO_LONG,
+            Code::UaHostNotUtf8 => R::UA_HOST_NOT_UTF8,
+            Code::UaUrlInvalid => R::UA_URL_INVALID,
+            Code::UaStoreIsDirectory => R::UA_STORE_IS_DIRECTORY,
+            Code::UaStoreIo => R::UA_STORE_IO,
+            Code::UaPreloadInvalidList => R::UA_PRELOAD_INVALID_LIST,
+            Code::UaPreloadInvalidCompiled => R::UA_PRELOAD_INVALID_COMPILED,
+            // The live scan is not part of the C ABI.
+            Code::ScanOptionConnectTo
+            | Code::ScanOptionCaFile
+            | Code::ScanOptionTls
+            | Code::ScanOptionInvalid
+            | Code::ScanRuntime => R::INVALID_ARGUMENT,
+            // Issue codes (diagnostics) are not results; `Code` is non-exhaustive.
+            _ => R::INVALID_ARGUMENT,
         }
     }
 }
 
-/// Every code string the core can produce (issue codes and error codes), NUL-terminated,
-/// so that C gets `const char *` codes with a static lifetime. Sorted by code for a binary
-/// search; built once, never freed (valgrind counts it as reachable).
-fn code_table() -> &'static [(&'static str, Box<CStr>)] {
-    static TABLE: OnceLock<Vec<(&'static str, Box<CStr>)>> = OnceLock::new();
+/// Every code of the core (issue codes and error codes), NUL-terminated, so that C gets
+/// `const char *` codes with a static lifetime; indexed by the code itself. Built once,
+/// never freed (valgrind counts it as reachable).
+fn code_table() -> &'static [Box<CStr>] {
+    static TABLE: OnceLock<Vec<Box<CStr>>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let issue_codes = Code::ALL.iter().map(|c| c.as_str());
-        let error_codes = hsg::ERROR_CODES.iter().map(|(c, _)| *c);
-        let mut table: Vec<(&'static str, Box<CStr>)> = issue_codes
-            .chain(error_codes)
-            .map(|c| (c, CString::new(c).unwrap_or_default().into_boxed_c_str()))
-            .collect();
-        table.sort_by(|a, b| a.0.cmp(b.0));
-        table.dedup_by(|a, b| a.0 == b.0);
-        table
+        Code::ALL
+            .iter()
+            .map(|c| CString::new(c.as_str()).unwrap_or_default().into_boxed_c_str())
+            .collect()
     })
 }
 
-/// The static NUL-terminated form of a core code string (`"unknown"` for a code this
-/// build does not know, which the tests rule out).
-pub(crate) fn code_cstr(code: &str) -> &'static CStr {
-    let table = code_table();
-    match table.binary_search_by(|(c, _)| (*c).cmp(code)) {
-        Ok(i) => &table[i].1,
-        Err(_) => c"unknown",
-    }
+/// The static NUL-terminated form of a core code.
+pub(crate) fn code_cstr(code: Code) -> &'static CStr {
+    // `Code::ALL` lists the variants in declaration order, so a variant's discriminant
+    // is its index (checked by `the_code_table_is_indexed_by_code`).
+    code_table()
+        .get(code as usize)
+        .map_or(c"unknown", |c| c)
 }
 
 /// The name of a result code: the stable code string shared with the Rust core, Python
@@ -287,20 +293,21 @@ mod tests {
 
     #[test]
     fn every_core_error_code_has_a_result_of_the_same_name() {
-        for (code, _) in hsg::ERROR_CODES {
-            let r = hstsguard_result::from_code(code)
-                .unwrap_or_else(|| panic!("no hstsguard_result for the core code {code}"));
-            assert_eq!(r.name().to_str().unwrap(), *code);
+        for &code in Code::ALL.iter().filter(|c| c.is_error()) {
+            if code.as_str().starts_with("scan.") {
+                continue; // the live scan is not part of the C ABI
+            }
+            let r = hstsguard_result::of_code(code);
+            assert_eq!(r.name().to_str().unwrap(), code.as_str(), "{code:?}");
+            assert_eq!(hstsguard_result::from_code(code.as_str()), Some(r));
         }
     }
 
     #[test]
-    fn every_code_has_a_c_string() {
-        for c in Code::ALL {
-            assert_eq!(code_cstr(c.as_str()).to_str().unwrap(), c.as_str());
-        }
-        for (c, _) in hsg::ERROR_CODES {
-            assert_eq!(code_cstr(c).to_str().unwrap(), *c);
+    fn the_code_table_is_indexed_by_code() {
+        for (i, &c) in Code::ALL.iter().enumerate() {
+            assert_eq!(c as usize, i, "{c:?}");
+            assert_eq!(code_cstr(c).to_str().unwrap(), c.as_str());
         }
     }
 
@@ -320,8 +327,8 @@ mod tests {
         ];
         for err in &errors {
             let r = hstsguard_result::of_error(err);
-            assert!(err.code().starts_with("ua."), "{err:?}");
-            assert_eq!(r.name().to_str().unwrap(), err.code(), "{err:?}");
+            assert!(err.code().as_str().starts_with("ua."), "{err:?}");
+            assert_eq!(r.name().to_str().unwrap(), err.code().as_str(), "{err:?}");
             assert!((600..700).contains(&(r as u32)));
         }
         for (code, want) in [

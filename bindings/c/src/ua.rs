@@ -333,7 +333,7 @@ fn load_report_of(r: &LoadReport) -> hstsguard_load_report {
     for (slot, s) in out.first_skipped.iter_mut().zip(&r.skipped) {
         *slot = hstsguard_skipped_line {
             line: s.line,
-            code: code_cstr(s.code.as_str()).as_ptr(),
+            code: code_cstr(s.code).as_ptr(),
         };
         out.first_skipped_len += 1;
     }
@@ -490,7 +490,7 @@ pub unsafe extern "C" fn hstsguard_known_hosts_receive(
                 },
                 reason: o
                     .reason
-                    .map_or(std::ptr::null(), |c| code_cstr(c.as_str()).as_ptr()),
+                    .map_or(std::ptr::null(), |c| code_cstr(c).as_ptr()),
             };
             Ok(())
         })())

@@ -45,7 +45,7 @@ fn join(path: &str, key: &str) -> String {
 fn refuse(errors: &mut Vec<ConfigError>, path: &str, what: &str) {
     errors.push(ConfigError::new(
         path,
-        "config.invalid_type",
+        hstsguard::Code::ConfigInvalidType,
         format!("{what} cannot be used in a policy document"),
     ));
 }
@@ -306,7 +306,7 @@ mod tests {
     fn one(n: f64, path: &str) -> (Option<Value>, Vec<&'static str>) {
         let mut errors = Vec::new();
         let v = number(n, path, &mut errors);
-        (v, errors.iter().map(ConfigError::code).collect())
+        (v, errors.iter().map(|e| e.code().as_str()).collect())
     }
 
     #[test]

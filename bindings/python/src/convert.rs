@@ -40,7 +40,7 @@ fn to_json_at(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<Valu
     if depth > MAX_DEPTH {
         return Err(config_error(
             path,
-            "config.invalid_value",
+            hstsguard::Code::ConfigInvalidValue,
             "the value is nested too deeply (a reference cycle?)",
         ));
     }
@@ -95,7 +95,7 @@ fn to_json_at(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<Valu
     }
     Err(config_error(
         path,
-        "config.invalid_type",
+        hstsguard::Code::ConfigInvalidType,
         format!(
             "{} is a {}, which a policy cannot hold (use None, bool, int, str, a list or a dict)",
             shown(),
@@ -115,7 +115,7 @@ fn mapping<'py>(
         let Ok(key) = k.cast::<PyString>() else {
             return Err(config_error(
                 path,
-                "config.invalid_type",
+                hstsguard::Code::ConfigInvalidType,
                 format!(
                     "keys must be strings, found a {} ({})",
                     type_name(&k),

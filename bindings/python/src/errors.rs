@@ -66,11 +66,11 @@ pub(crate) fn core_error(py: Python<'_>, err: &Error) -> PyErr {
         Err(e) => return e,
     };
     let message = err.to_string();
-    let code = err.code();
+    let code = err.code().as_str();
     if let Error::Config(list) = err {
         let errors: Vec<(String, &'static str, String)> = list
             .iter()
-            .map(|e| (e.path().to_owned(), e.code(), e.message().to_owned()))
+            .map(|e| (e.path().to_owned(), e.code().as_str(), e.message().to_owned()))
             .collect();
         return PyErr::from_type(cls.clone(), (message, code, errors));
     }
@@ -84,7 +84,7 @@ pub(crate) fn to_py(err: Error) -> PyErr {
 
 /// A `ConfigError` for one problem the binding found before the core saw the value
 /// (a Python value with no JSON equivalent).
-pub(crate) fn config_error(path: &str, code: &'static str, message: impl Into<String>) -> PyErr {
+pub(crate) fn config_error(path: &str, code: hstsguard::Code, message: impl Into<String>) -> PyErr {
     to_py(Error::Config(vec![hstsguard::ConfigError::new(
         path, code, message,
     )]))

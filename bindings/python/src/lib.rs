@@ -26,9 +26,10 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ONE_YEAR", hstsguard::ONE_YEAR)?;
     m.add(
         "ERROR_CODES",
-        hstsguard::ERROR_CODES
+        hstsguard::Code::ALL
             .iter()
-            .map(|(code, _)| *code)
+            .filter(|c| c.is_error())
+            .map(|c| c.as_str())
             .collect::<Vec<_>>(),
     )?;
     m.add(

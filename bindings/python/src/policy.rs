@@ -409,7 +409,7 @@ pub(crate) fn read_policy_file<'py>(py: Python<'py>, path: PathBuf) -> PyResult<
     let syntax = |message: String| {
         to_py(hstsguard::Error::Config(vec![hstsguard::ConfigError::new(
             "",
-            "config.syntax",
+            hstsguard::Code::ConfigSyntax,
             message,
         )]))
     };

@@ -102,184 +102,84 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::str::FromStr;
 
-use once_cell::sync::Lazy;
 use regex::Regex;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::config::{type_name, Errors, Table};
-use crate::error::truncate;
+use crate::config::field::words;
+use crate::error::Error;
+use crate::config::field::Field;
+use crate::config::reader::Reader;
+use crate::config::{join, CookieRuleSection, CookiesSection, Kind as ConfigKind};
 use crate::issue::{quote, Code, Issue};
 
 // ---------------------------------------------------------------------------------------
 // Settings
 // ---------------------------------------------------------------------------------------
 
-/// The `SameSite` attribute's value (RFC 6265bis §4.1.2.7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SameSite {
-    /// Sent only with same-site requests.
-    Strict,
-    /// Sent with same-site requests and top-level cross-site navigations.
-    Lax,
-    /// Sent with every request; browsers accept it only together with `Secure`.
-    None,
-}
-
-impl SameSite {
-    /// `"Strict"`, `"Lax"` or `"None"`: the spelling written into a `Set-Cookie` value.
+words! {
+    /// The `SameSite` attribute's value (RFC 6265bis §4.1.2.7). Read ignoring case;
+    /// written `Strict`, `Lax` or `None`. In a policy document `true` means `Strict`,
+    /// as it does for Express's `res.cookie`.
     ///
     /// ```
     /// use hstsguard::cookie::SameSite;
     /// assert_eq!(SameSite::None.as_str(), "None");
     /// assert_eq!("lax".parse::<SameSite>().unwrap().to_string(), "Lax");
+    /// assert_eq!("STRICT".parse::<SameSite>().unwrap(), SameSite::Strict);
+    /// let err = "sometimes".parse::<SameSite>().unwrap_err();
+    /// assert_eq!(err.code(), hstsguard::Code::ConfigInvalidValue);
+    /// assert!(err.to_string().contains("`sometimes`"));
     /// ```
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            SameSite::Strict => "Strict",
-            SameSite::Lax => "Lax",
-            SameSite::None => "None",
-        }
+    pub enum SameSite ("SameSite value") true = Strict {
+        /// Sent only with same-site requests.
+        Strict = "Strict",
+        /// Sent with same-site requests and top-level cross-site navigations.
+        Lax = "Lax",
+        /// Sent with every request; browsers accept it only together with `Secure`.
+        None = "None",
     }
+}
 
+impl SameSite {
     /// The value an attribute text means, as user agents read it (any case, no quotes).
     fn of_attribute(value: &str) -> Option<SameSite> {
-        if value.eq_ignore_ascii_case("strict") {
-            Some(SameSite::Strict)
-        } else if value.eq_ignore_ascii_case("lax") {
-            Some(SameSite::Lax)
-        } else if value.eq_ignore_ascii_case("none") {
-            Some(SameSite::None)
-        } else {
-            None
-        }
+        value.parse().ok()
     }
 }
 
-impl fmt::Display for SameSite {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for SameSite {
-    type Err = String;
-
-    /// `"strict"`, `"lax"` or `"none"` in any case; the error names the value and lists
-    /// the accepted ones.
-    ///
-    /// ```
-    /// use hstsguard::cookie::SameSite;
-    /// assert_eq!("STRICT".parse::<SameSite>(), Ok(SameSite::Strict));
-    /// assert!("sometimes".parse::<SameSite>().unwrap_err().contains("\"sometimes\""));
-    /// ```
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        SameSite::of_attribute(s).ok_or_else(|| {
-            format!(
-                "unknown SameSite value {:?}; expected \"Strict\", \"Lax\" or \"None\" (any case)",
-                truncate(s)
-            )
-        })
-    }
-}
-
-/// What to do with a `__Secure-` or `__Host-` cookie that breaks its prefix's rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum PrefixMode {
-    /// Repair it: add `Secure`, set `Path=/`, drop `Domain` (the default).
-    #[default]
-    Repair,
-    /// Leave it as the application wrote it and report an error issue.
-    Report,
-}
-
-impl PrefixMode {
-    /// `"repair"` or `"report"`, as in a policy document.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            PrefixMode::Repair => "repair",
-            PrefixMode::Report => "report",
-        }
-    }
-}
-
-impl fmt::Display for PrefixMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for PrefixMode {
-    type Err = String;
-
-    /// `"repair"` or `"report"`, any case.
+words! {
+    /// What to do with a `__Secure-` or `__Host-` cookie that breaks its prefix's rules.
     ///
     /// ```
     /// use hstsguard::cookie::PrefixMode;
-    /// assert_eq!("Report".parse::<PrefixMode>(), Ok(PrefixMode::Report));
+    /// assert_eq!("Report".parse::<PrefixMode>().unwrap(), PrefixMode::Report);
     /// ```
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s.eq_ignore_ascii_case("repair") {
-            Ok(PrefixMode::Repair)
-        } else if s.eq_ignore_ascii_case("report") {
-            Ok(PrefixMode::Report)
-        } else {
-            Err(format!(
-                "unknown value {:?}; expected \"repair\" or \"report\"",
-                truncate(s)
-            ))
-        }
+    #[derive(Default)]
+    pub enum PrefixMode ("prefix mode") {
+        /// Repair it: add `Secure`, set `Path=/`, drop `Domain` (the default).
+        #[default]
+        Repair = "repair",
+        /// Leave it as the application wrote it and report an error issue.
+        Report = "report",
     }
 }
 
-/// When rules that set `Secure` apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum SecureWhen {
-    /// On every response (the default).
-    #[default]
-    Always,
-    /// Only on responses to secure requests; on insecure requests `Secure` is neither
-    /// added nor removed (for development over plain HTTP).
-    RequestSecure,
-}
-
-impl SecureWhen {
-    /// `"always"` or `"request_secure"`, as in a policy document.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            SecureWhen::Always => "always",
-            SecureWhen::RequestSecure => "request_secure",
-        }
-    }
-}
-
-impl fmt::Display for SecureWhen {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for SecureWhen {
-    type Err = String;
-
-    /// `"always"` or `"request_secure"`, any case.
+words! {
+    /// When rules that set `Secure` apply.
     ///
     /// ```
     /// use hstsguard::cookie::SecureWhen;
-    /// assert_eq!("request_secure".parse::<SecureWhen>(), Ok(SecureWhen::RequestSecure));
+    /// assert_eq!("request_secure".parse::<SecureWhen>().unwrap(), SecureWhen::RequestSecure);
     /// ```
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s.eq_ignore_ascii_case("always") {
-            Ok(SecureWhen::Always)
-        } else if s.eq_ignore_ascii_case("request_secure") {
-            Ok(SecureWhen::RequestSecure)
-        } else {
-            Err(format!(
-                "unknown value {:?}; expected \"always\" or \"request_secure\"",
-                truncate(s)
-            ))
-        }
+    #[derive(Default)]
+    pub enum SecureWhen ("secure_when value") {
+        /// On every response (the default).
+        #[default]
+        Always = "always",
+        /// Only on responses to secure requests; on insecure requests `Secure` is neither
+        /// added nor removed (for development over plain HTTP).
+        RequestSecure = "request_secure",
     }
 }
 
@@ -336,12 +236,16 @@ impl CookieRule {
     ///
     /// Fails, with a message naming the pattern, when it is empty, contains `;`, `=` or a
     /// control character, or starts or ends with a space or tab: no cookie name can.
-    pub fn new(pattern: &str) -> Result<CookieRule, String> {
+    pub fn new(pattern: &str) -> Result<CookieRule, Error> {
+        let invalid = |reason: String| Error::InvalidValue {
+            what: "cookie name pattern",
+            value: pattern.to_owned(),
+            reason,
+        };
         if pattern.is_empty() {
-            return Err(
-                "the cookie name pattern is empty; use an exact name or a glob such as `*` or `sess_*`"
-                    .to_owned(),
-            );
+            return Err(invalid(
+                "it is empty; use an exact name or a glob such as `*` or `sess_*`".to_owned(),
+            ));
         }
         if let Some(c) = pattern
             .chars()
@@ -352,15 +256,14 @@ impl CookieRule {
             } else {
                 format!("`{c}`")
             };
-            return Err(format!(
-                "the cookie name pattern {} contains {what}, which cannot be part of a cookie name",
-                quote(pattern)
-            ));
+            return Err(invalid(format!(
+                "it contains {what}, which cannot be part of a cookie name"
+            )));
         }
         if pattern.starts_with([' ', '\t']) || pattern.ends_with([' ', '\t']) {
-            return Err(format!(
-                "the cookie name pattern {} starts or ends with whitespace, which is never part of a cookie name",
-                quote(pattern)
+            return Err(invalid(
+                "it starts or ends with whitespace, which is never part of a cookie name"
+                    .to_owned(),
             ));
         }
         let matcher = if !pattern.contains(['*', '?']) {
@@ -370,7 +273,7 @@ impl CookieRule {
         } else {
             let literal = pattern.trim_end_matches('*');
             if literal.contains(['*', '?']) {
-                Matcher::Glob(compile_glob(pattern)?)
+                Matcher::Glob(compile_glob(pattern).map_err(invalid)?)
             } else {
                 Matcher::Prefix(literal.len())
             }
@@ -458,12 +361,45 @@ fn compile_glob(pattern: &str) -> Result<Regex, String> {
         }
     }
     re.push_str(")$");
-    Regex::new(&re).map_err(|e| {
-        format!(
-            "the cookie name pattern {} cannot be compiled: {e}",
-            quote(pattern)
-        )
-    })
+    Regex::new(&re).map_err(|e| format!("it cannot be compiled: {e}"))
+}
+
+/// A cookie name pattern as a policy document holds it: an exact name or a glob,
+/// checked when it is read (see [`CookieRule::new`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NamePattern(Box<str>);
+
+impl NamePattern {
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for NamePattern {
+    type Err = Error;
+
+    fn from_str(pattern: &str) -> Result<NamePattern, Error> {
+        CookieRule::new(pattern).map(|_| NamePattern(pattern.into()))
+    }
+}
+
+impl Field for NamePattern {
+    const KIND: ConfigKind = ConfigKind::Text;
+
+    fn read(value: &Value, path: &str, r: &mut Reader) -> Option<NamePattern> {
+        match value {
+            Value::String(s) => s.parse().map_err(|e| r.error(path, e)).ok(),
+            other => {
+                r.invalid_type(path, "a string", other);
+                None
+            }
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_string())
+    }
 }
 
 impl fmt::Debug for CookieRule {
@@ -1321,92 +1257,53 @@ impl<'a> FlaggedCookieBytes<'a> {
 // Configuration
 // ---------------------------------------------------------------------------------------
 
-/// Reads the `[cookies]` section of a policy document (docs/POLICY.md): returns `enabled`
-/// (default true) and the policy. Every bad value is reported with its path; a rule with
-/// an error is left out. Without `rules` the default rule (`*`, Secure) applies; an empty
-/// list means no rules (only the prefix requirements).
-pub(crate) fn from_config(t: &mut Table<'_>, errors: &mut Errors) -> (bool, CookiePolicy) {
-    let enabled = t.bool("enabled", errors).unwrap_or(true);
-    let mut policy = CookiePolicy::default();
-    if let Some(s) = t.str("secure_when", errors) {
-        match s.parse() {
-            Ok(v) => policy.secure_when = v,
-            Err(m) => errors.invalid_value(&t.path_of("secure_when"), m),
-        }
+/// Builds the cookie rules from the `[cookies]` section of a policy document
+/// (docs/POLICY.md): returns `enabled` (default true) and the policy. Every bad value is
+/// recorded with its path; a rule with an error is left out. Without `rules` the default
+/// rule (`*`, Secure) applies; an empty list means no rules (only the prefix
+/// requirements).
+pub(crate) fn from_section(s: &CookiesSection, path: &str, r: &mut Reader) -> (bool, CookiePolicy) {
+    let mut policy = CookiePolicy::default()
+        .secure_when(s.secure_when())
+        .prefixes(s.prefixes());
+    if let Some(rules) = &s.rules {
+        let rules_path = join(path, "rules");
+        policy.rules = rules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, rule)| rule_from_section(rule, &format!("{rules_path}[{i}]"), r))
+            .collect();
     }
-    if let Some(s) = t.str("prefixes", errors) {
-        match s.parse() {
-            Ok(v) => policy.prefixes = v,
-            Err(m) => errors.invalid_value(&t.path_of("prefixes"), m),
-        }
-    }
-    if let Some(v) = t.get("rules") {
-        let path = t.path_of("rules");
-        match v {
-            Value::Array(items) => {
-                policy.rules = items
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, item)| rule_from_config(item, &format!("{path}[{i}]"), errors))
-                    .collect();
-            }
-            other => errors.push(
-                &path,
-                "config.invalid_type",
-                format!(
-                    "expected a list of tables ([[cookies.rules]]), found {}",
-                    type_name(other)
-                ),
-            ),
-        }
-    }
-    finish_in_place(t, errors);
-    (enabled, policy)
+    (s.enabled(), policy)
 }
 
-/// Reports `t`'s unknown keys. [`Table::finish`] consumes its table; an empty one is left
-/// behind, so a later `finish` by the caller reports nothing twice.
-fn finish_in_place(t: &mut Table<'_>, errors: &mut Errors) {
-    static EMPTY: Lazy<Value> = Lazy::new(|| Value::Object(Map::new()));
-    std::mem::replace(t, Table::new(&EMPTY, "", errors)).finish(errors);
-}
-
-fn rule_from_config(value: &Value, path: &str, errors: &mut Errors) -> Option<CookieRule> {
-    let before = errors.0.len();
-    let mut t = Table::new(value, path, errors);
-    let name_present = t.get("name").is_some();
-    let name = t.str("name", errors);
-    let secure = t.bool("secure", errors);
-    let http_only = t.bool("http_only", errors);
-    let same_site = match t.str("same_site", errors).map(str::parse::<SameSite>) {
-        Some(Ok(v)) => Some(v),
-        Some(Err(m)) => {
-            errors.invalid_value(&t.path_of("same_site"), m);
-            None
+fn rule_from_section(s: &CookieRuleSection, path: &str, r: &mut Reader) -> Option<CookieRule> {
+    let name_path = join(path, "name");
+    let Some(name) = &s.name else {
+        if !r.errors.iter().any(|e| e.path().starts_with(path)) {
+            r.invalid_value(
+                &name_path,
+                "missing: every rule needs a `name` (an exact cookie name or a glob such as \"*\")",
+            );
         }
-        None => None,
+        return None;
     };
-    let mut rule = None;
-    if let Some(name) = name {
-        match CookieRule::new(name) {
-            Ok(r) => rule = Some(r),
-            Err(m) => errors.invalid_value(&t.path_of("name"), m),
-        }
-    } else if !name_present && value.is_object() {
-        errors.invalid_value(
-            &t.path_of("name"),
-            "missing: every rule needs a `name` (an exact cookie name or a glob such as \"*\")",
-        );
-    }
-    t.finish(errors);
-    if errors.0.len() != before {
+    if r.errors.iter().any(|e| e.path().starts_with(&format!("{path}."))) {
+        // A key of this rule could not be read: leave the rule out rather than apply half of it.
         return None;
     }
-    let mut rule = rule?;
-    rule.secure = secure;
-    rule.http_only = http_only;
-    rule.same_site = same_site;
-    Some(rule)
+    match CookieRule::new(name.as_str()) {
+        Ok(mut rule) => {
+            rule.secure = s.secure;
+            rule.http_only = s.http_only;
+            rule.same_site = s.same_site;
+            Some(rule)
+        }
+        Err(e) => {
+            r.error(&name_path, e);
+            None
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1451,9 +1348,9 @@ mod tests {
             assert_eq!(v.as_str().parse::<SameSite>(), Ok(v));
             assert_eq!(v.to_string(), v.as_str());
         }
-        let err = "lax ".parse::<SameSite>().unwrap_err();
+        let err = "lax ".parse::<SameSite>().unwrap_err().to_string();
         assert!(
-            err.contains("\"lax \"") && err.contains("Strict") && err.contains("None"),
+            err.contains("`lax `") && err.contains("Strict") && err.contains("None"),
             "{err}"
         );
         assert!("".parse::<SameSite>().is_err());
@@ -1470,13 +1367,21 @@ mod tests {
         assert!("sometimes"
             .parse::<SecureWhen>()
             .unwrap_err()
-            .contains("\"sometimes\""));
-        assert!("fix".parse::<PrefixMode>().unwrap_err().contains("\"fix\""));
+            .to_string()
+            .contains("`sometimes`"));
+        assert!("fix"
+            .parse::<PrefixMode>()
+            .unwrap_err()
+            .to_string()
+            .contains("`fix`"));
     }
 
     #[test]
     fn rule_patterns() {
-        assert!(CookieRule::new("").unwrap_err().contains("empty"));
+        assert!(CookieRule::new("")
+            .unwrap_err()
+            .to_string()
+            .contains("empty"));
         for bad in ["a;b", "a=b", "a\u{0}", "a\r\nb", " a", "a\t", "\u{7f}"] {
             assert!(CookieRule::new(bad).is_err(), "{bad:?} accepted");
         }
@@ -2203,15 +2108,7 @@ mod tests {
     type Loaded = (Option<(bool, CookiePolicy)>, Vec<(String, &'static str)>);
 
     fn load(section: Value) -> Loaded {
-        let mut errors = Errors::default();
-        let mut t = Table::new(&section, "cookies", &mut errors);
-        let out = from_config(&mut t, &mut errors);
-        t.finish(&mut errors);
-        let errs: Vec<_> = errors
-            .0
-            .iter()
-            .map(|e| (e.path().to_owned(), e.code()))
-            .collect();
+        let (out, errs) = crate::config::reader::build_section("cookies", &section, from_section);
         (errs.is_empty().then_some(out), errs)
     }
 
@@ -2291,17 +2188,15 @@ mod tests {
 
     #[test]
     fn config_messages_suggest_and_name_values() {
-        let mut errors = Errors::default();
         let v = serde_json::json!({"secure_when": "sometimes", "rules": [{"name": "y", "samesite": "Lax", "same_site": "Relaxed"}]});
-        let mut t = Table::new(&v, "cookies", &mut errors);
-        from_config(&mut t, &mut errors);
-        let messages: Vec<_> = errors.0.iter().map(|e| e.message().to_owned()).collect();
+        let err = crate::policy::Policy::from_value(&serde_json::json!({"cookies": v})).unwrap_err();
+        let messages: Vec<_> = err.config_errors().iter().map(|e| e.message().to_owned()).collect();
         assert!(
-            messages[0].contains("\"sometimes\"") && messages[0].contains("request_secure"),
+            messages[0].contains("`sometimes`") && messages[0].contains("request_secure"),
             "{messages:?}"
         );
         assert!(
-            messages.iter().any(|m| m.contains("\"Relaxed\"")),
+            messages.iter().any(|m| m.contains("`Relaxed`")),
             "{messages:?}"
         );
         assert!(

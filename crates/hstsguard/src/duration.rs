@@ -197,7 +197,7 @@ mod tests {
     #[test]
     fn unit_words_get_a_did_you_mean() {
         let e = parse_duration("1 year").unwrap_err();
-        assert_eq!(e.code(), "duration.unknown_unit");
+        assert_eq!(e.code().as_str(), "duration.unknown_unit");
         assert!(e.to_string().ends_with("; did you mean \"1y\"?"), "{e}");
         let e = parse_duration("30days").unwrap_err();
         assert!(e.to_string().contains("did you mean \"30d\"?"), "{e}");
@@ -259,7 +259,7 @@ mod tests {
             ("999999999999y", "duration.overflow"),
         ] {
             let e = parse_duration(s).unwrap_err();
-            assert_eq!(e.code(), code, "{s}");
+            assert_eq!(e.code().as_str(), code, "{s}");
             assert!(e.to_string().contains(&format!("{:?}", truncate(s))), "{e}");
         }
     }

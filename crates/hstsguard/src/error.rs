@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::Code;
+
 /// Why a duration string was refused. See [`crate::parse_duration`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -25,15 +27,15 @@ pub enum DurationErrorKind {
 }
 
 impl DurationErrorKind {
-    /// The stable code, e.g. `"duration.negative"`.
-    pub const fn code(self) -> &'static str {
+    /// The stable code, e.g. [`Code::DurationNegative`] (`"duration.negative"`).
+    pub const fn code(self) -> Code {
         match self {
-            DurationErrorKind::Empty => "duration.empty",
-            DurationErrorKind::Negative => "duration.negative",
-            DurationErrorKind::Fractional => "duration.fractional",
-            DurationErrorKind::NotANumber => "duration.not_a_number",
-            DurationErrorKind::UnknownUnit => "duration.unknown_unit",
-            DurationErrorKind::Overflow => "duration.overflow",
+            DurationErrorKind::Empty => Code::DurationEmpty,
+            DurationErrorKind::Negative => Code::DurationNegative,
+            DurationErrorKind::Fractional => Code::DurationFractional,
+            DurationErrorKind::NotANumber => Code::DurationNotANumber,
+            DurationErrorKind::UnknownUnit => Code::DurationUnknownUnit,
+            DurationErrorKind::Overflow => Code::DurationOverflow,
         }
     }
 
@@ -56,13 +58,13 @@ impl DurationErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ConfigError {
     path: String,
-    code: &'static str,
+    code: Code,
     message: String,
 }
 
 impl ConfigError {
     /// Creates a configuration error for the field at `path`.
-    pub fn new(path: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(path: impl Into<String>, code: Code, message: impl Into<String>) -> Self {
         ConfigError {
             path: path.into(),
             code,
@@ -75,9 +77,15 @@ impl ConfigError {
         &self.path
     }
 
-    /// The stable code, e.g. `"config.unknown_key"`, `"duration.negative"`.
-    pub fn code(&self) -> &'static str {
+    /// The stable code, e.g. [`Code::ConfigUnknownKey`], [`Code::DurationNegative`].
+    pub fn code(&self) -> Code {
         self.code
+    }
+
+    /// The same error at another path (bindings spell paths their users' way).
+    pub fn with_path(mut self, path: impl Into<String>) -> Self {
+        self.path = path.into();
+        self
     }
 
     /// The message (names the field and the value).
@@ -138,6 +146,26 @@ pub enum Error {
     #[error("cannot read certificate or public key: {reason}")]
     Certificate {
         /// What was wrong.
+        reason: String,
+    },
+    /// A value is not one of the words allowed for it (e.g. a SameSite value).
+    #[error("invalid {what} {}: expected {}", crate::issue::quote(value), words(expected))]
+    UnknownWord {
+        /// What the value is (`"SameSite value"`).
+        what: &'static str,
+        /// The value as given.
+        value: String,
+        /// The words allowed (compared ignoring ASCII case).
+        expected: &'static [&'static str],
+    },
+    /// A value cannot be used (a host pattern, a glob, a header name, a network...).
+    #[error("invalid {what} {}: {reason}", crate::issue::quote(value))]
+    InvalidValue {
+        /// What the value is (`"allowed host pattern"`).
+        what: &'static str,
+        /// The value as given.
+        value: String,
+        /// What is wrong with it.
         reason: String,
     },
     /// A policy configuration has errors; all of them are listed.
@@ -218,24 +246,41 @@ impl Error {
     ///
     /// ```
     /// let err = hstsguard::parse_duration("-1").unwrap_err();
-    /// assert_eq!(err.code(), "duration.negative");
+    /// assert_eq!(err.code(), hstsguard::Code::DurationNegative);
+    /// assert_eq!(err.code().as_str(), "duration.negative");
     /// ```
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
             Error::InvalidDuration { kind, .. } => kind.code(),
-            Error::InvalidHeader { issue, .. } => issue.as_str(),
-            Error::InvalidPin { .. } => "hpkp.invalid_pin",
-            Error::TooFewPins { .. } => "hpkp.too_few_pins",
-            Error::Certificate { .. } => "hpkp.certificate",
+            Error::InvalidHeader { issue, .. } => *issue,
+            Error::InvalidPin { .. } => Code::HpkpInvalidPin,
+            Error::TooFewPins { .. } => Code::HpkpTooFewPins,
+            Error::Certificate { .. } => Code::HpkpCertificate,
+            Error::UnknownWord { .. } | Error::InvalidValue { .. } => Code::ConfigInvalidValue,
             Error::Config(errors) => match errors.as_slice() {
                 [only] => only.code(),
-                _ => "config.invalid",
+                _ => Code::ConfigInvalid,
             },
-            Error::Io { .. } => "io",
+            Error::Io { .. } => Code::Io,
             Error::InvalidHost { code, .. }
             | Error::StoreFile { code, .. }
-            | Error::PreloadList { code, .. } => code.as_str(),
-            Error::InvalidUrl { .. } => crate::Code::UaUrlInvalid.as_str(),
+            | Error::PreloadList { code, .. } => *code,
+            Error::InvalidUrl { .. } => Code::UaUrlInvalid,
+        }
+    }
+
+    /// This error as one configuration problem at `path` (a [`Error::Config`] keeps its
+    /// own paths, under `path`).
+    pub fn at(self, path: &str) -> Vec<ConfigError> {
+        match self {
+            Error::Config(errors) => errors
+                .into_iter()
+                .map(|e| {
+                    let p = crate::config::join(path, e.path());
+                    e.with_path(p)
+                })
+                .collect(),
+            other => vec![ConfigError::new(path, other.code(), other.to_string())],
         }
     }
 
@@ -248,58 +293,14 @@ impl Error {
     }
 }
 
-/// Every error code [`Error::code`] and [`ConfigError::code`] can return, for the docs.
-pub const ERROR_CODES: &[(&str, &str)] = &[
-    ("duration.empty", "A duration is empty."),
-    ("duration.negative", "A duration is negative."),
-    (
-        "duration.fractional",
-        "A duration is not a whole number of seconds.",
-    ),
-    (
-        "duration.not_a_number",
-        "A duration is not a number (NaN, inf, text).",
-    ),
-    (
-        "duration.unknown_unit",
-        "A duration has a unit other than s, m, h, d, w, y.",
-    ),
-    ("duration.overflow", "A duration exceeds 2^53-1 seconds."),
-    (
-        "hpkp.invalid_pin",
-        "A pin-sha256 is not base64 of 32 bytes.",
-    ),
-    (
-        "hpkp.too_few_pins",
-        "An HPKP header was requested with fewer than two distinct pins.",
-    ),
-    (
-        "hpkp.certificate",
-        "A certificate or public key could not be parsed.",
-    ),
-    (
-        "config.invalid",
-        "A policy has several configuration errors (each has its own code).",
-    ),
-    (
-        "config.syntax",
-        "A policy document is not valid TOML or JSON.",
-    ),
-    (
-        "config.unknown_key",
-        "A policy key is unknown (the message suggests the closest known key).",
-    ),
-    ("config.invalid_type", "A policy value has the wrong type."),
-    (
-        "config.invalid_value",
-        "A policy value is out of range or not allowed.",
-    ),
-    (
-        "config.conflict",
-        "Two policy settings contradict each other.",
-    ),
-    ("io", "A file could not be read."),
-];
+fn words(expected: &[&str]) -> String {
+    let quoted: Vec<String> = expected.iter().map(|w| format!("{w:?}")).collect();
+    match quoted.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
 
 pub(crate) fn truncate(value: &str) -> String {
     const LIMIT: usize = 80;

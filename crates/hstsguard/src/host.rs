@@ -39,6 +39,12 @@ use std::str::FromStr;
 
 use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
 
+use serde_json::Value;
+
+use crate::config::field::Field;
+use crate::config::reader::Reader;
+use crate::config::Kind as ConfigKind;
+use crate::error::Error;
 use crate::issue::{quote, Code};
 
 /// The longest name accepted, in octets (RFC 1035, without the root dot).
@@ -438,16 +444,42 @@ fn is_localhost(name: &str, kind: Kind) -> bool {
     }
 }
 
-/// One allowed-host pattern: `name` exactly, or (`subdomains`) `name` and every name
-/// under it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Pattern {
-    /// As written back: `example.com` or `.example.com` (normalised).
+/// One allowed-host pattern (Django's `ALLOWED_HOSTS` syntax): `example.com` exactly,
+/// `.example.com` for it and every name under it, or `*` for every host. Checked when
+/// it is read: a scheme, a port, a path, whitespace or another wildcard is refused.
+///
+/// ```
+/// use hstsguard::host::HostPattern;
+/// let p: HostPattern = ".EXAMPLE.com".parse().unwrap();
+/// assert_eq!(p.as_str(), ".example.com");
+/// assert!("*.example.com".parse::<HostPattern>().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HostPattern {
+    /// As written back: `*`, `example.com` or `.example.com` (normalised).
     text: Box<str>,
     subdomains: bool,
 }
 
-impl Pattern {
+impl HostPattern {
+    /// `*`: every host.
+    pub fn any() -> HostPattern {
+        HostPattern {
+            text: "*".into(),
+            subdomains: false,
+        }
+    }
+
+    /// The normalised pattern.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// True for `*`.
+    pub fn is_any(&self) -> bool {
+        &*self.text == "*"
+    }
+
     fn base(&self) -> &str {
         if self.subdomains {
             &self.text[1..]
@@ -457,6 +489,9 @@ impl Pattern {
     }
 
     fn matches(&self, name: &str) -> bool {
+        if self.is_any() {
+            return true;
+        }
         let base = self.base();
         if name == base {
             return true;
@@ -465,6 +500,81 @@ impl Pattern {
             && name.len() > base.len()
             && name.ends_with(base)
             && name.as_bytes()[name.len() - base.len() - 1] == b'.'
+    }
+}
+
+impl FromStr for HostPattern {
+    type Err = Error;
+
+    fn from_str(pattern: &str) -> Result<HostPattern, Error> {
+        check_pattern(pattern).map_err(|reason| Error::InvalidValue {
+            what: "allowed-host pattern",
+            value: pattern.to_owned(),
+            reason,
+        })
+    }
+}
+
+impl fmt::Display for HostPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Field for HostPattern {
+    const KIND: ConfigKind = ConfigKind::Text;
+
+    fn read(value: &Value, path: &str, r: &mut Reader) -> Option<HostPattern> {
+        match value {
+            Value::String(s) => s.parse().map_err(|e| r.error(path, e)).ok(),
+            other => {
+                r.invalid_type(path, "a string", other);
+                None
+            }
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.text.to_string())
+    }
+}
+
+crate::config::field::list_field!(HostPattern => ConfigKind::Text);
+
+impl Field for Host {
+    const KIND: ConfigKind = ConfigKind::Text;
+
+    fn read(value: &Value, path: &str, r: &mut Reader) -> Option<Host> {
+        let text = match value {
+            Value::String(s) => s,
+            other => {
+                r.invalid_type(path, "a string", other);
+                return None;
+            }
+        };
+        let invalid = |reason: String| Error::InvalidValue {
+            what: "host",
+            value: text.to_owned(),
+            reason,
+        };
+        let result = if let Some((_, rest)) = text.split_once("://") {
+            let host = rest.split('/').next().unwrap_or(rest);
+            Err(invalid(format!(
+                "it is a URL; write the host only (such as {})",
+                quote(host)
+            )))
+        } else {
+            match parse_host(text) {
+                Ok(host) => Ok(host),
+                Err(HostError::Missing) => Err(invalid("it is empty".to_owned())),
+                Err(e) => Err(invalid(e.to_string())),
+            }
+        };
+        result.map_err(|e| r.error(path, e)).ok()
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.to_string())
     }
 }
 
@@ -496,7 +606,7 @@ impl Pattern {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AllowedHosts {
     any: bool,
-    patterns: Vec<Pattern>,
+    patterns: Vec<HostPattern>,
 }
 
 impl Default for AllowedHosts {
@@ -524,7 +634,15 @@ impl AllowedHosts {
     }
 
     /// Builds a list from patterns; the error names the first bad pattern and says why.
-    pub fn new<I, S>(patterns: I) -> Result<AllowedHosts, String>
+    ///
+    /// ```
+    /// use hstsguard::host::AllowedHosts;
+    /// assert!(AllowedHosts::new(["example.com", ".example.org"]).is_ok());
+    /// let err = AllowedHosts::new(["*.example.com"]).unwrap_err();
+    /// assert_eq!(err.code(), hstsguard::Code::ConfigInvalidValue);
+    /// assert!(err.to_string().contains("`.example.com`"), "{err}");
+    /// ```
+    pub fn new<I, S>(patterns: I) -> Result<AllowedHosts, Error>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -536,18 +654,28 @@ impl AllowedHosts {
         Ok(out)
     }
 
-    /// Adds one pattern (used by [`AllowedHosts::new`] and the policy reader, which
-    /// reports each bad pattern with its index).
-    pub(crate) fn add(&mut self, pattern: &str) -> Result<(), String> {
-        match check_pattern(pattern)? {
-            None => self.any = true,
-            Some(p) => {
-                if !self.patterns.contains(&p) {
-                    self.patterns.push(p);
-                }
-            }
-        }
+    /// Adds one pattern (used by [`AllowedHosts::new`]).
+    pub(crate) fn add(&mut self, pattern: &str) -> Result<(), Error> {
+        self.push(pattern.parse()?);
         Ok(())
+    }
+
+    /// Adds a checked pattern.
+    pub fn push(&mut self, pattern: HostPattern) {
+        if pattern.is_any() {
+            self.any = true;
+        } else if !self.patterns.contains(&pattern) {
+            self.patterns.push(pattern);
+        }
+    }
+
+    /// The list of these patterns.
+    pub fn from_patterns<'a>(patterns: impl IntoIterator<Item = &'a HostPattern>) -> AllowedHosts {
+        let mut out = AllowedHosts::none();
+        for p in patterns {
+            out.push(p.clone());
+        }
+        out
     }
 
     /// True when the list contains `*`.
@@ -593,39 +721,34 @@ impl fmt::Display for AllowedHosts {
     }
 }
 
-/// `Ok(None)` for `*`, `Ok(Some(pattern))`, or a message naming the pattern.
-fn check_pattern(pattern: &str) -> Result<Option<Pattern>, String> {
-    let q = quote(pattern);
+/// The pattern, or why it cannot be used.
+fn check_pattern(pattern: &str) -> Result<HostPattern, String> {
     if pattern.is_empty() {
-        return Err("an allowed-host pattern is empty".to_owned());
+        return Err("it is empty".to_owned());
     }
     if pattern == "*" {
-        return Ok(None);
+        return Ok(HostPattern::any());
     }
     if let Some((_, rest)) = pattern.split_once("://") {
         return Err(format!(
-            "allowed-host pattern {q} is a URL; write only the host name (such as {})",
+            "it is a URL; write only the host name (such as {})",
             quote(rest.split(['/', ':']).next().unwrap_or(rest))
         ));
     }
     if pattern.chars().any(char::is_whitespace) {
-        return Err(format!("allowed-host pattern {q} contains whitespace"));
+        return Err("it contains whitespace".to_owned());
     }
     if pattern.contains(['/', '\\', '?', '#']) {
-        return Err(format!(
-            "allowed-host pattern {q} contains a path; write only the host name"
-        ));
+        return Err("it contains a path; write only the host name".to_owned());
     }
     if let Some(rest) = pattern.strip_prefix("*.") {
         return Err(format!(
-            "allowed-host pattern {q}: subdomain wildcards are written `.{}` (Django syntax)",
-            rest.chars().take(80).collect::<String>()
+            "subdomain wildcards are written {} (Django syntax)",
+            quote(&format!(".{}", rest.chars().take(80).collect::<String>()))
         ));
     }
     if pattern.contains('*') {
-        return Err(format!(
-            "allowed-host pattern {q}: `*` is only allowed alone"
-        ));
+        return Err("`*` is only allowed alone".to_owned());
     }
     let (subdomains, body) = match pattern.strip_prefix('.') {
         Some(body) => (true, body),
@@ -633,34 +756,28 @@ fn check_pattern(pattern: &str) -> Result<Option<Pattern>, String> {
     };
     let host = match parse_view(body) {
         Ok(h) => h,
-        Err(HostError::Missing) => {
-            return Err(format!("allowed-host pattern {q} has no host name"));
-        }
+        Err(HostError::Missing) => return Err("it has no host name".to_owned()),
         Err(HostError::Malformed { reason, .. }) => {
-            return Err(format!(
-                "allowed-host pattern {q} is not a valid host: {reason}"
-            ));
+            return Err(format!("it is not a valid host: {reason}"));
         }
     };
     if host.port.is_some() {
-        return Err(format!(
-            "allowed-host pattern {q} contains a port; ports are ignored when matching, so remove it"
-        ));
+        return Err(
+            "it contains a port; ports are ignored when matching, so remove it".to_owned(),
+        );
     }
     if subdomains && host.kind != Kind::Name {
-        return Err(format!(
-            "allowed-host pattern {q}: a leading `.` needs a domain name, not an IP address"
-        ));
+        return Err("a leading `.` needs a domain name, not an IP address".to_owned());
     }
     let text = if subdomains {
         format!(".{}", host.name)
     } else {
         host.name.into_owned()
     };
-    Ok(Some(Pattern {
+    Ok(HostPattern {
         text: text.into_boxed_str(),
         subdomains,
-    }))
+    })
 }
 
 #[cfg(test)]
@@ -948,12 +1065,16 @@ mod tests {
             "example..com",
             "example.com\r\n",
         ] {
-            let err = AllowedHosts::new([p]).expect_err(p);
+            let err = AllowedHosts::new([p]).expect_err(p).to_string();
             assert!(!err.contains(['\r', '\n']), "{err:?}");
         }
-        let err = AllowedHosts::new(["https://example.com:8443/x"]).unwrap_err();
+        let err = AllowedHosts::new(["https://example.com:8443/x"])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("`example.com`"), "{err}");
-        let err = AllowedHosts::new(["*.example.com"]).unwrap_err();
+        let err = AllowedHosts::new(["*.example.com"])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("`.example.com`"), "{err}");
     }
 

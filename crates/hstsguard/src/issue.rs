@@ -34,8 +34,13 @@ impl fmt::Display for Severity {
 }
 
 macro_rules! codes {
-    ($( $(#[doc = $doc:literal])+ $variant:ident = $code:literal, )*) => {
-        /// Every diagnostic code hstsguard can report.
+    (
+        issues { $( $(#[doc = $doc:literal])+ $variant:ident = $code:literal, )* }
+        errors { $( $(#[doc = $edoc:literal])+ $evariant:ident = $ecode:literal, )* }
+    ) => {
+        /// Every code hstsguard can report: the codes of diagnostics ([`Issue`]s) and
+        /// the codes of errors ([`crate::Error::code`], [`crate::ConfigError::code`]),
+        /// in one table.
         ///
         /// [`Code::as_str`] is the stable string used by every binding (C, Python, Node,
         /// the CLI's JSON). The full list with descriptions is in `docs/CODES.md`.
@@ -43,20 +48,36 @@ macro_rules! codes {
         #[non_exhaustive]
         pub enum Code {
             $( $(#[doc = $doc])+ $variant, )*
+            $( $(#[doc = $edoc])+ $evariant, )*
         }
 
         impl Code {
-            /// Every code, in documentation order.
-            pub const ALL: &'static [Code] = &[ $(Code::$variant,)* ];
+            /// Every code, in documentation order (issue codes, then error codes).
+            pub const ALL: &'static [Code] = &[ $(Code::$variant,)* $(Code::$evariant,)* ];
 
             /// The stable string form, e.g. `"header.parse.max_age.non_digit_characters"`.
             pub const fn as_str(self) -> &'static str {
-                match self { $(Code::$variant => $code,)* }
+                match self { $(Code::$variant => $code,)* $(Code::$evariant => $ecode,)* }
             }
 
             /// A one-paragraph description of what the code means.
             pub const fn description(self) -> &'static str {
-                match self { $(Code::$variant => concat!($($doc),+),)* }
+                match self {
+                    $(Code::$variant => concat!($($doc),+),)*
+                    $(Code::$evariant => concat!($($edoc),+),)*
+                }
+            }
+
+            /// True for the codes of errors (input that cannot be used at all), false
+            /// for the codes of diagnostics.
+            ///
+            /// ```
+            /// use hstsguard::Code;
+            /// assert!(Code::DurationNegative.is_error());
+            /// assert!(!Code::HeaderParseEmpty.is_error());
+            /// ```
+            pub const fn is_error(self) -> bool {
+                matches!(self, $(Code::$evariant)|*)
             }
 
             /// Looks a code up by its string form.
@@ -64,16 +85,18 @@ macro_rules! codes {
             /// ```
             /// use hstsguard::Code;
             /// assert_eq!(Code::from_code("header.parse.empty"), Some(Code::HeaderParseEmpty));
+            /// assert_eq!(Code::from_code("config.unknown_key"), Some(Code::ConfigUnknownKey));
             /// assert_eq!(Code::from_code("nope"), None);
             /// ```
             pub fn from_code(s: &str) -> Option<Code> {
-                match s { $($code => Some(Code::$variant),)* _ => None }
+                match s { $($code => Some(Code::$variant),)* $($ecode => Some(Code::$evariant),)* _ => None }
             }
         }
     };
 }
 
 codes! {
+issues {
     // ---- STS header parsing (RFC 6797 §6.1); hstspreload's header.parse.* ----
     /// The header value is empty (or only whitespace). An empty value has no max-age and is void.
     HeaderParseEmpty = "header.parse.empty",
@@ -388,6 +411,60 @@ codes! {
     /// Error: the TLS certificate of a Known HSTS Host (dynamic or preloaded) does not verify; RFC 6797 §8.4 and §12.1 make this fatal with no recourse, even when the HTTP client was told to skip verification.
     UaTlsCertificateError = "ua.tls.certificate_error",
 }
+errors {
+    // ---- Durations (max-age values in configuration and in every binding) ----
+    /// A duration is empty.
+    DurationEmpty = "duration.empty",
+    /// A duration is negative.
+    DurationNegative = "duration.negative",
+    /// A duration is not a whole number of seconds (`3600.0`, `1e6`).
+    DurationFractional = "duration.fractional",
+    /// A duration is not a number (NaN, inf, text).
+    DurationNotANumber = "duration.not_a_number",
+    /// A duration has a unit other than s, m, h, d, w, y.
+    DurationUnknownUnit = "duration.unknown_unit",
+    /// A duration exceeds 2^53-1 seconds.
+    DurationOverflow = "duration.overflow",
+
+    // ---- Policy documents ----
+    /// A policy has several configuration errors (each has its own code).
+    ConfigInvalid = "config.invalid",
+    /// A policy document is not valid TOML or JSON (or not UTF-8).
+    ConfigSyntax = "config.syntax",
+    /// A policy key is unknown (the message suggests the closest known key).
+    ConfigUnknownKey = "config.unknown_key",
+    /// A policy value has the wrong type.
+    ConfigInvalidType = "config.invalid_type",
+    /// A policy value is out of range or not allowed.
+    ConfigInvalidValue = "config.invalid_value",
+    /// Two policy settings contradict each other.
+    ConfigConflict = "config.conflict",
+
+    // ---- HPKP inputs ----
+    /// A pin-sha256 is not base64 of 32 bytes.
+    HpkpInvalidPin = "hpkp.invalid_pin",
+    /// An HPKP header was requested with fewer than two distinct pins.
+    HpkpTooFewPins = "hpkp.too_few_pins",
+    /// A certificate or public key could not be parsed.
+    HpkpCertificate = "hpkp.certificate",
+
+    // ---- Files ----
+    /// A file could not be read.
+    Io = "io",
+
+    // ---- Live scan options (crate hstsguard-scan) ----
+    /// A `--connect-to` rule is not `HOST:PORT:ADDR:PORT`.
+    ScanOptionConnectTo = "scan.option.connect_to",
+    /// A CA file cannot be read or holds no usable certificate.
+    ScanOptionCaFile = "scan.option.ca_file",
+    /// The TLS client cannot be set up with these options.
+    ScanOptionTls = "scan.option.tls",
+    /// A scan option has a value that cannot be used (a zero timeout, concurrency 0).
+    ScanOptionInvalid = "scan.option.invalid",
+    /// The scanner's runtime could not be started.
+    ScanRuntime = "scan.runtime",
+}
+}
 
 /// One diagnostic: a stable [`Code`], a [`Severity`] and a human message that names
 /// the offending text.
@@ -457,6 +534,32 @@ impl fmt::Display for Issue {
             self.code.as_str(),
             self.message
         )
+    }
+}
+
+/// A code is written as its string form (`"duration.negative"`) in JSON and other formats.
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// A code compares equal to its string form: `err.code() == "duration.negative"`.
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<Code> for &str {
+    fn eq(&self, other: &Code) -> bool {
+        *self == other.as_str()
     }
 }
 

@@ -26,7 +26,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod config;
+pub mod config;
 mod directive;
 mod duration;
 mod error;
@@ -44,7 +44,7 @@ pub mod secure;
 pub mod ua;
 
 pub use duration::{duration_from_f64, format_duration, parse_duration};
-pub use error::{ConfigError, DurationErrorKind, Error, ERROR_CODES};
+pub use error::{ConfigError, DurationErrorKind, Error};
 pub use issue::{Code, Issue, Severity};
 pub use preload::{
     audit_redirect_chain, domain_check, preload_check, removable_check, PreloadVerdict, RedirectHop,

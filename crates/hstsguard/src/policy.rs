@@ -33,9 +33,11 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::config::{type_name, Errors, Table};
+use crate::config::field::words;
+use crate::config::reader::{into_result, Reader};
+use crate::config::{join, Format, HpkpSection, HstsSection, PolicyDocument, Spelling};
 use crate::cookie::{CookiePolicy, FlaggedCookie, FlaggedCookieBytes};
-use crate::error::{ConfigError, Error};
+use crate::error::Error;
 use crate::hpkp::{HpkpHeader, PinSha256};
 use crate::issue::{Code, Issue};
 use crate::redirect::{RedirectOutcome, RedirectPolicy};
@@ -43,33 +45,27 @@ use crate::request::RequestFacts;
 use crate::secure::ProxyTrust;
 use crate::sts::HstsPolicy;
 
-/// When to send `Strict-Transport-Security`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SendHsts {
-    /// Only on responses to secure requests, as RFC 6797 §7.2 requires (the default).
-    #[default]
-    Secure,
-    /// On every response (what helmet does). User agents ignore it over HTTP.
-    Always,
+words! {
+    /// When to send `Strict-Transport-Security`.
+    #[derive(Default)]
+    pub enum SendHsts ("send value") {
+        /// Only on responses to secure requests, as RFC 6797 §7.2 requires (the default).
+        #[default]
+        Secure = "secure",
+        /// On every response (what helmet does). User agents ignore it over HTTP.
+        Always = "always",
+    }
 }
 
-/// What to do when the response already carries the header (set by the application).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ExistingHeader {
-    /// Leave the application's header alone (the default; Django does the same).
-    #[default]
-    Keep,
-    /// Replace it with the policy's value, so there is exactly one.
-    Replace,
-}
-
-impl ExistingHeader {
-    /// `"keep"` or `"replace"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ExistingHeader::Keep => "keep",
-            ExistingHeader::Replace => "replace",
-        }
+words! {
+    /// What to do when the response already carries the header (set by the application).
+    #[derive(Default)]
+    pub enum ExistingHeader ("existing value") {
+        /// Leave the application's header alone (the default; Django does the same).
+        #[default]
+        Keep = "keep",
+        /// Replace it with the policy's value, so there is exactly one.
+        Replace = "replace",
     }
 }
 
@@ -266,118 +262,77 @@ impl Policy {
 
     /// Builds a policy from a TOML document (docs/POLICY.md).
     pub fn from_toml(text: &str) -> Result<Policy, Error> {
-        let value: Value = toml::from_str::<toml::Value>(text)
-            .map_err(|e| {
-                Error::Config(vec![ConfigError::new(
-                    "",
-                    "config.syntax",
-                    format!("not valid TOML: {}", e.message()),
-                )])
-            })
-            .and_then(|v| {
-                serde_json::to_value(v).map_err(|e| {
-                    Error::Config(vec![ConfigError::new("", "config.syntax", e.to_string())])
-                })
-            })?;
-        Policy::from_value(&value)
+        Policy::from_value(&crate::config::document::toml_value(text)?)
     }
 
     /// Builds a policy from a JSON document with the same keys as the TOML form.
     pub fn from_json(text: &str) -> Result<Policy, Error> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            Error::Config(vec![ConfigError::new(
-                "",
-                "config.syntax",
-                format!("not valid JSON: {e}"),
-            )])
-        })?;
-        Policy::from_value(&value)
+        Policy::from_value(&crate::config::document::json_value(text)?)
+    }
+
+    /// Builds a policy from a document in bytes (UTF-8), in a format or detecting it
+    /// (JSON when the first character that is not white space is `{`).
+    pub fn from_bytes(bytes: &[u8], format: Format) -> Result<Policy, Error> {
+        Policy::from_value(&crate::config::document::document_value(bytes, format)?)
     }
 
     /// Reads a policy file: JSON when the name ends in `.json` or the text starts with
     /// `{`, TOML otherwise.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Policy, Error> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
-        let is_json = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-            || text.trim_start().starts_with('{');
-        if is_json {
-            Policy::from_json(&text)
-        } else {
-            Policy::from_toml(&text)
-        }
+        Policy::from_value(&crate::config::document::file_value(path.as_ref())?)
     }
 
     /// Builds a policy from a parsed document (a JSON object). Reports every problem.
     pub fn from_value(doc: &Value) -> Result<Policy, Error> {
-        let mut errors = Errors::default();
-        let mut b = PolicyBuilder::new();
-        let mut root = Table::new(doc, "", &mut errors);
+        Policy::from_value_spelled(doc, Spelling::Snake)
+    }
 
-        if let Some(mut t) = root.table("hsts", &mut errors) {
-            let d = HstsSettings::default();
-            let enabled = t.bool("enabled", &mut errors).unwrap_or(d.enabled);
-            let max_age = t
-                .duration("max_age", &mut errors)
-                .unwrap_or(d.policy.max_age());
-            let isd = t.bool("include_subdomains", &mut errors).unwrap_or(true);
-            let preload = t.bool("preload", &mut errors).unwrap_or(false);
-            let require = t.bool("require_preloadable", &mut errors).unwrap_or(false);
-            let send = t
-                .choice(
-                    "send",
-                    &[("secure", SendHsts::Secure), ("always", SendHsts::Always)],
-                    &mut errors,
-                )
-                .unwrap_or(d.send);
-            let existing = t
-                .choice(
-                    "existing",
-                    &[
-                        ("keep", ExistingHeader::Keep),
-                        ("replace", ExistingHeader::Replace),
-                    ],
-                    &mut errors,
-                )
-                .unwrap_or(d.existing);
-            let skip_ip = t.bool("skip_ip_hosts", &mut errors).unwrap_or(true);
-            let skip_local = t.bool("skip_localhost", &mut errors).unwrap_or(true);
-            t.finish(&mut errors);
-            let mut policy = HstsPolicy::new(max_age, isd);
-            if preload {
-                policy = policy.with_preload();
-            }
-            b.hsts = HstsSettings {
-                enabled,
-                policy,
-                send,
-                existing,
-                skip_ip_hosts: skip_ip,
-                skip_localhost: skip_local,
-                require_preloadable: require,
-            };
+    /// Builds a policy from a document whose keys are spelled `spelling` (JavaScript
+    /// options are camelCase); the paths of problems are in the same spelling.
+    pub fn from_value_spelled(doc: &Value, spelling: Spelling) -> Result<Policy, Error> {
+        let mut r = Reader::new(spelling);
+        let document = PolicyDocument::read_value(doc, &mut r);
+        let policy = Policy::build(&document, &mut r);
+        into_result(r, policy)
+    }
+
+    /// Builds a policy from a typed document (read from a file, laid over another one,
+    /// set key by key by a server's directives). Reports every problem.
+    ///
+    /// ```
+    /// use hstsguard::config::PolicyDocument;
+    /// use hstsguard::policy::Policy;
+    /// let mut doc = PolicyDocument::from_toml("[hsts]\nmax_age = \"2y\"\n").unwrap();
+    /// doc.set_text("redirect.allowed_hosts", ".example.com").unwrap();
+    /// let policy = Policy::from_document(&doc).unwrap();
+    /// assert_eq!(policy.hsts().policy.max_age(), 63_072_000);
+    /// ```
+    pub fn from_document(document: &PolicyDocument) -> Result<Policy, Error> {
+        let mut r = Reader::new(Spelling::Snake);
+        let policy = Policy::build(document, &mut r);
+        into_result(r, policy)
+    }
+
+    fn build(document: &PolicyDocument, r: &mut Reader) -> Policy {
+        let mut b = PolicyBuilder::new();
+        if let Some(s) = &document.hsts {
+            b.hsts = hsts_from_section(s, "hsts", r);
         }
-        if let Some(mut t) = root.table("proxy", &mut errors) {
-            b.proxy = crate::secure::from_config(&mut t, &mut errors);
+        if let Some(s) = &document.proxy {
+            b.proxy = crate::secure::from_section(s, "proxy", r);
         }
-        if let Some(mut t) = root.table("redirect", &mut errors) {
-            b.redirect = crate::redirect::from_config(&mut t, &mut errors);
+        if let Some(s) = &document.redirect {
+            b.redirect = crate::redirect::from_section(s, "redirect", r);
         }
-        if let Some(mut t) = root.table("cookies", &mut errors) {
-            let (enabled, cookies) = crate::cookie::from_config(&mut t, &mut errors);
+        if let Some(s) = &document.cookies {
+            let (enabled, cookies) = crate::cookie::from_section(s, "cookies", r);
             b.cookies_enabled = enabled;
             b.cookies = cookies;
         }
-        if let Some(t) = root.table("hpkp", &mut errors) {
-            b.hpkp = hpkp_from_config(t, &mut errors);
+        if let Some(s) = &document.hpkp {
+            b.hpkp = hpkp_from_section(s, "hpkp", r);
         }
-        root.finish(&mut errors);
-        b.build_with(errors)
+        b.finish(r)
     }
 
     /// The HSTS settings.
@@ -511,67 +466,66 @@ impl Policy {
     }
 }
 
-fn hpkp_from_config(mut t: Table<'_>, errors: &mut Errors) -> Option<HpkpHeader> {
-    let ack = t.bool("acknowledge_deprecation", errors);
-    let pins_raw = t.str_list("pins", errors).unwrap_or_default();
-    let max_age = t.duration("max_age", errors);
-    let isd = t.bool("include_subdomains", errors).unwrap_or(false);
-    let report_uri = t.str("report_uri", errors);
-    let report_only = t.bool("report_only", errors).unwrap_or(false);
+fn hsts_from_section(s: &HstsSection, _path: &str, _r: &mut Reader) -> HstsSettings {
+    let mut policy = HstsPolicy::new(s.max_age().0, s.include_subdomains());
+    if s.preload() {
+        policy = policy.with_preload();
+    }
+    HstsSettings {
+        enabled: s.enabled(),
+        policy,
+        send: s.send(),
+        existing: s.existing(),
+        skip_ip_hosts: s.skip_ip_hosts(),
+        skip_localhost: s.skip_localhost(),
+        require_preloadable: s.require_preloadable(),
+    }
+}
+
+fn hpkp_from_section(s: &HpkpSection, path: &str, r: &mut Reader) -> Option<HpkpHeader> {
+    let at = |key: &str| join(path, key);
     let mut ok = true;
-    if ack != Some(true) {
-        errors.push(
-            &t.path_of("acknowledge_deprecation"),
-            "config.invalid_value",
-            "HPKP is deprecated and removed from every major browser; a wrong pin can lock users out. Set acknowledge_deprecation = true to send it anyway",
-        );
+    if !s.acknowledge_deprecation() {
+        let p = at("acknowledge_deprecation");
+        if !r.errors.iter().any(|e| e.path() == p) {
+            r.invalid_value(
+                &p,
+                "HPKP is deprecated and removed from every major browser; a wrong pin can lock users out. Set acknowledge_deprecation = true to send it anyway",
+            );
+        }
         ok = false;
     }
-    let mut pins = Vec::new();
-    for (i, p) in pins_raw.iter().enumerate() {
-        match p.parse::<PinSha256>() {
-            Ok(pin) => pins.push(pin),
-            Err(e) => {
-                errors.push(
-                    &format!("{}[{i}]", t.path_of("pins")),
-                    e.code(),
-                    e.to_string(),
-                );
-                ok = false;
-            }
-        }
-    }
-    let pins_path = t.path_of("pins");
-    let uri_path = t.path_of("report_uri");
-    let age_path = t.path_of("max_age");
-    t.finish(errors);
-    let Some(max_age) = max_age else {
-        if ok {
-            errors.invalid_value(&age_path, "HPKP needs a max-age");
+    let pins: Vec<PinSha256> = s.pins.clone().unwrap_or_default();
+    let Some(max_age) = s.max_age else {
+        let p = at("max_age");
+        if ok && !r.errors.iter().any(|e| e.path() == p) {
+            r.invalid_value(&p, "HPKP needs a max-age");
         }
         return None;
     };
-    if !ok {
+    if !ok || !r.errors.iter().all(|e| !e.path().starts_with(path)) {
         return None;
     }
-    let header = match HpkpHeader::new(&pins, max_age) {
-        Ok(h) => h.include_subdomains(isd).report_only(report_only),
+    let header = match HpkpHeader::new(&pins, max_age.0) {
+        Ok(h) => h
+            .include_subdomains(s.include_subdomains())
+            .report_only(s.report_only()),
         Err(e) => {
-            let path = if e.code().starts_with("duration.") {
-                age_path
+            let p = if e.code().as_str().starts_with("duration.") {
+                at("max_age")
             } else {
-                pins_path
+                at("pins")
             };
-            errors.push(&path, e.code(), e.to_string());
+            r.error(&p, e);
             return None;
         }
     };
-    match report_uri {
+    match &s.report_uri {
         None => Some(header),
         Some(uri) => match header.report_uri(uri) {
             Ok(h) => Some(h),
             Err(e) => {
-                errors.push(&uri_path, e.code(), e.to_string());
+                r.error(&at("report_uri"), e);
                 None
             }
         },
@@ -672,10 +626,13 @@ impl PolicyBuilder {
 
     /// Validates and builds the policy.
     pub fn build(self) -> Result<Policy, Error> {
-        self.build_with(Errors::default())
+        let mut r = Reader::new(Spelling::Snake);
+        let policy = self.finish(&mut r);
+        into_result(r, policy)
     }
 
-    fn build_with(self, mut errors: Errors) -> Result<Policy, Error> {
+    /// The policy with its deploy warnings; problems (`require_preloadable`) go to `r`.
+    fn finish(self, r: &mut Reader) -> Policy {
         let mut warnings = Vec::new();
         let h = &self.hsts;
         let p = &h.policy;
@@ -728,9 +685,9 @@ impl PolicyBuilder {
                     .collect::<Vec<_>>()
                     .join(" ");
                 if h.require_preloadable {
-                    errors.push(
+                    r.push(
                         "hsts",
-                        problems[0].code().as_str(),
+                        problems[0].code(),
                         format!(
                             "require_preloadable is set but {:?} is not preloadable: {list}",
                             p.value()
@@ -826,10 +783,7 @@ impl PolicyBuilder {
                 "HPKP is configured. It is deprecated and ignored by current browsers; a wrong pin can lock out clients that still honour it.",
             ));
         }
-        if !errors.0.is_empty() {
-            return Err(Error::Config(errors.0));
-        }
-        Ok(Policy {
+        Policy {
             hsts_value: self.hsts.policy.value().into(),
             hsts: self.hsts,
             proxy: self.proxy,
@@ -838,15 +792,10 @@ impl PolicyBuilder {
             cookies: self.cookies,
             hpkp: self.hpkp,
             warnings,
-        })
+        }
     }
 }
 
-/// The JSON type name of a value, for messages (re-exported for the bindings' config
-/// readers).
-pub fn json_type_name(v: &Value) -> &'static str {
-    type_name(v)
-}
 
 #[cfg(test)]
 mod tests {
@@ -946,7 +895,7 @@ mod tests {
         let paths: Vec<_> = err
             .config_errors()
             .iter()
-            .map(|e| (e.path(), e.code()))
+            .map(|e| (e.path(), e.code().as_str()))
             .collect();
         assert_eq!(
             paths,

@@ -64,17 +64,20 @@
 
 use regex::Regex;
 
-use crate::config::{Errors, Table};
+use serde_json::Value;
+
+use crate::config::field::Field;
+use crate::config::reader::Reader;
+use crate::config::{join, Kind, OtherStatus, Port, RedirectSection, RedirectStatus};
 use crate::error::Error;
-use crate::host::{parse_host, parse_view, AllowedHosts, Host, HostError};
+use crate::host::{parse_view, AllowedHosts, Host, HostError, HostPattern};
 use crate::issue::{quote, Code};
 use crate::request::RequestFacts;
-use crate::secure::{each_str, finish_table};
 
 /// The statuses allowed for GET and HEAD.
-pub const GET_HEAD_STATUSES: [u16; 5] = [301, 302, 303, 307, 308];
+pub const GET_HEAD_STATUSES: &[u16] = RedirectStatus::ALLOWED;
 /// The statuses allowed for other methods (403 and 426 refuse instead of redirecting).
-pub const OTHER_STATUSES: [u16; 7] = [301, 302, 303, 307, 308, 403, 426];
+pub const OTHER_STATUSES: &[u16] = OtherStatus::ALLOWED;
 
 const ACME_PREFIX: &str = "/.well-known/acme-challenge/";
 
@@ -293,12 +296,7 @@ impl PartialEq for RedirectPolicy {
 impl RedirectPolicy {
     /// A builder, starting from the defaults.
     pub fn builder() -> RedirectPolicyBuilder {
-        RedirectPolicyBuilder {
-            policy: RedirectPolicy::default(),
-            allowed: None,
-            exempt_calls: 0,
-            errors: Errors::default(),
-        }
+        RedirectPolicyBuilder::default()
     }
 
     /// Redirects off: every request passes.
@@ -509,33 +507,29 @@ fn push_target(out: &mut String, target: &str) {
     }
 }
 
-/// Builds a [`RedirectPolicy`]; every bad value is collected and reported by
-/// [`RedirectPolicyBuilder::build`] with its path (`redirect.exempt[0]`).
-#[derive(Debug)]
+/// Builds a [`RedirectPolicy`] in code: each method sets one key of a
+/// [`RedirectSection`], read as a policy document's `[redirect]` section is read;
+/// [`RedirectPolicyBuilder::build`] reports every bad value with its path
+/// (`redirect.exempt[0]`).
+#[derive(Debug, Default)]
 pub struct RedirectPolicyBuilder {
-    policy: RedirectPolicy,
-    allowed: Option<AllowedHosts>,
-    /// How many times `exempt` was called, for the error paths.
+    section: RedirectSection,
     exempt_calls: usize,
-    errors: Errors,
+    r: Reader,
 }
 
 impl RedirectPolicyBuilder {
     /// Whether plain-HTTP requests are redirected at all.
     pub fn enabled(mut self, enabled: bool) -> Self {
-        self.policy.enabled = enabled;
+        self.section.enabled = Some(enabled);
         self
     }
 
     /// Redirect every insecure request to this host (`example.com`,
     /// `example.com:8443`, `[2001:db8::1]`), whatever its `Host` was.
     pub fn canonical_host(mut self, host: &str) -> Self {
-        set_canonical_host(
-            &mut self.policy,
-            host,
-            "redirect.canonical_host",
-            &mut self.errors,
-        );
+        self.section.canonical_host =
+            Field::read_text(host, "redirect.canonical_host", &mut self.r);
         self
     }
 
@@ -546,31 +540,24 @@ impl RedirectPolicyBuilder {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let mut allowed = AllowedHosts::none();
+        let mut list = Vec::new();
         for (i, p) in patterns.into_iter().enumerate() {
-            if let Err(m) = allowed.add(p.as_ref()) {
-                self.errors
-                    .invalid_value(&format!("redirect.allowed_hosts[{i}]"), m);
-            }
+            let path = format!("redirect.allowed_hosts[{i}]");
+            list.extend(HostPattern::read_text(p.as_ref(), &path, &mut self.r));
         }
-        self.allowed = Some(allowed);
+        self.section.allowed_hosts = Some(list);
         self
     }
 
     /// The port written into a `Location` (443 is omitted). Must not be 0.
     pub fn https_port(mut self, port: u16) -> Self {
-        set_https_port(
-            &mut self.policy,
-            u64::from(port),
-            "redirect.https_port",
-            &mut self.errors,
-        );
+        self.section.https_port = Some(Port(port));
         self
     }
 
     /// Keep a request `Host`'s port (other than 80) instead of `https_port`.
     pub fn keep_port(mut self, keep: bool) -> Self {
-        self.policy.keep_port = keep;
+        self.section.keep_port = Some(keep);
         self
     }
 
@@ -579,78 +566,99 @@ impl RedirectPolicyBuilder {
     pub fn exempt(mut self, pattern: &str) -> Self {
         let path = format!("redirect.exempt[{}]", self.exempt_calls);
         self.exempt_calls += 1;
-        match compile_exempt(pattern) {
-            Ok(re) => self.policy.exempt.push(re),
-            Err(m) => self.errors.invalid_value(&path, m),
-        }
+        let read = ExemptPattern::read_text(pattern, &path, &mut self.r);
+        self.section
+            .exempt
+            .get_or_insert_with(Vec::new)
+            .extend(read);
         self
     }
 
     /// Whether `/.well-known/acme-challenge/` paths are exempt (default true).
     pub fn acme_exempt(mut self, exempt: bool) -> Self {
-        self.policy.acme_exempt = exempt;
+        self.section.acme_exempt = Some(exempt);
         self
     }
 
     /// The redirect status for GET and HEAD: 301, 302, 303, 307 or 308.
     pub fn status_get_head(mut self, status: u16) -> Self {
-        set_status(
-            &mut self.policy,
-            false,
-            u64::from(status),
-            "redirect.status_get_head",
-            &mut self.errors,
-        );
+        self.section.status_get_head = Some(RedirectStatus(status));
         self
     }
 
     /// The status for other methods: 301, 302, 303, 307, 308, or 403 / 426 to refuse them.
     pub fn status_other(mut self, status: u16) -> Self {
-        set_status(
-            &mut self.policy,
-            true,
-            u64::from(status),
-            "redirect.status_other",
-            &mut self.errors,
-        );
+        self.section.status_other = Some(OtherStatus(status));
         self
     }
 
     /// The policy, or [`Error::Config`] listing every bad value.
-    pub fn build(mut self) -> Result<RedirectPolicy, Error> {
-        if let Some(allowed) = self.allowed.take() {
-            self.policy.allowed_hosts = allowed;
-        }
-        if self.errors.0.is_empty() {
-            Ok(self.policy)
-        } else {
-            Err(Error::Config(self.errors.0))
-        }
+    pub fn build(self) -> Result<RedirectPolicy, Error> {
+        let mut r = self.r;
+        let policy = from_section(&self.section, "redirect", &mut r);
+        crate::config::reader::into_result(r, policy)
     }
 }
 
-fn set_canonical_host(policy: &mut RedirectPolicy, text: &str, path: &str, errors: &mut Errors) {
-    if let Some((_, rest)) = text.split_once("://") {
-        let host = rest.split('/').next().unwrap_or(rest);
-        errors.invalid_value(
-            path,
-            format!(
-                "{} is a URL; write the host only (such as {})",
-                quote(text),
-                quote(host)
-            ),
-        );
-        return;
+/// An exempt path pattern: a regular expression *searched* in the raw path (anchor it
+/// yourself), compiled when it is read. Two patterns are equal when their text is.
+///
+/// ```
+/// use hstsguard::redirect::ExemptPattern;
+/// let p: ExemptPattern = "^/health$".parse().unwrap();
+/// assert!(p.regex().is_match("/health"));
+/// assert!("(".parse::<ExemptPattern>().is_err());
+/// assert!("".parse::<ExemptPattern>().is_err());
+/// ```
+#[derive(Debug, Clone)]
+pub struct ExemptPattern(Regex);
+
+impl ExemptPattern {
+    /// The compiled expression.
+    pub fn regex(&self) -> &Regex {
+        &self.0
     }
-    match parse_host(text) {
-        Ok(host) => {
-            policy.canonical_host = Some(host);
-            refresh_prefix(policy);
-        }
-        Err(HostError::Missing) => errors.invalid_value(path, "the canonical host is empty"),
-        Err(e) => errors.invalid_value(path, e.to_string()),
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
     }
 }
+
+impl PartialEq for ExemptPattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl std::str::FromStr for ExemptPattern {
+    type Err = Error;
+
+    fn from_str(pattern: &str) -> Result<ExemptPattern, Error> {
+        compile_exempt(pattern).map(ExemptPattern)
+    }
+}
+
+impl Field for ExemptPattern {
+    const KIND: Kind = Kind::Text;
+    const SPLIT_COMMAS: bool = false;
+
+    fn read(value: &Value, path: &str, r: &mut Reader) -> Option<ExemptPattern> {
+        match value {
+            Value::String(s) => s.parse().map_err(|e| r.error(path, e)).ok(),
+            other => {
+                r.invalid_type(path, "a string", other);
+                None
+            }
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.as_str().to_owned())
+    }
+}
+
+crate::config::field::list_field!(ExemptPattern => Kind::Text);
 
 /// Recomputes the canonical `Location` prefix: the canonical host's own port, else
 /// `https_port`.
@@ -664,54 +672,32 @@ fn refresh_prefix(policy: &mut RedirectPolicy) {
     });
 }
 
-fn set_https_port(policy: &mut RedirectPolicy, port: u64, path: &str, errors: &mut Errors) {
-    match u16::try_from(port) {
-        Ok(p) if p != 0 => {
-            policy.https_port = p;
-            refresh_prefix(policy);
-        }
-        _ => errors.invalid_value(path, format!("{port} is not a port (1 to 65535)")),
+/// `status` when it is one of `allowed`, else the problem is recorded at `path`.
+fn status_in(status: u16, allowed: &[u16], path: &str, r: &mut Reader) -> Option<u16> {
+    if allowed.contains(&status) {
+        return Some(status);
     }
+    let list = allowed
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    r.invalid_value(
+        path,
+        format!("status {status} is not allowed here; expected one of {list}"),
+    );
+    None
 }
 
-fn set_status(
-    policy: &mut RedirectPolicy,
-    other: bool,
-    status: u64,
-    path: &str,
-    errors: &mut Errors,
-) {
-    let allowed: &[u16] = if other {
-        &OTHER_STATUSES
-    } else {
-        &GET_HEAD_STATUSES
+/// Compiles an exempt pattern; the error's reason is the regex error's last line.
+fn compile_exempt(pattern: &str) -> Result<Regex, Error> {
+    let invalid = |reason: &str| Error::InvalidValue {
+        what: "exempt pattern",
+        value: pattern.to_owned(),
+        reason: reason.to_owned(),
     };
-    match u16::try_from(status) {
-        Ok(s) if allowed.contains(&s) => {
-            if other {
-                policy.status_other = s;
-            } else {
-                policy.status_get_head = s;
-            }
-        }
-        _ => {
-            let list = allowed
-                .iter()
-                .map(u16::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
-            errors.invalid_value(
-                path,
-                format!("status {status} is not allowed here; expected one of {list}"),
-            );
-        }
-    }
-}
-
-/// Compiles an exempt pattern; the error is the regex error's last line (the reason).
-fn compile_exempt(pattern: &str) -> Result<Regex, String> {
     if pattern.is_empty() {
-        return Err("an empty pattern would exempt every path".to_owned());
+        return Err(invalid("an empty pattern would exempt every path"));
     }
     regex::RegexBuilder::new(pattern)
         .size_limit(1 << 20)
@@ -725,64 +711,41 @@ fn compile_exempt(pattern: &str) -> Result<Regex, String> {
                 .unwrap_or("invalid")
                 .trim()
                 .trim_start_matches("error: ");
-            format!("invalid regular expression {}: {why}", quote(pattern))
+            invalid(&format!("not a regular expression: {why}"))
         })
 }
 
-/// Reads the `[redirect]` section of a policy document (docs/POLICY.md): `enabled`,
-/// `canonical_host`, `allowed_hosts`, `https_port`, `keep_port`, `exempt`,
-/// `acme_exempt`, `status_get_head`, `status_other`. Every bad value is reported with
-/// its path (`redirect.exempt[0]`); unknown keys are reported at the end.
-pub(crate) fn from_config(t: &mut Table<'_>, errors: &mut Errors) -> RedirectPolicy {
-    let mut p = RedirectPolicy::default();
-    if let Some(b) = t.bool("enabled", errors) {
-        p.enabled = b;
+/// Builds the redirect rules from the `[redirect]` section of a policy document
+/// (docs/POLICY.md). Every bad value is recorded with its path (`redirect.exempt[0]`).
+pub(crate) fn from_section(s: &RedirectSection, path: &str, r: &mut Reader) -> RedirectPolicy {
+    let mut p = RedirectPolicy {
+        enabled: s.enabled(),
+        keep_port: s.keep_port(),
+        acme_exempt: s.acme_exempt(),
+        ..RedirectPolicy::default()
+    };
+    let at = |key: &str| join(path, key);
+    match s.https_port() {
+        Port(0) => r.invalid_value(&at("https_port"), "0 is not a port (1-65535)"),
+        Port(port) => p.https_port = port,
     }
-    if let Some(port) = t.u64("https_port", errors) {
-        set_https_port(&mut p, port, &t.path_of("https_port"), errors);
+    p.canonical_host = s.canonical_host.clone();
+    refresh_prefix(&mut p);
+    if let Some(patterns) = &s.allowed_hosts {
+        p.allowed_hosts = AllowedHosts::from_patterns(patterns);
     }
-    if let Some(b) = t.bool("keep_port", errors) {
-        p.keep_port = b;
+    p.exempt = s.exempt.iter().flatten().map(|e| e.regex().clone()).collect();
+    if let Some(st) = status_in(
+        s.status_get_head().0,
+        RedirectStatus::ALLOWED,
+        &at("status_get_head"),
+        r,
+    ) {
+        p.status_get_head = st;
     }
-    if let Some(host) = t.str("canonical_host", errors) {
-        set_canonical_host(&mut p, host, &t.path_of("canonical_host"), errors);
+    if let Some(st) = status_in(s.status_other().0, OtherStatus::ALLOWED, &at("status_other"), r) {
+        p.status_other = st;
     }
-    if let Some(v) = t.get("allowed_hosts") {
-        let mut allowed = AllowedHosts::none();
-        each_str(
-            v,
-            &t.path_of("allowed_hosts"),
-            errors,
-            |path, pattern, errors| {
-                if let Err(m) = allowed.add(pattern) {
-                    errors.invalid_value(path, m);
-                }
-            },
-        );
-        p.allowed_hosts = allowed;
-    }
-    if let Some(v) = t.get("exempt") {
-        let exempt = &mut p.exempt;
-        each_str(
-            v,
-            &t.path_of("exempt"),
-            errors,
-            |path, pattern, errors| match compile_exempt(pattern) {
-                Ok(re) => exempt.push(re),
-                Err(m) => errors.invalid_value(path, m),
-            },
-        );
-    }
-    if let Some(b) = t.bool("acme_exempt", errors) {
-        p.acme_exempt = b;
-    }
-    if let Some(s) = t.u64("status_get_head", errors) {
-        set_status(&mut p, false, s, &t.path_of("status_get_head"), errors);
-    }
-    if let Some(s) = t.u64("status_other", errors) {
-        set_status(&mut p, true, s, &t.path_of("status_other"), errors);
-    }
-    finish_table(t, errors);
     p
 }
 
@@ -1026,7 +989,7 @@ mod tests {
 
     #[test]
     fn methods_and_statuses() {
-        for s in GET_HEAD_STATUSES {
+        for &s in GET_HEAD_STATUSES {
             let p = RedirectPolicy::builder()
                 .status_get_head(s)
                 .build()
@@ -1219,7 +1182,7 @@ mod tests {
         };
         assert!(allowed(name), "{ctx}: host {name:?} in {location:?}");
         assert_eq!(
-            parse_host(authority).map(|h| h.to_string()).as_deref(),
+            crate::host::parse_host(authority).map(|h| h.to_string()).as_deref(),
             Ok(authority),
             "{ctx}"
         );
@@ -1461,17 +1424,7 @@ mod tests {
     }
 
     fn config(v: &Value) -> (RedirectPolicy, Vec<(String, &'static str)>) {
-        let mut errors = Errors::default();
-        let mut t = Table::new(v, "redirect", &mut errors);
-        let p = from_config(&mut t, &mut errors);
-        (
-            p,
-            errors
-                .0
-                .iter()
-                .map(|e| (e.path().to_owned(), e.code()))
-                .collect(),
-        )
+        crate::config::reader::build_section("redirect", v, from_section)
     }
 
     #[test]
@@ -1490,13 +1443,14 @@ mod tests {
         });
         let (_, errs) = config(&v);
         let want: Vec<(String, &str)> = [
+            // In document order: the order of the keys in the schema (docs/POLICY.md).
             ("redirect.enabled", "config.invalid_type"),
-            ("redirect.https_port", "config.invalid_value"),
-            ("redirect.keep_port", "config.invalid_type"),
             ("redirect.canonical_host", "config.invalid_value"),
             ("redirect.allowed_hosts[1]", "config.invalid_value"),
             ("redirect.allowed_hosts[2]", "config.invalid_type"),
             ("redirect.allowed_hosts[3]", "config.invalid_value"),
+            ("redirect.https_port", "config.invalid_value"),
+            ("redirect.keep_port", "config.invalid_type"),
             ("redirect.exempt[1]", "config.invalid_value"),
             ("redirect.exempt[2]", "config.invalid_value"),
             ("redirect.acme_exempt", "config.invalid_type"),

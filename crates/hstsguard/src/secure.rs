@@ -42,11 +42,12 @@ use std::net::IpAddr;
 use std::str::FromStr;
 
 use ipnet::IpNet;
-use once_cell::sync::Lazy;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::config::{type_name, Errors, Table};
-use crate::error::{truncate, ConfigError, Error};
+use crate::config::field::{words, Field};
+use crate::config::reader::Reader;
+use crate::config::{join, Kind, ProxySection};
+use crate::error::{ConfigError, Error};
 use crate::issue::quote;
 use crate::request::{HeaderLookup, RequestFacts};
 
@@ -146,7 +147,7 @@ impl ProxySource {
     /// A custom source: HTTPS when `header`'s selected element equals `value`. The
     /// header name must be an RFC 9110 token; the value must be non-empty after
     /// trimming and free of control characters and commas. The error names the value.
-    pub fn custom(header: &str, value: &str) -> Result<ProxySource, String> {
+    pub fn custom(header: &str, value: &str) -> Result<ProxySource, Error> {
         check_header_name(header)?;
         let value = check_header_value(value)?;
         Ok(ProxySource::Custom {
@@ -249,71 +250,77 @@ impl FromStr for ProxySource {
     }
 }
 
-/// Which element of a comma-separated list counts.
-///
-/// A header may hold a list: a proxy chain appends (`X-Forwarded-Proto: https, http`),
-/// a repeated header is combined with `, `, and `Forwarded` has one element per proxy.
-/// Empty elements are skipped (RFC 9110 §5.6.1) before choosing; Django and Express
-/// take the text before the first comma as it is, so for `", https"` they say "not
-/// HTTPS" where hstsguard says HTTPS (the leftmost element is client-controlled anyway
-/// when a proxy appends).
-///
-/// - [`ListRule::Leftmost`] (the default, as Django and Express do): the first element,
-///   written by the proxy nearest the client. Right when the trusted proxy *replaces*
-///   the header (nginx `proxy_set_header X-Forwarded-Proto $scheme`).
-/// - [`ListRule::Rightmost`]: the last element, written by the proxy that connected to
-///   this server. Right when the trusted proxy *appends* to whatever the client sent
-///   (then the leftmost element is the client's and can be spoofed).
-///
-/// ```
-/// use hstsguard::secure::{ListRule, ProxySource};
-///
-/// let headers = [("X-Forwarded-Proto", "https, http")];
-/// let s = ProxySource::XForwardedProto;
-/// assert_eq!(s.says_https(&headers, ListRule::Leftmost), Some(true));
-/// assert_eq!(s.says_https(&headers, ListRule::Rightmost), Some(false));
-/// assert_eq!("rightmost".parse::<ListRule>().unwrap(), ListRule::Rightmost);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum ListRule {
-    /// The first non-empty element.
-    #[default]
-    Leftmost,
-    /// The last non-empty element.
-    Rightmost,
-}
-
-impl ListRule {
-    /// `"leftmost"` or `"rightmost"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ListRule::Leftmost => "leftmost",
-            ListRule::Rightmost => "rightmost",
-        }
+words! {
+    /// Which element of a comma-separated list counts.
+    ///
+    /// A header may hold a list: a proxy chain appends (`X-Forwarded-Proto: https, http`),
+    /// a repeated header is combined with `, `, and `Forwarded` has one element per proxy.
+    /// Empty elements are skipped (RFC 9110 §5.6.1) before choosing; Django and Express
+    /// take the text before the first comma as it is, so for `", https"` they say "not
+    /// HTTPS" where hstsguard says HTTPS (the leftmost element is client-controlled anyway
+    /// when a proxy appends).
+    ///
+    /// - [`ListRule::Leftmost`] (the default, as Django and Express do): the first element,
+    ///   written by the proxy nearest the client. Right when the trusted proxy *replaces*
+    ///   the header (nginx `proxy_set_header X-Forwarded-Proto $scheme`).
+    /// - [`ListRule::Rightmost`]: the last element, written by the proxy that connected to
+    ///   this server. Right when the trusted proxy *appends* to whatever the client sent
+    ///   (then the leftmost element is the client's and can be spoofed).
+    ///
+    /// ```
+    /// use hstsguard::secure::{ListRule, ProxySource};
+    ///
+    /// let headers = [("X-Forwarded-Proto", "https, http")];
+    /// let s = ProxySource::XForwardedProto;
+    /// assert_eq!(s.says_https(&headers, ListRule::Leftmost), Some(true));
+    /// assert_eq!(s.says_https(&headers, ListRule::Rightmost), Some(false));
+    /// assert_eq!("rightmost".parse::<ListRule>().unwrap(), ListRule::Rightmost);
+    /// ```
+    #[derive(Default)]
+    pub enum ListRule ("list rule") {
+        /// The first non-empty element.
+        #[default]
+        Leftmost = "leftmost",
+        /// The last non-empty element.
+        Rightmost = "rightmost",
     }
 }
 
-impl fmt::Display for ListRule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+words! {
+    /// A proxy source named in a policy document's `proxy.sources`: one of the presets
+    /// of [`ProxySource`], or `custom` for the place of `proxy.custom_header`.
+    pub enum SourceName ("proxy source") unique = true {
+        /// `Forwarded` (RFC 7239 `proto=`).
+        Forwarded = "forwarded",
+        /// `X-Forwarded-Proto`.
+        XForwardedProto = "x-forwarded-proto",
+        /// `X-Forwarded-Ssl: on`.
+        XForwardedSsl = "x-forwarded-ssl",
+        /// `Front-End-Https: on`.
+        FrontEndHttps = "front-end-https",
+        /// `X-ARR-SSL` (any value).
+        XArrSsl = "x-arr-ssl",
+        /// `CloudFront-Forwarded-Proto`.
+        CloudFrontForwardedProto = "cloudfront-forwarded-proto",
+        /// The header of `proxy.custom_header`, at this place in the order.
+        Custom = "custom",
     }
 }
 
-impl FromStr for ListRule {
-    type Err = String;
+crate::config::field::list_field!(SourceName => SourceName::KIND);
 
-    /// `leftmost` or `rightmost`, any case.
-    fn from_str(s: &str) -> Result<ListRule, String> {
-        if s.eq_ignore_ascii_case("leftmost") {
-            Ok(ListRule::Leftmost)
-        } else if s.eq_ignore_ascii_case("rightmost") {
-            Ok(ListRule::Rightmost)
-        } else {
-            Err(format!(
-                "unknown list rule {}; expected \"leftmost\" or \"rightmost\"",
-                quote(s)
-            ))
-        }
+impl SourceName {
+    /// The preset this name stands for; `None` for `custom`.
+    pub fn preset(self) -> Option<ProxySource> {
+        Some(match self {
+            SourceName::Forwarded => ProxySource::Forwarded,
+            SourceName::XForwardedProto => ProxySource::XForwardedProto,
+            SourceName::XForwardedSsl => ProxySource::XForwardedSsl,
+            SourceName::FrontEndHttps => ProxySource::FrontEndHttps,
+            SourceName::XArrSsl => ProxySource::XArrSsl,
+            SourceName::CloudFrontForwardedProto => ProxySource::CloudFrontForwardedProto,
+            SourceName::Custom => return None,
+        })
     }
 }
 
@@ -613,9 +620,7 @@ impl ProxyTrustBuilder {
         self.trusted_calls += 1;
         match parse_network(network) {
             Ok(net) => self.trust_network_inner(net),
-            Err(m) => self
-                .errors
-                .push(ConfigError::new(path, "config.invalid_value", m)),
+            Err(e) => self.errors.extend(e.at(&path)),
         }
         self
     }
@@ -662,21 +667,57 @@ impl ProxyTrustBuilder {
     }
 }
 
-/// A CIDR network or a single address.
-/// An IPv4-mapped IPv6 network (`::ffff:10.0.0.0/104`) is stored as the IPv4 network it
-/// maps (`10.0.0.0/8`), so it matches IPv4 and mapped peers alike.
-fn parse_network(text: &str) -> Result<IpNet, String> {
+/// Reads a trusted-proxy network: a CIDR network (`10.0.0.0/8`, `2001:db8::/32`) or a
+/// single address (`127.0.0.1`). Host bits after the prefix are ignored. An IPv4-mapped
+/// IPv6 network (`::ffff:10.0.0.0/104`) is stored as the IPv4 network it maps
+/// (`10.0.0.0/8`), so it matches IPv4 and mapped peers alike.
+///
+/// ```
+/// use hstsguard::secure::parse_network;
+/// assert_eq!(parse_network("10.1.2.3/8").unwrap().to_string(), "10.0.0.0/8");
+/// assert_eq!(parse_network("::ffff:10.0.0.0/104").unwrap().to_string(), "10.0.0.0/8");
+/// assert_eq!(parse_network("ten").unwrap_err().code(), hstsguard::Code::ConfigInvalidValue);
+/// ```
+pub fn parse_network(text: &str) -> Result<IpNet, Error> {
     if let Ok(net) = text.parse::<IpNet>() {
         return Ok(unmap(net.trunc()));
     }
     if let Ok(addr) = text.parse::<IpAddr>() {
         return Ok(unmap(IpNet::from(addr)));
     }
-    Err(format!(
-        "{} is not an IP address or CIDR network (such as \"10.0.0.0/8\", \"2001:db8::/32\" or \"127.0.0.1\")",
-        quote(text)
-    ))
+    Err(Error::InvalidValue {
+        what: "trusted proxy network",
+        value: text.to_owned(),
+        reason: "not an IP address or CIDR network (such as \"10.0.0.0/8\", \"2001:db8::/32\" or \"127.0.0.1\")".to_owned(),
+    })
 }
+
+impl Field for IpNet {
+    const KIND: Kind = Kind::Text;
+    const SPLIT_COMMAS: bool = true;
+
+    fn read(value: &Value, path: &str, r: &mut Reader) -> Option<IpNet> {
+        match value {
+            Value::String(s) => match parse_network(s) {
+                Ok(net) => Some(net),
+                Err(e) => {
+                    r.error(path, e);
+                    None
+                }
+            },
+            other => {
+                r.invalid_type(path, "a string", other);
+                None
+            }
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.to_string())
+    }
+}
+
+crate::config::field::list_field!(IpNet => Kind::Text);
 
 fn unmap(net: IpNet) -> IpNet {
     match net {
@@ -691,32 +732,38 @@ fn unmap(net: IpNet) -> IpNet {
 }
 
 /// An RFC 9110 token.
-fn check_header_name(name: &str) -> Result<(), String> {
+fn check_header_name(name: &str) -> Result<(), Error> {
+    let invalid = |reason: &str| Error::InvalidValue {
+        what: "header name",
+        value: name.to_owned(),
+        reason: reason.to_owned(),
+    };
     if name.is_empty() {
-        return Err("the header name is empty".to_owned());
+        return Err(invalid("it is empty"));
     }
     if !name.bytes().all(crate::directive::is_tchar) {
-        return Err(format!(
-            "{} is not a valid header name (an RFC 9110 token)",
-            quote(name)
-        ));
+        return Err(invalid("not an RFC 9110 token"));
     }
     Ok(())
 }
 
 /// Non-empty after trimming, no control characters (CR, LF, NUL, ...), no comma.
-fn check_header_value(value: &str) -> Result<&str, String> {
+fn check_header_value(value: &str) -> Result<&str, Error> {
+    let invalid = |reason: &str| Error::InvalidValue {
+        what: "header value",
+        value: value.to_owned(),
+        reason: reason.to_owned(),
+    };
     if value.chars().any(|c| c.is_control() && c != '\t') {
-        return Err(format!("{} contains a control character", quote(value)));
+        return Err(invalid("it contains a control character"));
     }
     let trimmed = trim(value);
     if trimmed.is_empty() {
-        return Err("the value is empty".to_owned());
+        return Err(invalid("it is empty"));
     }
     if trimmed.contains(',') {
-        return Err(format!(
-            "{} contains a comma; only one list element is compared, so it could never match",
-            quote(value)
+        return Err(invalid(
+            "it contains a comma; only one list element is compared, so it could never match",
         ));
     }
     Ok(trimmed)
@@ -842,212 +889,77 @@ fn proto_value_is_https(value: &str) -> bool {
     n == want.len()
 }
 
-/// Calls `f(path, item, errors)` for each string item of a list value, in order (a
-/// single string counts as a list of one, with the list's own path); items of another
-/// type are reported as `config.invalid_type` at their path (`proxy.trusted[1]`).
-pub(crate) fn each_str<'v>(
-    v: &'v Value,
-    path: &str,
-    errors: &mut Errors,
-    mut f: impl FnMut(&str, &'v str, &mut Errors),
-) {
-    match v {
-        Value::String(s) => f(path, s, errors),
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                let item_path = format!("{path}[{i}]");
-                match item {
-                    Value::String(s) => f(&item_path, s, errors),
-                    other => errors.push(
-                        &item_path,
-                        "config.invalid_type",
-                        format!(
-                            "expected a string, found {} ({})",
-                            type_name(other),
-                            truncate(&other.to_string())
-                        ),
-                    ),
-                }
-            }
-        }
-        other => errors.push(
-            path,
-            "config.invalid_type",
-            format!("expected a list of strings, found {}", type_name(other)),
-        ),
-    }
-}
-
-/// Calls [`Table::finish`] on a table held by mutable reference (leaving an empty
-/// table in its place), so readers given `&mut Table` report unknown keys themselves.
-pub(crate) fn finish_table(t: &mut Table<'_>, errors: &mut Errors) {
-    static EMPTY: Lazy<Value> = Lazy::new(|| Value::Object(Map::new()));
-    // `mut` for either signature of `finish` (by value or by `&mut self`).
-    #[allow(unused_mut)]
-    let mut taken = std::mem::replace(t, Table::new(&EMPTY, "", errors));
-    taken.finish(errors);
-}
-
-/// Reads the `[proxy]` section of a policy document (docs/POLICY.md): `trusted`,
-/// `sources`, `custom_header`, `list`. Every bad value is reported with its path;
-/// unknown keys are reported at the end.
+/// Builds the proxy trust from the `[proxy]` section of a policy document
+/// (docs/POLICY.md): `trusted`, `sources`, `custom_header`, `list`. Every bad value is
+/// recorded with its path.
 ///
 /// `custom_header = {name, value}` adds a [`ProxySource::Custom`]: where `"custom"`
 /// appears in `sources`, else after the listed sources, and as the only source when
 /// `sources` is absent (Django's `SECURE_PROXY_SSL_HEADER` is the only header Django
 /// reads).
-pub(crate) fn from_config(t: &mut Table<'_>, errors: &mut Errors) -> ProxyTrust {
+pub(crate) fn from_section(s: &ProxySection, path: &str, r: &mut Reader) -> ProxyTrust {
+    let at = |key: &str| join(path, key);
     let mut out = ProxyTrust::none();
+    out.networks = s.trusted();
 
-    if let Some(v) = t.get("trusted") {
-        let networks = &mut out.networks;
-        each_str(
-            v,
-            &t.path_of("trusted"),
-            errors,
-            |path, text, errors| match parse_network(text) {
-                Ok(net) => {
-                    if !networks.contains(&net) {
-                        networks.push(net);
-                    }
-                }
-                Err(m) => errors.invalid_value(path, m),
-            },
-        );
-    }
-
-    // Sources: `None` in the list stands for "custom".
-    let mut listed: Option<Vec<Option<ProxySource>>> = None;
-    let mut custom_paths: Vec<String> = Vec::new();
-    if let Some(v) = t.get("sources") {
-        let mut names = Vec::new();
-        each_str(v, &t.path_of("sources"), errors, |path, text, errors| {
-            let source = if text.eq_ignore_ascii_case("custom") {
+    let custom = s.custom_header.as_ref().and_then(|c| {
+        let cpath = at("custom_header");
+        let part = |key: &str, v: &Option<String>, r: &mut Reader| {
+            let p = join(&cpath, key);
+            if v.is_none() && !r.errors.iter().any(|e| e.path() == p) {
+                r.invalid_value(&p, format!("missing: custom_header needs `{key}`"));
+            }
+            v.clone()
+        };
+        let name = part("name", &c.name, r);
+        let value = part("value", &c.value, r);
+        let name = name?;
+        let value = value?;
+        let checked_name = check_header_name(&name);
+        let checked_value = check_header_value(&value);
+        if let Err(e) = &checked_name {
+            r.error(&join(&cpath, "name"), e.clone());
+        }
+        match checked_value {
+            Err(e) => {
+                r.error(&join(&cpath, "value"), e);
                 None
-            } else {
-                match text.parse::<ProxySource>() {
-                    Ok(s) => Some(s),
-                    Err(e) => {
-                        errors.invalid_value(
-                            path,
-                            format!("{e}, or \"custom\" (with custom_header)"),
-                        );
-                        return;
-                    }
-                }
-            };
-            if names.contains(&source) {
-                errors.invalid_value(path, format!("{} is listed twice", quote(text)));
-            } else {
-                if source.is_none() {
-                    custom_paths.push(path.to_owned());
-                }
-                names.push(source);
             }
-        });
-        listed = Some(names);
-    }
-
-    let custom_value = t.get("custom_header");
-    let custom = match custom_value {
-        None => None,
-        Some(v @ Value::Object(_)) => read_custom_header(v, &t.path_of("custom_header"), errors),
-        Some(other) => {
-            errors.push(
-                &t.path_of("custom_header"),
-                "config.invalid_type",
-                format!(
-                    "expected a table {{name, value}}, found {}",
-                    type_name(other)
-                ),
-            );
-            None
+            Ok(v) => checked_name.ok().map(|()| ProxySource::Custom {
+                header: name.clone(),
+                value: v.to_owned(),
+            }),
         }
-    };
-    if custom_value.is_none() {
-        for path in &custom_paths {
-            errors.invalid_value(
-                path,
-                "\"custom\" needs a custom_header = {name, value} table",
-            );
-        }
-    }
-
-    out.sources_configured = listed.is_some() || custom.is_some();
-    out.sources = match (listed, custom) {
-        (None, None) => default_sources(),
-        (None, Some(c)) => vec![c],
-        (Some(names), custom) => {
-            let mut sources = Vec::new();
-            let mut custom = custom;
-            let place_custom = names.contains(&None);
-            for n in names {
-                match n {
-                    Some(s) => sources.push(s),
-                    None => sources.extend(custom.take()),
-                }
-            }
-            if !place_custom {
-                sources.extend(custom);
-            }
-            sources
-        }
-    };
-
-    if let Some(text) = t.str("list", errors) {
-        match text.parse::<ListRule>() {
-            Ok(l) => out.list = l,
-            Err(m) => errors.invalid_value(&t.path_of("list"), m),
-        }
-    }
-
-    finish_table(t, errors);
-    out
-}
-
-/// `custom_header = {name, value}`: a validated [`ProxySource::Custom`], or `None`
-/// with every problem reported.
-fn read_custom_header(v: &Value, path: &str, errors: &mut Errors) -> Option<ProxySource> {
-    let mut ct = Table::new(v, path, errors);
-    let name = custom_part(&mut ct, "name", errors, |n| {
-        check_header_name(n).map(|()| n)
     });
-    let value = custom_part(&mut ct, "value", errors, check_header_value);
-    ct.finish(errors);
-    Some(ProxySource::Custom {
-        header: name?.to_owned(),
-        value: value?.to_owned(),
-    })
-}
 
-fn custom_part<'v>(
-    ct: &mut Table<'v>,
-    key: &'static str,
-    errors: &mut Errors,
-    check: impl FnOnce(&'v str) -> Result<&'v str, String>,
-) -> Option<&'v str> {
-    let path = ct.path_of(key);
-    match ct.get(key) {
-        None => {
-            errors.invalid_value(&path, format!("custom_header needs `{key}`"));
-            None
-        }
-        Some(Value::String(s)) => match check(s) {
-            Ok(s) => Some(s),
-            Err(m) => {
-                errors.invalid_value(&path, m);
-                None
+    let mut sources = Vec::new();
+    let mut custom_placed = false;
+    if let Some(names) = &s.sources {
+        for (i, name) in names.iter().enumerate() {
+            match name.preset() {
+                Some(preset) => sources.push(preset),
+                None if s.custom_header.is_none() => r.invalid_value(
+                    &format!("{}[{i}]", at("sources")),
+                    "\"custom\" needs a custom_header = {name, value} table",
+                ),
+                None => {
+                    custom_placed = true;
+                    sources.extend(custom.clone());
+                }
             }
-        },
-        Some(other) => {
-            errors.push(
-                &path,
-                "config.invalid_type",
-                format!("expected a string, found {}", type_name(other)),
-            );
-            None
         }
     }
+    if !custom_placed {
+        sources.extend(custom);
+    }
+    out.sources_configured = s.sources.is_some() || s.custom_header.is_some();
+    out.sources = if out.sources_configured {
+        sources
+    } else {
+        default_sources()
+    };
+    out.list = s.list();
+    out
 }
 
 #[cfg(test)]
@@ -1351,18 +1263,8 @@ mod tests {
         assert!("middle".parse::<ListRule>().is_err());
     }
 
-    fn config(v: Value) -> (ProxyTrust, Vec<(String, &'static str)>) {
-        let mut errors = Errors::default();
-        let mut t = Table::new(&v, "proxy", &mut errors);
-        let p = from_config(&mut t, &mut errors);
-        (
-            p,
-            errors
-                .0
-                .iter()
-                .map(|e| (e.path().to_owned(), e.code()))
-                .collect(),
-        )
+    fn config(v: serde_json::Value) -> (ProxyTrust, Vec<(String, &'static str)>) {
+        crate::config::reader::build_section("proxy", &v, from_section)
     }
 
     #[test]
@@ -1420,7 +1322,8 @@ mod tests {
             ("proxy.trusted[3]".into(), "config.invalid_value"),
             ("proxy.sources[1]".into(), "config.invalid_value"),
             ("proxy.sources[2]".into(), "config.invalid_value"),
-            ("proxy.sources[3]".into(), "config.invalid_value"),
+            // sources[3] is "custom" without custom_header: not checked while the list
+            // has items that cannot be used.
             ("proxy.list".into(), "config.invalid_value"),
             ("proxy.trustd".into(), "config.unknown_key"),
         ];

@@ -34,7 +34,7 @@ fn store_for(options: &Value) -> KnownHosts {
 /// Runs one step; returns what the step produced, in the shape of its `expected`.
 fn run_step(store: &KnownHosts, step: &Value) -> Value {
     let now = step["now"].as_u64().unwrap_or(0);
-    let err = |e: hstsguard::Error| json!({"error": e.code()});
+    let err = |e: hstsguard::Error| json!({"error": e.code().as_str()});
     match step["op"].as_str().expect("op") {
         "receive" => {
             let fields: Vec<&str> = step["fields"]

@@ -52,7 +52,7 @@ fn duration_vectors() {
         };
         let actual = match result {
             Ok(s) => json!({ "seconds": s }),
-            Err(e) => json!({ "error": e.code() }),
+            Err(e) => json!({ "error": e.code().as_str() }),
         };
         common::expect_fields(&actual, expected)
     });

@@ -99,7 +99,7 @@ fn policy_vectors() {
             }),
             Err(e) => json!({
                 "ok": false,
-                "errors": e.config_errors().iter().map(|c| json!({"path": c.path(), "code": c.code()})).collect::<Vec<_>>(),
+                "errors": e.config_errors().iter().map(|c| json!({"path": c.path(), "code": c.code().as_str()})).collect::<Vec<_>>(),
             }),
         };
         common::expect_fields(&actual, expected)
