@@ -31,6 +31,8 @@ mod panic;
 // In the order of the header.
 pub mod cookie;
 pub mod error;
+#[cfg(feature = "test-faults")]
+mod faults;
 pub mod ffi;
 pub mod hpkp;
 

@@ -442,6 +442,8 @@ pub unsafe extern "C" fn hstsguard_policy_evaluate(
                 .ok_or(hstsguard_result::NULL_ARGUMENT)?
                 .inner;
             let request = request.as_ref().ok_or(hstsguard_result::NULL_ARGUMENT)?;
+            #[cfg(feature = "test-faults")]
+            crate::faults::inject(request);
             let buf = OutBuf::new(location_buf, location_cap)?;
             with_facts(request, policy, |facts| {
                 let decision = policy.evaluate(facts);
