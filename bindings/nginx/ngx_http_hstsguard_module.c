@@ -29,8 +29,9 @@
  * When something goes wrong (the C API returns an error for a request: a panic caught at
  * the boundary, a peer address it cannot read, an internal error), the module fails
  * closed, as include/hstsguard.h's contract says:
- * - a peer address that cannot be read: the request is decided again as if from an
- *   unknown peer (no proxy is believed), which still gives the redirect;
+ * - a peer address that cannot be read ("unix:" on a unix-domain listener, under a policy
+ *   with trusted proxies): the request is decided again as if from an unknown peer (no
+ *   proxy is believed), which still gives the redirect, and a warning is logged;
  * - otherwise a plain-HTTP request is never passed: it is answered with 500;
  * - a TLS request is served with the policy's precomputed Strict-Transport-Security;
  * - an error-level line is logged. A Set-Cookie the core cannot flag is left as it is and
@@ -670,13 +671,11 @@ ngx_http_hstsguard_evaluate(ngx_http_request_t *r, ngx_http_hstsguard_loc_conf_t
         req.target.len = r->unparsed_uri.len;
     }
 
-    if (c->sockaddr != NULL
-        && (c->sockaddr->sa_family == AF_INET
-#if (NGX_HAVE_INET6)
-            || c->sockaddr->sa_family == AF_INET6
-#endif
-        ) && c->addr_text.data != NULL)
-    {
+    /* The peer as nginx prints it (after realip): an IPv4 or IPv6 address, or "unix:" on
+     * a unix-domain listener. The core reads it only for a plain request under a policy
+     * with trusted proxies; "unix:" is then HSTSGUARD_INVALID_PEER, and the request is
+     * decided again with no proxy believed (below), which is logged. */
+    if (c->addr_text.data != NULL) {
         req.peer.data = (const char *) c->addr_text.data;
         req.peer.len = c->addr_text.len;
     }
