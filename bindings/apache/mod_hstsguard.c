@@ -10,12 +10,15 @@
  *                                      inline settings (../nginx/hsg_settings.h)
  *
  * Configuration time: each directive is checked when it is read (apache2 -t names its
- * line); the check_config hook then builds the policy of every virtual host and of every
- * <Directory>/<Location> section on top of it, reporting combined errors (strict preload,
- * inline settings over a policy file) with the directive's line. Built policies are kept
- * in a process-wide cache keyed by the settings in effect, filled before the children
- * fork; a combination only met at request time (nested sections that both set something)
- * is built once per child, under a mutex.
+ * line); the check_config hook then builds the policy of every virtual host, of every
+ * section on top of it (<Directory>, <Location>, <Files>, <If>, <Proxy>, nested), and of
+ * every pair of sections that Apache can merge for one request (hsg_check_sections()),
+ * reporting combined errors (strict preload, inline settings over a policy file) with the
+ * directive's line and the sections involved: a policy that fails stops the server at
+ * start-up. Built policies are kept in a process-wide cache keyed by the settings in
+ * effect, filled before the children fork; a longer combination (three sections or more
+ * that set something, all matching one request) is built once per child, under a mutex,
+ * and cannot fail where its pairs did not (see hsg_check_sections()).
  *
  * Per request:
  * - the decision, pass / redirect (Location from the core) / reject (400, 403, 426):
@@ -41,7 +44,8 @@
  *
  * When something goes wrong (the C API returns an error for a request: a panic caught at
  * the boundary, a peer address it cannot read, an internal error; or no policy could be
- * built for a section), the module fails closed, as include/hstsguard.h's contract says:
+ * built for a combination of sections at request time, which check_config rules out), the
+ * module fails closed, as include/hstsguard.h's contract says:
  * a peer address that cannot be read is decided again as if from an unknown peer (the
  * redirect still happens); otherwise a plain-HTTP request is answered with 500, never
  * passed; a TLS request is served with the policy's precomputed Strict-Transport-Security;
@@ -116,7 +120,12 @@ typedef struct hsg_entry {
     hstsguard_policy         *policy;       /* NULL: building failed (logged) */
 } hsg_entry;
 
-static hsg_entry          *hsg_cache;       /* read without a lock, published atomically */
+/* Buckets by a hash of the settings' identities: check_config adds an entry per
+ * combination of sections that can merge, and requests look theirs up. */
+#define HSG_CACHE_BUCKETS 256
+
+static hsg_entry          *hsg_cache[HSG_CACHE_BUCKETS]; /* read without a lock, published
+                                                          * atomically */
 static apr_thread_mutex_t *hsg_cache_mutex; /* per child, for entries added at run time */
 static apr_pool_t         *hsg_child_pool;
 
@@ -135,9 +144,23 @@ hsg_free_policy(void *data)
 static apr_status_t
 hsg_reset_cache(void *data)
 {
+    int b;
     (void) data;
-    __atomic_store_n(&hsg_cache, NULL, __ATOMIC_RELEASE);
+    for (b = 0; b < HSG_CACHE_BUCKETS; b++) {
+        __atomic_store_n(&hsg_cache[b], NULL, __ATOMIC_RELEASE);
+    }
     return APR_SUCCESS;
+}
+
+static unsigned
+hsg_cache_bucket(const hsg_dir_conf *c)
+{
+    apr_uintptr_t h = 0;
+    int           g;
+    for (g = 0; g < HSG_NGROUPS; g++) {
+        h = h * 31 + ((apr_uintptr_t) c->group[g] >> 4);
+    }
+    return (unsigned) ((h ^ (h >> 8) ^ (h >> 16)) % HSG_CACHE_BUCKETS);
 }
 
 static void
@@ -154,7 +177,9 @@ static hsg_entry *
 hsg_cache_find(const hsg_dir_conf *c)
 {
     hsg_entry *e;
-    for (e = __atomic_load_n(&hsg_cache, __ATOMIC_ACQUIRE); e != NULL; e = e->next) {
+    for (e = __atomic_load_n(&hsg_cache[hsg_cache_bucket(c)], __ATOMIC_ACQUIRE); e != NULL;
+         e = e->next)
+    {
         if (memcmp(e->group, c->group, sizeof(e->group)) == 0) {
             return e;
         }
@@ -163,12 +188,14 @@ hsg_cache_find(const hsg_dir_conf *c)
 }
 
 /* Builds the policy for c's settings and adds it to the cache (caller holds the lock or
- * is single-threaded). The entry's policy is NULL when building failed (err says why). */
+ * is single-threaded). The entry's policy is NULL when building failed (err says why).
+ * warn: log the policy's deploy warnings about proxy trust. */
 static hsg_entry *
-hsg_cache_add(const hsg_dir_conf *c, apr_pool_t *p, char *err, size_t err_cap)
+hsg_cache_add(const hsg_dir_conf *c, apr_pool_t *p, char *err, size_t err_cap, int warn)
 {
     hsg_settings s;
     hsg_entry   *e = apr_pcalloc(p, sizeof(*e));
+    unsigned     b = hsg_cache_bucket(c);
 
     memcpy(e->group, c->group, sizeof(e->group));
     hsg_settings_of(c, &s);
@@ -177,7 +204,7 @@ hsg_cache_add(const hsg_dir_conf *c, apr_pool_t *p, char *err, size_t err_cap)
         size_t i;
         apr_pool_cleanup_register(p, e->policy, hsg_free_policy, apr_pool_cleanup_null);
         /* Deploy warnings about proxy trust: several headers read, every address trusted. */
-        for (i = 0; hsg_proxy_warning(e->policy, i, warning, sizeof(warning)); i++) {
+        for (i = 0; warn && hsg_proxy_warning(e->policy, i, warning, sizeof(warning)); i++) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_WARNING, 0, NULL,
                          "mod_hstsguard: %s on line %d of %s: %s",
                          c->where.directive ? c->where.directive : "HstsGuard", c->where.line,
@@ -186,15 +213,16 @@ hsg_cache_add(const hsg_dir_conf *c, apr_pool_t *p, char *err, size_t err_cap)
     } else {
         e->policy = NULL;
     }
-    e->next = hsg_cache;
-    __atomic_store_n(&hsg_cache, e, __ATOMIC_RELEASE);
+    e->next = hsg_cache[b];
+    __atomic_store_n(&hsg_cache[b], e, __ATOMIC_RELEASE);
     return e;
 }
 
 /* The effective policy of a (merged) configuration. At configuration time p is pconf and
- * err receives the message of a failure; at request time p is the child's pool. */
+ * err receives the message of a failure; at request time p is the child's pool. warn: as
+ * for hsg_cache_add(). */
 static hstsguard_policy *
-hsg_resolve(hsg_dir_conf *c, apr_pool_t *p, char *err, size_t err_cap)
+hsg_resolve(hsg_dir_conf *c, apr_pool_t *p, char *err, size_t err_cap, int warn)
 {
     hsg_entry *e;
 
@@ -215,7 +243,7 @@ hsg_resolve(hsg_dir_conf *c, apr_pool_t *p, char *err, size_t err_cap)
         }
         e = hsg_cache_find(c);
         if (e == NULL) {
-            e = hsg_cache_add(c, p, err, err_cap);
+            e = hsg_cache_add(c, p, err, err_cap, warn);
         }
         if (hsg_cache_mutex != NULL) {
             apr_thread_mutex_unlock(hsg_cache_mutex);
@@ -489,9 +517,13 @@ static const command_rec hsg_cmds[] = {
     {NULL}
 };
 
-/* Builds (or finds) the policy of one configuration and reports what is wrong with it. */
+/* Builds (or finds) the policy of one configuration and reports what is wrong with it.
+ * section: where the configuration comes from, for the message; warn: log the policy's
+ * deploy warnings (once per section, not again for each combination of sections); hint:
+ * appended to the message of a policy that cannot be built, or "". */
 static int
-hsg_check_one(apr_pool_t *pconf, hsg_dir_conf *c, const char *section)
+hsg_check_one(apr_pool_t *pconf, hsg_dir_conf *c, const char *section, int warn,
+              const char *hint)
 {
     char err[HSG_ERR_LEN];
 
@@ -504,14 +536,14 @@ hsg_check_one(apr_pool_t *pconf, hsg_dir_conf *c, const char *section)
                      c->conflict_file);
         return !OK;
     }
-    if (hsg_resolve(c, pconf, err, sizeof(err)) == NULL) {
+    if (hsg_resolve(c, pconf, err, sizeof(err), warn) == NULL) {
         if (c->where.directive != NULL) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL,
-                         "mod_hstsguard: %s on line %d of %s (%s): %s", c->where.directive,
-                         c->where.line, c->where.file, section, err);
+                         "mod_hstsguard: %s on line %d of %s (%s): %s%s", c->where.directive,
+                         c->where.line, c->where.file, section, err, hint);
         } else {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL,
-                         "mod_hstsguard: %s: %s", section, err);
+                         "mod_hstsguard: %s: %s%s", section, err, hint);
         }
         return !OK;
     }
@@ -526,61 +558,277 @@ hsg_server_label(apr_pool_t *p, server_rec *s)
     return s->port ? apr_psprintf(p, "%s:%u", name, (unsigned) s->port) : name;
 }
 
-static int hsg_check_vectors(apr_pool_t *pconf, hsg_dir_conf *base, apr_array_header_t *secs,
-                             const char *kind, server_rec *s);
+/*
+ * The sections of one virtual host, as Apache merges them per request. A request's
+ * configuration is the virtual host's, then every matching <Directory> (or, for a proxy
+ * request, every matching <Proxy>) in their sorted order, then the matching <Files>
+ * (the server's, then those inside each <Directory>), then the matching <Location>s in
+ * config order, then the matching <If>s (those of the server, of each section above in
+ * that order, then <If>s nested in <If>s). Which sections match is only known per
+ * request, so check_config builds every section on its own over the virtual host (with
+ * the sections it is nested in), and every pair of sections that can apply to one request,
+ * in merge order: that is every combination that can fail. A part of the policy (a group
+ * of hsg_settings.h) comes as a whole from the last section that sets it, each part was
+ * checked on its own when it was read, and the rules that combine parts involve two of
+ * them (hsts with strict preload; inline settings over a policy file), so a longer chain
+ * of sections fails only if the two sections that set those parts fail together. Longer
+ * chains are still built per child at request time (hsg_policy_for(), which fails closed
+ * if a future rule over three parts ever made one fail).
+ *
+ * Two sections are kept apart only when they can never match one request: two
+ * <Directory>s of plain paths neither of which contains the other, two <Location>s of
+ * plain URL-paths neither of which is a prefix of the other (as location_walk compares
+ * them), two <Files> of different plain names, and a <Proxy> with a <Directory> or
+ * <Files> (a proxy request has no directory walk). Regular expressions and wildcards
+ * are assumed to match anything.
+ */
+enum { HSG_SEC_DIR, HSG_SEC_FILES, HSG_SEC_LOC, HSG_SEC_IF, HSG_SEC_PROXY };
 
-/* One section: its merged configuration, then the sections nested in it (<Files> and <If>
- * inside <Directory>, <Location>, <Proxy> or each other), merged on top of it. */
-static int
-hsg_check_vector(apr_pool_t *pconf, hsg_dir_conf *base, ap_conf_vector_t *v, const char *kind,
-                 server_rec *s)
-{
-    hsg_dir_conf    *sc = ap_get_module_config(v, &hstsguard_module);
-    hsg_dir_conf    *merged = base;
-    core_dir_config *core = ap_get_core_module_config(v);
+static const char *const hsg_sec_kind[] = {"<Directory>", "<Files>", "<Location>", "<If>",
+                                           "<Proxy>"};
 
-    if (sc != NULL && sc->own) {
-        merged = hsg_merge_dir_conf(pconf, base, sc);
-        if (hsg_check_one(pconf, merged,
-                          apr_psprintf(pconf, "a %s section of %s", kind,
-                                       hsg_server_label(pconf, s))) != OK) {
-            return !OK;
-        }
-    }
-    if (core == NULL) {
-        return OK;
-    }
-    if (hsg_check_vectors(pconf, merged, core->sec_file, "<Files>", s) != OK
-        || hsg_check_vectors(pconf, merged, core->sec_if, "<If>", s) != OK)
-    {
-        return !OK;
-    }
-    return OK;
-}
+typedef struct {
+    hsg_dir_conf *conf;     /* the section's own HstsGuard settings (own: it sets some) */
+    int           type;     /* HSG_SEC_* */
+    const char   *path;     /* the core's d: path, URL-path, file name or URL; or NULL */
+    int           literal;  /* matched by comparing path (no regex, no wildcard) */
+    int           parent;   /* the index of the section this one is nested in, or -1 */
+    const char   *label;    /* for messages */
+} hsg_sec;
 
-static int
-hsg_check_vectors(apr_pool_t *pconf, hsg_dir_conf *base, apr_array_header_t *secs,
-                  const char *kind, server_rec *s)
+static void
+hsg_add_secs(apr_pool_t *p, apr_array_header_t *out, apr_array_header_t *vecs, int type,
+             int parent, server_rec *s)
 {
     ap_conf_vector_t **v;
     int                i;
 
-    if (secs == NULL) {
-        return OK;
+    if (vecs == NULL) {
+        return;
     }
-    v = (ap_conf_vector_t **) secs->elts;
-    for (i = 0; i < secs->nelts; i++) {
-        if (hsg_check_vector(pconf, base, v[i], kind, s) != OK) {
+    v = (ap_conf_vector_t **) vecs->elts;
+    for (i = 0; i < vecs->nelts; i++) {
+        core_dir_config *core = ap_get_core_module_config(v[i]);
+        hsg_sec         *sec = apr_array_push(out);
+        const char      *in = parent >= 0 ? ((hsg_sec *) out->elts)[parent].label : NULL;
+
+        sec->conf = ap_get_module_config(v[i], &hstsguard_module);
+        sec->type = type;
+        sec->path = (core != NULL && type != HSG_SEC_IF) ? core->d : NULL;
+        sec->literal = core != NULL && core->r == NULL && !core->d_is_fnmatch;
+        sec->parent = parent;
+        sec->label = apr_psprintf(p, "a %s section%s%s%s%s%s", hsg_sec_kind[type],
+                                  sec->path ? " \"" : "", sec->path ? sec->path : "",
+                                  sec->path ? "\"" : "", in ? " in " : "", in ? in : "");
+        if (parent < 0) {
+            sec->label = apr_psprintf(p, "%s of %s", sec->label, hsg_server_label(p, s));
+        }
+    }
+}
+
+/* The core_dir_config of a collected section (for the sections nested in it). */
+static core_dir_config *
+hsg_sec_core(apr_array_header_t *vecs, int i)
+{
+    return ap_get_core_module_config(((ap_conf_vector_t **) vecs->elts)[i]);
+}
+
+/* True when plain path a is b or contains it, component-wise (directory_walk). */
+static int
+hsg_dir_within(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    return strncmp(a, b, n) == 0 && (n == 0 || a[n - 1] == '/' || b[n] == '/' || b[n] == '\0');
+}
+
+/* True when some URL-path matches both plain <Location> paths a and b (location_walk: a
+ * prefix, ending at a '/' or at the end unless the section's path ends with '/'). */
+static int
+hsg_loc_overlap(const char *a, const char *b)
+{
+    if (strlen(a) > strlen(b)) {
+        const char *t = a;
+        a = b;
+        b = t;
+    }
+    return hsg_dir_within(a, b);
+}
+
+/* True when sections x and y (different, neither nested in the other) never both apply. */
+static int
+hsg_sec_exclusive(const hsg_sec *x, const hsg_sec *y)
+{
+    if ((x->type == HSG_SEC_PROXY && (y->type == HSG_SEC_DIR || y->type == HSG_SEC_FILES))
+        || (y->type == HSG_SEC_PROXY && (x->type == HSG_SEC_DIR || x->type == HSG_SEC_FILES)))
+    {
+        return 1;
+    }
+    if (x->type != y->type || !x->literal || !y->literal || x->path == NULL || y->path == NULL) {
+        return 0;
+    }
+    switch (x->type) {
+    case HSG_SEC_DIR:
+        return !hsg_dir_within(x->path, y->path) && !hsg_dir_within(y->path, x->path);
+    case HSG_SEC_FILES:
+        return strcmp(x->path, y->path) != 0;
+    case HSG_SEC_LOC:
+        return !hsg_loc_overlap(x->path, y->path);
+    default:
+        return 0;
+    }
+}
+
+/* True when a is b or nested (at any depth) in b. */
+static int
+hsg_sec_in(const hsg_sec *secs, int a, int b)
+{
+    for (; a >= 0; a = secs[a].parent) {
+        if (a == b) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* True when sections a and b can apply to one request: no section of a's nesting chain
+ * excludes one of b's. */
+static int
+hsg_sec_together(const hsg_sec *secs, int a, int b)
+{
+    int x, y;
+    for (x = a; x >= 0; x = secs[x].parent) {
+        for (y = b; y >= 0; y = secs[y].parent) {
+            if (x != y && !hsg_sec_in(secs, x, y) && !hsg_sec_in(secs, y, x)
+                && hsg_sec_exclusive(&secs[x], &secs[y]))
+            {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+/* The configuration of a request that matches sections a and b (b < 0: a alone) and the
+ * sections they are nested in: the virtual host's, merged with each of them in order
+ * (the array is in merge order). */
+static hsg_dir_conf *
+hsg_sec_merge(apr_pool_t *p, hsg_dir_conf *base, const hsg_sec *secs, int a, int b)
+{
+    int i, n = (a > b ? a : b) + 1;
+    for (i = 0; i < n; i++) {
+        if ((hsg_sec_in(secs, a, i) || (b >= 0 && hsg_sec_in(secs, b, i)))
+            && secs[i].conf != NULL && secs[i].conf->own)
+        {
+            base = hsg_merge_dir_conf(p, base, secs[i].conf);
+        }
+    }
+    return base;
+}
+
+/* Every section of server s over its configuration c, and every pair that can merge.
+ * Policies (and the cache entries) go to pconf; the rest, merged configurations
+ * included, to ptemp. */
+static int
+hsg_check_sections(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s, hsg_dir_conf *c,
+                   module *proxy)
+{
+    core_server_config *core = ap_get_core_module_config(s->module_config);
+    core_dir_config    *sd = ap_get_core_module_config(s->lookup_defaults);
+    apr_array_header_t *arr = apr_array_make(ptemp, 16, sizeof(hsg_sec));
+    apr_array_header_t *vecs = apr_array_make(ptemp, 16, sizeof(ap_conf_vector_t *));
+    hsg_sec            *secs;
+    int                 i, j, n;
+    char                err[HSG_ERR_LEN];
+
+    /* Collected in merge order, with the config vectors alongside (for nesting). */
+#define HSG_COLLECT(list, type, parent)                                                   \
+    do {                                                                                  \
+        if ((list) != NULL) {                                                             \
+            hsg_add_secs(ptemp, arr, (list), (type), (parent), s);                       \
+            apr_array_cat(vecs, (list));                                                  \
+        }                                                                                 \
+    } while (0)
+
+    HSG_COLLECT(core->sec_dir, HSG_SEC_DIR, -1);
+    if (proxy != NULL) {
+        proxy_server_conf *pc = ap_get_module_config(s->module_config, proxy);
+        if (pc != NULL) {
+            HSG_COLLECT(pc->sec_proxy, HSG_SEC_PROXY, -1);
+        }
+    }
+    n = arr->nelts;
+    if (sd != NULL) {
+        HSG_COLLECT(sd->sec_file, HSG_SEC_FILES, -1);
+    }
+    for (i = 0; i < n; i++) {
+        core_dir_config *dc = hsg_sec_core(vecs, i);
+        if (dc != NULL) {
+            HSG_COLLECT(dc->sec_file, HSG_SEC_FILES, i);
+        }
+    }
+    HSG_COLLECT(core->sec_url, HSG_SEC_LOC, -1);
+    n = arr->nelts;
+    if (sd != NULL) {
+        HSG_COLLECT(sd->sec_if, HSG_SEC_IF, -1);
+    }
+    for (i = 0; i < arr->nelts; i++) {
+        /* The <If>s inside every section so far, then inside those <If>s, and so on. */
+        core_dir_config *dc = hsg_sec_core(vecs, i);
+        if (dc != NULL && (i < n || ((hsg_sec *) arr->elts)[i].type == HSG_SEC_IF)) {
+            HSG_COLLECT(dc->sec_if, HSG_SEC_IF, i);
+        }
+    }
+#undef HSG_COLLECT
+
+    secs = (hsg_sec *) arr->elts;
+    for (i = 0; i < arr->nelts; i++) {
+        if (secs[i].conf == NULL || !secs[i].conf->own) {
+            continue;
+        }
+        if (hsg_check_one(pconf, hsg_sec_merge(ptemp, c, secs, i, -1), secs[i].label, 1, "")
+            != OK)
+        {
             return !OK;
+        }
+    }
+    for (i = 0; i < arr->nelts; i++) {
+        if (secs[i].conf == NULL || !secs[i].conf->own) {
+            continue;
+        }
+        for (j = i + 1; j < arr->nelts; j++) {
+            hsg_dir_conf *m;
+            if (secs[j].conf == NULL || !secs[j].conf->own || hsg_sec_in(secs, j, i)
+                || !hsg_sec_together(secs, i, j))
+            {
+                continue;
+            }
+            m = hsg_sec_merge(ptemp, c, secs, i, j);
+            if (m->conflict_file == NULL && hsg_resolve(m, pconf, err, sizeof(err), 0) != NULL) {
+                continue; /* the common case: no message to make */
+            }
+            if (hsg_check_one(pconf, m,
+                              apr_psprintf(ptemp, "%s, merged at request time over %s on line "
+                                           "%d of %s in %s, as Apache does for a request "
+                                           "that matches both",
+                                           secs[j].label, secs[i].conf->where.directive,
+                                           secs[i].conf->where.line,
+                                           secs[i].conf->where.file, secs[i].label),
+                              0,
+                              " (set that part of the policy in the later section too, or "
+                              "keep the two sections from matching one request)") != OK)
+            {
+                return !OK;
+            }
         }
     }
     return OK;
 }
 
-/* After the whole configuration is read (also for apache2 -t): every virtual host, and
- * every section over it (<Directory>, <Location>, <Files>, <If>, <Proxy>, nested ones
- * included), gets its policy now, before fork: a policy that cannot be built stops the
- * server here, it never reaches a child. */
+/* After the whole configuration is read (also for apache2 -t): every virtual host, every
+ * section over it (<Directory>, <Location>, <Files>, <If>, <Proxy>, nested ones
+ * included) and every pair of sections that Apache can merge for one request gets its
+ * policy now, before fork: a policy that cannot be built stops the server here, it never
+ * reaches a child. */
 static int
 hsg_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
@@ -588,56 +836,21 @@ hsg_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_
     module *cache = ap_find_linked_module("mod_cache.c");
 
     (void) plog;
-    (void) ptemp;
 
     hsg_mod_cache = cache != NULL;
 
-    __atomic_store_n(&hsg_cache, NULL, __ATOMIC_RELEASE);
+    hsg_reset_cache(NULL);
     apr_pool_cleanup_register(pconf, NULL, hsg_reset_cache, apr_pool_cleanup_null);
 
     for (; s != NULL; s = s->next) {
-        hsg_dir_conf       *c = ap_get_module_config(s->lookup_defaults, &hstsguard_module);
-        hsg_srv_conf       *sc = ap_get_module_config(s->module_config, &hstsguard_module);
-        core_server_config *core = ap_get_core_module_config(s->module_config);
-        core_dir_config    *sd;
-        const char         *name = apr_pstrcat(pconf, "server ", hsg_server_label(pconf, s),
-                                               NULL);
-        if (hsg_check_one(pconf, c, name) != OK) {
-            return !OK;
-        }
-        if (hsg_check_vectors(pconf, c, core->sec_dir, "<Directory>", s) != OK
-            || hsg_check_vectors(pconf, c, core->sec_url, "<Location>", s) != OK)
+        hsg_dir_conf *c = ap_get_module_config(s->lookup_defaults, &hstsguard_module);
+        hsg_srv_conf *sc = ap_get_module_config(s->module_config, &hstsguard_module);
+        const char   *name = apr_pstrcat(pconf, "server ", hsg_server_label(pconf, s), NULL);
+
+        if (hsg_check_one(pconf, c, name, 1, "") != OK
+            || hsg_check_sections(pconf, ptemp, s, c, proxy) != OK)
         {
             return !OK;
-        }
-        /* <Files> and <If> at the server level: on their own, and <Files> over each
-         * <Directory> (where they apply at request time). */
-        sd = ap_get_core_module_config(s->lookup_defaults);
-        if (sd != NULL) {
-            if (hsg_check_vectors(pconf, c, sd->sec_file, "<Files>", s) != OK
-                || hsg_check_vectors(pconf, c, sd->sec_if, "<If>", s) != OK)
-            {
-                return !OK;
-            }
-            if (core->sec_dir != NULL && sd->sec_file != NULL) {
-                ap_conf_vector_t **dirs = (ap_conf_vector_t **) core->sec_dir->elts;
-                int                i;
-                for (i = 0; i < core->sec_dir->nelts; i++) {
-                    hsg_dir_conf *dc = ap_get_module_config(dirs[i], &hstsguard_module);
-                    hsg_dir_conf *base = (dc != NULL && dc->own)
-                                             ? hsg_merge_dir_conf(pconf, c, dc) : c;
-                    if (hsg_check_vectors(pconf, base, sd->sec_file, "<Files>", s) != OK) {
-                        return !OK;
-                    }
-                }
-            }
-        }
-        if (proxy != NULL) {
-            proxy_server_conf *pc = ap_get_module_config(s->module_config, proxy);
-            if (pc != NULL
-                && hsg_check_vectors(pconf, c, pc->sec_proxy, "<Proxy>", s) != OK) {
-                return !OK;
-            }
         }
         if (cache != NULL && sc != NULL && sc->sections && c->enable == 1) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL,
@@ -699,7 +912,7 @@ hsg_policy_for(request_rec *r, hsg_dir_conf *c)
                       c->where.directive ? c->where.directive : "?", c->where.line,
                       c->where.file ? c->where.file : "?");
     }
-    p = hsg_resolve(c, hsg_child_pool, err, sizeof(err));
+    p = hsg_resolve(c, hsg_child_pool, err, sizeof(err), 1);
     if (p == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "mod_hstsguard: no policy for %s (line %d of %s): %s; failing closed",
