@@ -503,11 +503,22 @@ def tls_context(ca: Path) -> ssl.SSLContext:
 
 
 def send_raw(port: int, raw: bytes, tls: ssl.SSLContext | None = None, sni: str | None = None,
-             source: str | None = None, timeout: float = 10.0) -> Response:
+             source: str | None = None, timeout: float = 10.0,
+             unix: Path | None = None) -> Response:
     """Sends `raw` as is and reads the response up to the end of the connection (requests
-    are sent with `Connection: close`)."""
-    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout,
-                                    source_address=(source, 0) if source else None)
+    are sent with `Connection: close`). unix: connect to that unix-domain socket instead
+    of 127.0.0.1:port."""
+    if unix is not None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(timeout)
+        try:
+            sock.connect(str(unix))
+        except OSError:
+            sock.close()
+            raise
+    else:
+        sock = socket.create_connection(("127.0.0.1", port), timeout=timeout,
+                                        source_address=(source, 0) if source else None)
     try:
         if tls is not None:
             sock = tls.wrap_socket(sock, server_hostname=sni)

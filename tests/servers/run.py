@@ -2,13 +2,17 @@
 """Runs tests/servers/scenarios.json against real nginx and Apache on 127.0.0.1.
 
     python3 tests/servers/run.py --nginx-module PATH.so --apache-module PATH.so [-k TEXT] [-v]
+        [--nginx-faults-module PATH.so --apache-faults-module PATH.so] [--memcheck]
 
 For each server: render the site (templates/), start the server with a TLS and a plain
-listener, send every request of the table raw, check its expectations; then run each
-config_errors case through `nginx -t` / `apache2 -t`. When both servers ran, every request
-must also have had the same answer from both (status, Location, Strict-Transport-Security,
-Set-Cookie). Every process is stopped by pid at the end, whatever happens. The last line is
-`N passed, N failed`; the exit status is 1 when anything failed.
+listener (nginx also a unix-domain one), send every request of the table raw, check its
+expectations (and the lines it must log); then run each config_errors case through
+`nginx -t` / `apache2 -t`. With the faults modules (test copies linked with the library's
+test-faults feature), the table's faults cases run on them the same way. When both servers
+ran, every request must also have had the same answer from both (status, Location,
+Strict-Transport-Security, Set-Cookie). Every process is stopped by pid at the end,
+whatever happens. The last line is `N passed, N failed`; the exit status is 1 when
+anything failed.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import shutil
 import string
 import subprocess
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -157,11 +162,50 @@ def run_sequence(port: int, tls, steps: list[dict]) -> tuple[list[str], list[tup
     return problems, summaries
 
 
+def log_size(srv: harness.Server) -> int:
+    try:
+        return srv.log.stat().st_size
+    except OSError:
+        return 0
+
+
+def check_log(srv: harness.Server, mark: int, expect: dict) -> list[str]:
+    """log_present: each text must appear in what the server logged from `mark` on (the
+    line is written before the response is sent; a moment is allowed all the same);
+    log_absent: the whole error log must not contain the text."""
+    problems = []
+    want = expect.get("log_present", [])
+    missing = list(want)
+    deadline = time.monotonic() + 3
+    while missing:
+        with open(srv.log, "rb") as f:
+            f.seek(mark)
+            text = f.read().decode("latin-1")
+        missing = [w for w in want if w not in text]
+        if not missing or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    for w in missing:
+        problems.append(f"the error log has no {w!r} for this request")
+    if expect.get("log_absent"):
+        log = srv.log.read_text(errors="replace")
+        for text in expect["log_absent"]:
+            if text in log:
+                problems.append(f"the error log contains {text!r}")
+    return problems
+
+
 def run_requests(kind: str, srv: harness.Server, ctx, table: dict, tally: Tally,
-                 keyword: str | None, answers: dict) -> None:
+                 keyword: str | None, answers: dict, server: str | None = None) -> None:
+    """Every case of table["requests"] on one running server. kind labels the output;
+    server (nginx or apache, from kind by default) selects the cases (their "servers")
+    and keys the answers compared between the two servers."""
+    server = server or kind.split("+")[0].split("-")[0]
     values = {"TLS_PORT": str(srv.tls_port), "PLAIN_PORT": str(srv.plain_port), "DIR": str(srv.dir)}
     for raw_case in table["requests"]:
         if keyword and keyword not in raw_case["id"]:
+            continue
+        if server not in raw_case.get("servers", [server]):
             continue
         case = substitute(raw_case, values)
         what = f"{kind:6} {case['id']}"
@@ -172,29 +216,26 @@ def run_requests(kind: str, srv: harness.Server, ctx, table: dict, tally: Tally,
                                               ctx if tls else None, case["sequence"])
             except Exception as e:  # noqa: BLE001
                 problems, sums = [f"the exchange failed: {e}"], []
-            answers.setdefault(case["id"], {})[kind] = (
+            answers.setdefault(case["id"], {})[server] = (
                 tuple(sums), {"TLS_PORT": str(srv.tls_port), "PLAIN_PORT": str(srv.plain_port)})
             if problems:
                 tally.fail(what, "\n".join(problems))
             else:
                 tally.ok(what)
             continue
+        mark = log_size(srv)
         try:
             resp = harness.send_raw(srv.tls_port if tls else srv.plain_port, request_bytes(case),
                                     tls=ctx if tls else None,
                                     sni=sni_for(case.get("host", "example.com")) if tls else None,
-                                    source=case.get("source"))
+                                    source=case.get("source"),
+                                    unix=srv.dir / "plain.sock" if case["listener"] == "unix" else None)
         except Exception as e:  # noqa: BLE001 - a failed exchange is a failed case
             tally.fail(what, f"no usable response: {e}")
             continue
-        answers.setdefault(case["id"], {})[kind] = (
+        answers.setdefault(case["id"], {})[server] = (
             summary(resp, case["expect"]), {"TLS_PORT": str(srv.tls_port), "PLAIN_PORT": str(srv.plain_port)})
-        problems = check(resp, case["expect"])
-        if case["expect"].get("log_absent"):
-            log = srv.log.read_text(errors="replace")
-            for text in case["expect"]["log_absent"]:
-                if text in log:
-                    problems.append(f"the error log contains {text!r}")
+        problems = check(resp, case["expect"]) + check_log(srv, mark, case["expect"])
         if problems:
             tally.fail(what, "\n".join(problems) + "\n--- response head ---\n"
                        + resp.raw_head.decode("latin-1"))
@@ -463,11 +504,18 @@ Include {d}/hstsguard-site.conf
         tally.ok(what)
 
 
+# A worker that died (not a panic: the faults pass makes the C API panic on purpose).
+DIED = ("exited on signal", "exit signal", "AH00052", "Segmentation")
+
+
 def run_pass(kind: str, module: Path, template: str, extra: dict, work: Path, certs, ctx,
-             table: dict, tally: Tally, args, answers: dict, memcheck: bool) -> None:
+             table: dict, tally: Tally, args, answers: dict, memcheck: bool,
+             faults: bool = False) -> None:
     """One server started, every request of the table (plain pass: answers recorded for
-    the nginx/Apache comparison; memcheck pass: under valgrind, then its logs checked)."""
-    label = f"{kind}+vg" if memcheck else kind
+    the nginx/Apache comparison; memcheck pass: under valgrind, then its logs checked).
+    faults: the module is the test copy linked with the test-faults library, and the
+    requests are table["faults"]: afterwards no worker may have died."""
+    label = (f"{kind}-faults" if faults else kind) + ("+vg" if memcheck else "")
     d = work / label
     d.mkdir()
     d.chmod(0o755)
@@ -475,12 +523,25 @@ def run_pass(kind: str, module: Path, template: str, extra: dict, work: Path, ce
     try:
         srv = harness.start_server(kind, module, template, extra, d, memcheck=memcheck)
         print(f"{label}: pid {srv.proc.pid}, plain 127.0.0.1:{srv.plain_port}, "
-              f"TLS 127.0.0.1:{srv.tls_port}" + (" (valgrind memcheck)" if memcheck else ""))
+              f"TLS 127.0.0.1:{srv.tls_port}" + (" (valgrind memcheck)" if memcheck else "")
+              + (" (test-faults library)" if faults else ""))
         before = tally.failed
-        run_requests(label, srv, ctx, table, tally, args.keyword, {} if memcheck else answers)
-        run_http2(label, srv, certs, table, tally, args.keyword)
-        if not args.keyword:
-            run_hostile(label, srv, ctx, tally, args.hostile, args.seed)
+        if faults:
+            run_requests(label, srv, ctx, {"requests": table["faults"]}, tally, args.keyword,
+                         {} if memcheck else answers, server=kind)
+            log = srv.log.read_text(errors="replace")
+            died = [line for line in log.splitlines() if any(c in line for c in DIED)]
+            panics = log.count("could not be evaluated (panic)")
+            if died or srv.proc.poll() is not None:
+                tally.fail(f"{label:6} no worker died",
+                           f"server alive: {srv.proc.poll() is None}\n" + "\n".join(died[:10]))
+            elif not args.keyword:
+                tally.ok(f"{label:6} no worker died ({panics} panics caught and answered)")
+        else:
+            run_requests(label, srv, ctx, table, tally, args.keyword, {} if memcheck else answers)
+            run_http2(label, srv, certs, table, tally, args.keyword)
+            if not args.keyword:
+                run_hostile(label, srv, ctx, tally, args.hostile, args.seed)
         if tally.failed > before:
             print(f"--- {label} error log (tail) ---\n{srv.error_log()[-4000:]}")
     except Exception as e:  # noqa: BLE001
@@ -501,6 +562,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--nginx-module", type=Path)
     ap.add_argument("--apache-module", type=Path)
+    ap.add_argument("--nginx-faults-module", type=Path,
+                    help="the nginx module linked with the library built with the test-faults "
+                         "feature: runs the table's faults cases")
+    ap.add_argument("--apache-faults-module", type=Path, help="the same for Apache")
     ap.add_argument("-k", dest="keyword", help="only the cases whose id contains this text")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every passing check")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (its path is printed)")
@@ -512,6 +577,9 @@ def main() -> int:
     args = ap.parse_args()
     if not args.nginx_module and not args.apache_module:
         ap.error("give --nginx-module and/or --apache-module")
+    if (args.nginx_faults_module and not args.nginx_module) or (
+            args.apache_faults_module and not args.apache_module):
+        ap.error("a faults module runs with the module it is a test copy of")
 
     table = json.loads((HERE / "scenarios.json").read_text())
     tally = Tally(args.verbose)
@@ -527,8 +595,9 @@ def main() -> int:
         docroot = harness.write_docroot(work)
         extra = {"CERT": str(certs.cert), "KEY": str(certs.key), "DOCROOT": str(docroot),
                  "UPSTREAM_PORT": str(upstream)}
-        for kind, module, template in (("nginx", args.nginx_module, "nginx.conf"),
-                                       ("apache", args.apache_module, "httpd.conf")):
+        for kind, module, faults_module, template in (
+                ("nginx", args.nginx_module, args.nginx_faults_module, "nginx.conf"),
+                ("apache", args.apache_module, args.apache_faults_module, "httpd.conf")):
             if module is None:
                 continue
             module = harness.private_copy(module.resolve(), work)
@@ -536,6 +605,13 @@ def main() -> int:
             for memcheck in passes:
                 run_pass(kind, module, template, extra, work, certs, ctx, table, tally, args,
                          answers, memcheck)
+            if faults_module is not None:
+                faults_dir = work / f"{kind}-faults-module"
+                faults_dir.mkdir()
+                faults_module = harness.private_copy(faults_module.resolve(), faults_dir)
+                for memcheck in passes:
+                    run_pass(kind, faults_module, template, extra, work, certs, ctx, table,
+                             tally, args, answers, memcheck, faults=True)
             if kind == "apache":
                 run_apache_cache(module, work, certs, ctx, extra, table, tally, args.keyword)
             run_config_errors(kind, module, work, table, tally, args.keyword)
