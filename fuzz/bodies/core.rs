@@ -7,7 +7,7 @@
 //! the properties each target checks beyond that.
 
 use hstsguard::policy::{Action, Policy};
-use hstsguard::secure::{ListRule, ProxySource, ProxyTrust};
+use hstsguard::proxy::{ListRule, ProxySource, ProxyTrust};
 use hstsguard::ua::{KnownHosts, PreloadList};
 use hstsguard::RequestFacts;
 use std::net::IpAddr;

@@ -239,7 +239,11 @@ fn code_table() -> &'static [Box<CStr>] {
     TABLE.get_or_init(|| {
         Code::ALL
             .iter()
-            .map(|c| CString::new(c.as_str()).unwrap_or_default().into_boxed_c_str())
+            .map(|c| {
+                CString::new(c.as_str())
+                    .unwrap_or_default()
+                    .into_boxed_c_str()
+            })
             .collect()
     })
 }
@@ -248,9 +252,7 @@ fn code_table() -> &'static [Box<CStr>] {
 pub(crate) fn code_cstr(code: Code) -> &'static CStr {
     // `Code::ALL` lists the variants in declaration order, so a variant's discriminant
     // is its index (checked by `the_code_table_is_indexed_by_code`).
-    code_table()
-        .get(code as usize)
-        .map_or(c"unknown", |c| c)
+    code_table().get(code as usize).map_or(c"unknown", |c| c)
 }
 
 /// The name of a result code: the stable code string shared with the Rust core, Python

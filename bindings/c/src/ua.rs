@@ -488,9 +488,7 @@ pub unsafe extern "C" fn hstsguard_known_hosts_receive(
                     ReceiveResult::Deleted => hstsguard_receive_result::Deleted,
                     _ => hstsguard_receive_result::Ignored,
                 },
-                reason: o
-                    .reason
-                    .map_or(std::ptr::null(), |c| code_cstr(c).as_ptr()),
+                reason: o.reason.map_or(std::ptr::null(), |c| code_cstr(c).as_ptr()),
             };
             Ok(())
         })())

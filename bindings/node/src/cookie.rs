@@ -20,8 +20,8 @@ pub struct FlaggedCookie {
     pub issues: Vec<Issue>,
 }
 
-impl From<&hstsguard::cookie::FlaggedCookie<'_>> for FlaggedCookie {
-    fn from(f: &hstsguard::cookie::FlaggedCookie<'_>) -> Self {
+impl From<&hstsguard::cookies::FlaggedCookie<'_>> for FlaggedCookie {
+    fn from(f: &hstsguard::cookies::FlaggedCookie<'_>) -> Self {
         FlaggedCookie {
             set_cookie: f.value().to_owned(),
             changed: f.changed(),
@@ -30,8 +30,8 @@ impl From<&hstsguard::cookie::FlaggedCookie<'_>> for FlaggedCookie {
     }
 }
 
-static DEFAULT_RULES: LazyLock<hstsguard::cookie::CookiePolicy> =
-    LazyLock::new(hstsguard::cookie::CookiePolicy::default);
+static DEFAULT_RULES: LazyLock<hstsguard::cookies::CookiePolicy> =
+    LazyLock::new(hstsguard::cookies::CookiePolicy::default);
 
 /// Flags one `Set-Cookie` value (without `Set-Cookie:`) with the default rules: every
 /// cookie gets `Secure`, `SameSite=None` always gets `Secure`, `__Secure-` / `__Host-`

@@ -41,7 +41,8 @@ pub fn to_js(env: &Env, err: &hstsguard::Error) -> napi::Error {
 }
 
 fn build(env: &Env, err: &hstsguard::Error) -> napi::Result<napi::Error> {
-    let js = JsError::from(napi::Error::new(err.code().as_str(), err.to_string())).into_unknown(*env);
+    let js =
+        JsError::from(napi::Error::new(err.code().as_str(), err.to_string())).into_unknown(*env);
     if let hstsguard::Error::Config(list) = err {
         let mut obj: Object<'_> = js.coerce_to_object()?;
         let problems: Vec<ConfigProblem> = list.iter().map(ConfigProblem::from).collect();

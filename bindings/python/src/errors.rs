@@ -70,7 +70,13 @@ pub(crate) fn core_error(py: Python<'_>, err: &Error) -> PyErr {
     if let Error::Config(list) = err {
         let errors: Vec<(String, &'static str, String)> = list
             .iter()
-            .map(|e| (e.path().to_owned(), e.code().as_str(), e.message().to_owned()))
+            .map(|e| {
+                (
+                    e.path().to_owned(),
+                    e.code().as_str(),
+                    e.message().to_owned(),
+                )
+            })
             .collect();
         return PyErr::from_type(cls.clone(), (message, code, errors));
     }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use hstsguard::cookie::{CookiePolicy, PrefixMode};
+use hstsguard::cookies::{CookiePolicy, PrefixMode};
 use hstsguard::{
     audit_redirect_chain, preload_check, removable_check, Code, Issue, RedirectHop, Severity,
 };

@@ -149,7 +149,11 @@ pub enum Error {
         reason: String,
     },
     /// A value is not one of the words allowed for it (e.g. a SameSite value).
-    #[error("invalid {what} {}: expected {}", crate::issue::quote(value), words(expected))]
+    #[error(
+        "invalid {what} {}: expected {}",
+        crate::issue::quote(value),
+        words(expected)
+    )]
     UnknownWord {
         /// What the value is (`"SameSite value"`).
         what: &'static str,

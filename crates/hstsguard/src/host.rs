@@ -762,9 +762,7 @@ fn check_pattern(pattern: &str) -> Result<HostPattern, String> {
         }
     };
     if host.port.is_some() {
-        return Err(
-            "it contains a port; ports are ignored when matching, so remove it".to_owned(),
-        );
+        return Err("it contains a port; ports are ignored when matching, so remove it".to_owned());
     }
     if subdomains && host.kind != Kind::Name {
         return Err("a leading `.` needs a domain name, not an IP address".to_owned());

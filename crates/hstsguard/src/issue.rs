@@ -358,6 +358,8 @@ issues {
     PolicyHstsPreloadNotEligible = "policy.hsts.preload_not_eligible",
     /// HSTS is sent over plain HTTP too (`send_always`): useless and against RFC 6797 §7.2.
     PolicyHstsSentOverHttp = "policy.hsts.sent_over_http",
+    /// `preload` is set with an `[hsts.ramp]` whose last stage is below one year: the preload list needs at least a year once the ramp ends.
+    PolicyHstsRampPreloadShortLastStage = "policy.hsts.ramp_preload_short_last_stage",
     /// HTTP to HTTPS redirects are off.
     PolicyRedirectDisabled = "policy.redirect.disabled",
     /// Redirects trust any Host (`allowed_hosts = ["*"]` without a canonical host): Location follows the request's Host.

@@ -35,12 +35,13 @@ mod preload;
 mod request;
 mod sts;
 
-pub mod cookie;
+pub mod cookies;
 pub mod host;
 pub mod hpkp;
+pub mod hsts;
 pub mod policy;
+pub mod proxy;
 pub mod redirect;
-pub mod secure;
 pub mod ua;
 
 pub use duration::{duration_from_f64, format_duration, parse_duration};

@@ -105,6 +105,10 @@ pub struct RequestFacts<'a> {
     pub peer: Option<IpAddr>,
     /// The request's header fields.
     pub headers: &'a dyn HeaderLookup,
+    /// The time of the request in seconds since the epoch, when the server has it at
+    /// hand (nginx's cached time); `None` reads the system clock when it matters (a
+    /// policy with an `[hsts.ramp]`, and only then).
+    pub now: Option<u64>,
 }
 
 impl<'a> RequestFacts<'a> {
@@ -122,6 +126,7 @@ impl<'a> RequestFacts<'a> {
             host,
             target,
             peer: None,
+            now: None,
             headers,
         }
     }
@@ -130,6 +135,21 @@ impl<'a> RequestFacts<'a> {
     pub fn with_peer(mut self, peer: Option<IpAddr>) -> Self {
         self.peer = peer;
         self
+    }
+
+    /// The same facts with the time of the request (seconds since the epoch).
+    pub fn with_now(mut self, now: Option<u64>) -> Self {
+        self.now = now;
+        self
+    }
+
+    /// The time of the request: [`RequestFacts::now`], or the system clock.
+    pub fn now_or_clock(&self) -> u64 {
+        self.now.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        })
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use hstsguard::cookie::{CookiePolicy, CookieRule, PrefixMode, SameSite, SecureWhen};
+use hstsguard::cookies::{CookiePolicy, CookieRule, PrefixMode, SameSite, SecureWhen};
 
 #[path = "support/counting_alloc.rs"]
 mod counting_alloc;

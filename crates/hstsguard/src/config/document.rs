@@ -12,12 +12,12 @@ use serde_json::{Map, Value};
 use super::field::{Field, OtherStatus, Port, RedirectStatus, Seconds, Segment};
 use super::reader::{join, Reader, Table};
 use super::schema::{Key, Section, Spelling};
-use crate::cookie::{NamePattern, PrefixMode, SameSite, SecureWhen};
+use crate::cookies::{NamePattern, PrefixMode, SameSite, SecureWhen};
 use crate::host::{Host, HostPattern};
 use crate::hpkp::PinSha256;
-use crate::redirect::ExemptPattern;
 use crate::policy::{ExistingHeader, SendHsts};
-use crate::secure::{ListRule, SourceName};
+use crate::proxy::{ListRule, SourceName};
+use crate::redirect::ExemptPattern;
 use crate::ua::ListDate;
 use crate::Code;
 
@@ -218,11 +218,19 @@ macro_rules! section {
 fn unknown_key(section: &Section, word: &str, path: &str, r: &mut Reader) {
     let names = section.keys.iter().map(|k| k.name);
     let message = match super::suggest(word, names) {
-        Some(s) => format!("unknown key `{}`; did you mean `{s}`?", crate::error::truncate(word)),
+        Some(s) => format!(
+            "unknown key `{}`; did you mean `{s}`?",
+            crate::error::truncate(word)
+        ),
         None => format!(
             "unknown key `{}`; known keys here: {}",
             crate::error::truncate(word),
-            section.keys.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
+            section
+                .keys
+                .iter()
+                .map(|k| k.name)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     };
     r.push(&join(path, word), Code::ConfigUnknownKey, message);
@@ -615,21 +623,30 @@ fn strip_section<T>(section: &str, result: Result<T, crate::Error>) -> Result<T,
 }
 
 fn syntax(message: String) -> crate::Error {
-    crate::Error::Config(vec![crate::ConfigError::new("", Code::ConfigSyntax, message)])
+    crate::Error::Config(vec![crate::ConfigError::new(
+        "",
+        Code::ConfigSyntax,
+        message,
+    )])
 }
 
 /// A TOML document as a JSON value (dates and times become their text).
 pub(crate) fn toml_value(text: &str) -> Result<Value, crate::Error> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| syntax(format!("not valid TOML: {}", e.message())))?;
+    let table: toml::Table =
+        toml::from_str(text).map_err(|e| syntax(format!("not valid TOML: {}", e.message())))?;
     fn convert(v: toml::Value) -> Value {
         match v {
             toml::Value::String(s) => Value::String(s),
             toml::Value::Integer(i) => Value::from(i),
-            toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+            toml::Value::Float(f) => {
+                serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+            }
             toml::Value::Boolean(b) => Value::Bool(b),
             toml::Value::Datetime(d) => Value::String(d.to_string()),
             toml::Value::Array(items) => Value::Array(items.into_iter().map(convert).collect()),
-            toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, convert(v))).collect()),
+            toml::Value::Table(t) => {
+                Value::Object(t.into_iter().map(|(k, v)| (k, convert(v))).collect())
+            }
         }
     }
     Ok(convert(toml::Value::Table(table)))
@@ -643,7 +660,10 @@ pub(crate) fn json_value(text: &str) -> Result<Value, crate::Error> {
 /// A document in bytes as a value.
 pub(crate) fn document_value(bytes: &[u8], format: Format) -> Result<Value, crate::Error> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        syntax(format!("not UTF-8: invalid byte at offset {}", e.valid_up_to()))
+        syntax(format!(
+            "not UTF-8: invalid byte at offset {}",
+            e.valid_up_to()
+        ))
     })?;
     let json = match format {
         Format::Json => true,

@@ -51,7 +51,13 @@ pub(crate) trait Field: Sized + Clone + PartialEq + fmt::Debug {
         r: &mut Reader,
     ) {
         if index.is_some() || !rest.is_empty() {
-            r.invalid_value(path, format!("`{path}` holds {}, not a table or list", Self::KIND.describe()));
+            r.invalid_value(
+                path,
+                format!(
+                    "`{path}` holds {}, not a table or list",
+                    Self::KIND.describe()
+                ),
+            );
             return;
         }
         if let Some(v) = Self::read_text(text, path, r) {
@@ -74,7 +80,10 @@ pub(crate) fn segments(key: &str) -> Option<Vec<Segment<'_>>> {
             let (name, index) = match seg.find('[') {
                 Some(i) => {
                     let digits = seg[i + 1..].strip_suffix(']')?;
-                    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 6 {
+                    if digits.is_empty()
+                        || !digits.bytes().all(|b| b.is_ascii_digit())
+                        || digits.len() > 6
+                    {
                         return None;
                     }
                     (&seg[..i], Some(digits.parse().ok()?))
@@ -113,7 +122,10 @@ impl Field for bool {
         } else {
             r.invalid_value(
                 path,
-                format!("invalid value {}: expected on or off", crate::issue::quote(text)),
+                format!(
+                    "invalid value {}: expected on or off",
+                    crate::issue::quote(text)
+                ),
             );
             None
         }
@@ -264,7 +276,10 @@ impl Field for Port {
         match text.trim().parse::<u64>() {
             Ok(n) => Self::read(&Value::from(n), path, r),
             Err(_) => {
-                r.invalid_value(path, format!("{} is not a port (1-65535)", crate::issue::quote(text)));
+                r.invalid_value(
+                    path,
+                    format!("{} is not a port (1-65535)", crate::issue::quote(text)),
+                );
                 None
             }
         }
@@ -287,7 +302,10 @@ fn read_status(value: &Value, allowed: &[u16], path: &str, r: &mut Reader) -> Op
     match value.as_u64() {
         Some(n) if allowed.iter().any(|a| u64::from(*a) == n) => Some(n as u16),
         Some(n) => {
-            r.invalid_value(path, format!("status {n} is not allowed here; expected one of {}", list()));
+            r.invalid_value(
+                path,
+                format!("status {n} is not allowed here; expected one of {}", list()),
+            );
             None
         }
         None => {
@@ -301,7 +319,10 @@ fn read_status_text(text: &str, allowed: &[u16], path: &str, r: &mut Reader) -> 
     match text.trim().parse::<u64>() {
         Ok(n) => read_status(&Value::from(n), allowed, path, r),
         Err(_) => {
-            r.invalid_value(path, format!("{} is not an HTTP status code", crate::issue::quote(text)));
+            r.invalid_value(
+                path,
+                format!("{} is not an HTTP status code", crate::issue::quote(text)),
+            );
             None
         }
     }
@@ -457,7 +478,11 @@ pub(crate) fn read_list<T: Field>(value: &Value, path: &str, r: &mut Reader) -> 
             usable.then_some(out)
         }
         Value::Object(_) | Value::Null => {
-            r.invalid_type(path, &format!("{} or a list of them", T::KIND.describe()), value);
+            r.invalid_type(
+                path,
+                &format!("{} or a list of them", T::KIND.describe()),
+                value,
+            );
             None
         }
         single => T::read(single, path, r).map(|v| vec![v]),

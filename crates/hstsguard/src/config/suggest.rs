@@ -54,8 +54,14 @@ mod tests {
     #[test]
     fn suggests_across_spellings() {
         let known = ["include_subdomains", "preload", "max_age"];
-        assert_eq!(suggest("includeSubdomains", known), Some("include_subdomains"));
-        assert_eq!(suggest("include-sub-domain", known), Some("include_subdomains"));
+        assert_eq!(
+            suggest("includeSubdomains", known),
+            Some("include_subdomains")
+        );
+        assert_eq!(
+            suggest("include-sub-domain", known),
+            Some("include_subdomains")
+        );
         assert_eq!(suggest("preloa", known), Some("preload"));
         assert_eq!(suggest("x", known), None);
         assert!(same_word("includeSubDomains", "include_subdomains"));

@@ -43,7 +43,7 @@ pub(crate) mod compile;
 mod host;
 mod preload;
 mod store;
-mod time;
+pub(crate) mod time;
 
 pub use cache::{LoadReport, SkippedLine};
 pub use host::{host_from_bytes, normalize_host, NormalizedHost};

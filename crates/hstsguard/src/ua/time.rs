@@ -40,6 +40,18 @@ pub(crate) fn format_stamp(secs: u64) -> String {
     )
 }
 
+/// Formats seconds since the epoch as RFC 3339 UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+pub(crate) fn format_rfc3339(secs: u64) -> String {
+    let stamp = format_stamp(secs);
+    format!(
+        "{}-{}-{}T{}Z",
+        &stamp[0..4],
+        &stamp[4..6],
+        &stamp[6..8],
+        &stamp[9..]
+    )
+}
+
 /// Parses curl's `YYYYMMDD HH:MM:SS` (UTC, exactly that shape) into seconds since the
 /// epoch. Dates before 1970 are refused.
 pub(crate) fn parse_stamp(text: &str) -> Option<u64> {

@@ -1,0 +1,320 @@
+//! One immutable [`Policy`] bundling HSTS, proxy trust, redirects, cookie rules and
+//! (optionally) HPKP; per request, [`Policy::evaluate`] returns a [`Decision`].
+//!
+//! Build it once at configuration time (from a TOML or JSON document, see
+//! `docs/POLICY.md`, or with [`PolicyBuilder`]); share it between threads and forked
+//! workers. Header values are computed when the policy is built; the secure pass path
+//! of [`Policy::evaluate`] does not allocate.
+//!
+//! ```
+//! use hstsguard::policy::{Action, Policy};
+//! use hstsguard::RequestFacts;
+//!
+//! let policy = Policy::from_toml(r#"
+//!     [hsts]
+//!     max_age = "2y"
+//!     preload = true
+//!     [redirect]
+//!     allowed_hosts = [".example.com"]
+//! "#).unwrap();
+//!
+//! let headers: [(&str, &str); 0] = [];
+//! let plain = RequestFacts::new("POST", false, Some("www.example.com"), "/form?x=1", &headers);
+//! let d = policy.evaluate(&plain);
+//! assert_eq!(d.action(), &Action::Redirect { status: 308, location: "https://www.example.com/form?x=1".into() });
+//!
+//! let tls = RequestFacts::new("GET", true, Some("www.example.com"), "/", &headers);
+//! let d = policy.evaluate(&tls);
+//! assert_eq!(d.hsts(), Some("max-age=63072000; includeSubDomains; preload"));
+//! ```
+
+mod builder;
+mod decision;
+#[cfg(test)]
+mod tests;
+
+pub use builder::PolicyBuilder;
+pub use decision::{Decision, HeaderToSet};
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::config::reader::{into_result, Reader};
+use crate::config::{Format, PolicyDocument, Spelling};
+use crate::cookies::{CookiePolicy, FlaggedCookie, FlaggedCookieBytes};
+use crate::error::Error;
+use crate::hpkp::HpkpHeader;
+pub use crate::hsts::{ExistingHeader, HstsSettings, SendHsts};
+use crate::issue::{Code, Issue};
+use crate::proxy::ProxyTrust;
+pub use crate::redirect::Action;
+use crate::redirect::RedirectPolicy;
+use crate::request::RequestFacts;
+
+/// The immutable, thread-safe policy. See the module documentation.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub(crate) hsts: HstsSettings,
+    pub(crate) proxy: ProxyTrust,
+    pub(crate) redirect: RedirectPolicy,
+    pub(crate) cookies_enabled: bool,
+    pub(crate) cookies: CookiePolicy,
+    pub(crate) hpkp: Option<HpkpHeader>,
+    pub(crate) warnings: Vec<Issue>,
+    /// `hsts.policy.value()`, kept as a string so the request path borrows it directly.
+    pub(crate) hsts_value: Box<str>,
+}
+
+impl Default for Policy {
+    /// The built-in default: HSTS one year with includeSubDomains on secure requests,
+    /// redirects for any Host (301 GET/HEAD, 308 otherwise), no trusted proxy, every
+    /// cookie Secure.
+    fn default() -> Self {
+        PolicyBuilder::new()
+            .build()
+            .expect("the default policy is valid")
+    }
+}
+
+impl Policy {
+    /// A builder starting from the defaults.
+    pub fn builder() -> PolicyBuilder {
+        PolicyBuilder::new()
+    }
+
+    /// Builds a policy from a TOML document (docs/POLICY.md).
+    pub fn from_toml(text: &str) -> Result<Policy, Error> {
+        Policy::from_value(&crate::config::document::toml_value(text)?)
+    }
+
+    /// Builds a policy from a JSON document with the same keys as the TOML form.
+    pub fn from_json(text: &str) -> Result<Policy, Error> {
+        Policy::from_value(&crate::config::document::json_value(text)?)
+    }
+
+    /// Builds a policy from a document in bytes (UTF-8), in a format or detecting it
+    /// (JSON when the first character that is not white space is `{`).
+    pub fn from_bytes(bytes: &[u8], format: Format) -> Result<Policy, Error> {
+        Policy::from_value(&crate::config::document::document_value(bytes, format)?)
+    }
+
+    /// Reads a policy file: JSON when the name ends in `.json` or the text starts with
+    /// `{`, TOML otherwise.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Policy, Error> {
+        Policy::from_value(&crate::config::document::file_value(path.as_ref())?)
+    }
+
+    /// Builds a policy from a parsed document (a JSON object). Reports every problem.
+    pub fn from_value(doc: &Value) -> Result<Policy, Error> {
+        Policy::from_value_spelled(doc, Spelling::Snake)
+    }
+
+    /// Builds a policy from a document whose keys are spelled `spelling` (JavaScript
+    /// options are camelCase); the paths of problems are in the same spelling.
+    pub fn from_value_spelled(doc: &Value, spelling: Spelling) -> Result<Policy, Error> {
+        let mut r = Reader::new(spelling);
+        let document = PolicyDocument::read_value(doc, &mut r);
+        let policy = Policy::build(&document, &mut r);
+        into_result(r, policy)
+    }
+
+    /// Builds a policy from a typed document (read from a file, laid over another one,
+    /// set key by key by a server's directives). Reports every problem.
+    ///
+    /// ```
+    /// use hstsguard::config::PolicyDocument;
+    /// use hstsguard::policy::Policy;
+    /// let mut doc = PolicyDocument::from_toml("[hsts]\nmax_age = \"2y\"\n").unwrap();
+    /// doc.set_text("redirect.allowed_hosts", ".example.com").unwrap();
+    /// let policy = Policy::from_document(&doc).unwrap();
+    /// assert_eq!(policy.hsts().policy.max_age(), 63_072_000);
+    /// ```
+    pub fn from_document(document: &PolicyDocument) -> Result<Policy, Error> {
+        let mut r = Reader::new(Spelling::Snake);
+        let policy = Policy::build(document, &mut r);
+        into_result(r, policy)
+    }
+
+    pub(crate) fn build(document: &PolicyDocument, r: &mut Reader) -> Policy {
+        let mut b = PolicyBuilder::new();
+        if let Some(s) = &document.hsts {
+            b.hsts = crate::hsts::from_section(s, "hsts", r);
+        }
+        if let Some(s) = &document.proxy {
+            b.proxy = crate::proxy::from_section(s, "proxy", r);
+        }
+        if let Some(s) = &document.redirect {
+            b.redirect = crate::redirect::from_section(s, "redirect", r);
+        }
+        if let Some(s) = &document.cookies {
+            let (enabled, cookies) = crate::cookies::from_section(s, "cookies", r);
+            b.cookies_enabled = enabled;
+            b.cookies = cookies;
+        }
+        if let Some(s) = &document.hpkp {
+            b.hpkp = crate::hpkp::from_section(s, "hpkp", r);
+        }
+        b.finish(r)
+    }
+
+    /// The HSTS settings.
+    pub fn hsts(&self) -> &HstsSettings {
+        &self.hsts
+    }
+
+    /// The proxy trust settings.
+    pub fn proxy(&self) -> &ProxyTrust {
+        &self.proxy
+    }
+
+    /// The redirect settings.
+    pub fn redirect(&self) -> &RedirectPolicy {
+        &self.redirect
+    }
+
+    /// The cookie rules.
+    pub fn cookies(&self) -> &CookiePolicy {
+        &self.cookies
+    }
+
+    /// False when cookie flagging is off (`[cookies] enabled = false`): then
+    /// [`Policy::flag_set_cookie`] returns every value unchanged.
+    pub fn cookies_enabled(&self) -> bool {
+        self.cookies_enabled
+    }
+
+    /// The HPKP header, when configured.
+    pub fn hpkp(&self) -> Option<&HpkpHeader> {
+        self.hpkp.as_ref()
+    }
+
+    /// Deploy warnings found when the policy was built (in the spirit of Django's
+    /// `check --deploy`): HSTS off, no includeSubDomains, redirect off, ...
+    pub fn warnings(&self) -> &[Issue] {
+        &self.warnings
+    }
+
+    /// Is the request secure (TLS, or a trusted proxy says so)?
+    pub fn is_secure(&self, facts: &RequestFacts<'_>) -> bool {
+        self.proxy.is_secure(facts)
+    }
+
+    /// Decides what to do with one request: pass, redirect to HTTPS or reject, and which
+    /// headers to add.
+    ///
+    /// A request from a trusted proxy whose configured headers disagree (one says HTTPS,
+    /// another does not) is refused with 400 `proxy.sources_disagree`: it is never
+    /// decided by whichever header comes first, and a 400 is not heuristically cacheable
+    /// where a redirect would be.
+    pub fn evaluate<'p>(&'p self, facts: &RequestFacts<'_>) -> Decision<'p> {
+        let (secure, action) = match self.proxy.secure_or_disagree(facts) {
+            Ok(secure) => (secure, self.redirect.decide(facts, secure)),
+            Err(reason) => (
+                false,
+                Action::Reject {
+                    status: 400,
+                    code: Code::ProxySourcesDisagree,
+                    reason: format!("{reason}; refused"),
+                },
+            ),
+        };
+        let h = &self.hsts;
+        let wanted = h.enabled && (secure || h.send == SendHsts::Always);
+        let hpkp_wanted = secure && self.hpkp.is_some();
+        // One host classification serves both headers; none when neither is wanted.
+        let host_ok = (wanted || hpkp_wanted)
+            && !facts
+                .host
+                .is_some_and(|raw| crate::host::skip_hsts(raw, h.skip_ip_hosts, h.skip_localhost));
+        let hsts = (wanted && host_ok).then(|| HeaderToSet {
+            name: "Strict-Transport-Security",
+            value: match &h.ramp {
+                None => &self.hsts_value,
+                Some(ramp) => ramp.current_value(facts.now_or_clock()),
+            },
+            existing: h.existing,
+        });
+        let hpkp = match &self.hpkp {
+            Some(p) if hpkp_wanted && host_ok => Some(HeaderToSet {
+                name: p.name(),
+                value: p.value(),
+                existing: ExistingHeader::Keep,
+            }),
+            _ => None,
+        };
+        let upgrade = matches!(action, Action::Reject { status: 426, .. });
+        Decision {
+            action,
+            secure,
+            hsts,
+            hpkp,
+            upgrade,
+        }
+    }
+
+    /// Flags one `Set-Cookie` value per the cookie rules. With cookies disabled the
+    /// value comes back unchanged.
+    pub fn flag_set_cookie<'a>(
+        &self,
+        set_cookie: &'a str,
+        request_secure: bool,
+    ) -> FlaggedCookie<'a> {
+        if self.cookies_enabled {
+            self.cookies.flag(set_cookie, request_secure)
+        } else {
+            FlaggedCookie::unchanged(set_cookie)
+        }
+    }
+
+    /// [`Policy::flag_set_cookie`] for a value given as bytes, which need not be UTF-8
+    /// (see [`CookiePolicy::flag_bytes`]): what servers hand over.
+    pub fn flag_set_cookie_bytes<'a>(
+        &self,
+        set_cookie: &'a [u8],
+        request_secure: bool,
+    ) -> FlaggedCookieBytes<'a> {
+        if self.cookies_enabled {
+            self.cookies.flag_bytes(set_cookie, request_secure)
+        } else {
+            FlaggedCookieBytes::unchanged(set_cookie)
+        }
+    }
+
+    /// The Strict-Transport-Security value this policy sends at `now` (seconds since the
+    /// epoch) to a secure request for an ordinary host; `None` when HSTS is off. With an
+    /// `[hsts.ramp]` it follows the schedule.
+    pub fn hsts_value_at(&self, now: u64) -> Option<&str> {
+        let h = &self.hsts;
+        if !h.enabled {
+            return None;
+        }
+        Some(match &h.ramp {
+            None => &self.hsts_value,
+            Some(ramp) => ramp.current_value(now),
+        })
+    }
+
+    /// `{"ok", "errors": [], "warnings": [issue]}`, the shape of `hstsguard policy check --json`.
+    pub fn report_json(&self) -> Value {
+        serde_json::json!({
+            "ok": true,
+            "errors": [],
+            "warnings": self.warnings.iter().map(Issue::to_json).collect::<Vec<_>>(),
+            "hsts": if self.hsts.enabled { Value::from(self.hsts.policy.value()) } else { Value::Null },
+            "schedule": match &self.hsts.ramp {
+                Some(ramp) if self.hsts.enabled => Value::Array(
+                    ramp.stages()
+                        .iter()
+                        .map(|s| serde_json::json!({
+                            "starts": s.starts_rfc3339(),
+                            "max_age": s.max_age,
+                            "value": &*s.value,
+                        }))
+                        .collect(),
+                ),
+                _ => Value::Null,
+            },
+        })
+    }
+}
