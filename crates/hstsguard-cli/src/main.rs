@@ -368,6 +368,9 @@ fn run(cmd: Command) -> Result<Report, ExitCode> {
                 Ok(p) => p,
                 Err(r) => return Ok(r),
             };
+            // The URL is taken apart as a client would send it, not normalised: the
+            // `url` crate would resolve dot segments and repair the host, hiding exactly
+            // the bytes the policy must judge (`..;` paths, malformed Hosts).
             let (scheme, rest) = match url.split_once("://") {
                 Some((s, r))
                     if s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https") =>
@@ -387,15 +390,10 @@ fn run(cmd: Command) -> Result<Report, ExitCode> {
             } else {
                 target.to_owned()
             };
-            let peer: Option<IpAddr> = match peer.as_deref().map(str::parse) {
+            let peer: Option<IpAddr> = match peer.as_deref().map(hstsguard::parse_peer) {
                 None => None,
                 Some(Ok(ip)) => Some(ip),
-                Some(Err(_)) => {
-                    return usage(format!(
-                        "--peer: not an IP address: {:?}",
-                        peer.unwrap_or_default()
-                    ))
-                }
+                Some(Err(e)) => return usage(format!("--peer: {e}")),
             };
             let mut pairs: Vec<(String, String)> = Vec::new();
             for h in &headers {

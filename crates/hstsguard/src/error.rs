@@ -195,6 +195,12 @@ pub enum Error {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A peer address is not an IP address ([`crate::parse_peer`]).
+    #[error("the peer address {value} is not an IPv4 or IPv6 address")]
+    InvalidPeer {
+        /// The text, quoted for a message.
+        value: String,
+    },
     /// A URL cannot be parsed ([`crate::Code::UaUrlInvalid`]).
     #[error("invalid URL {value}: {reason}")]
     InvalidUrl {
@@ -270,6 +276,7 @@ impl Error {
             | Error::StoreFile { code, .. }
             | Error::PreloadList { code, .. } => *code,
             Error::InvalidUrl { .. } => Code::UaUrlInvalid,
+            Error::InvalidPeer { .. } => Code::ArgumentInvalidPeer,
         }
     }
 

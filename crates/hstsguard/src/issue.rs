@@ -450,6 +450,10 @@ errors {
     /// A certificate or public key could not be parsed.
     HpkpCertificate = "hpkp.certificate",
 
+    // ---- Request data ----
+    /// A peer address is not an IPv4 or IPv6 address.
+    ArgumentInvalidPeer = "argument.invalid_peer",
+
     // ---- Files ----
     /// A file could not be read.
     Io = "io",

@@ -50,7 +50,7 @@ pub use issue::{Code, Issue, Severity};
 pub use preload::{
     audit_redirect_chain, domain_check, preload_check, removable_check, PreloadVerdict, RedirectHop,
 };
-pub use request::{HeaderLookup, NoHeaders, RequestFacts};
+pub use request::{parse_peer, HeaderLookup, NoHeaders, RequestFacts};
 pub use sts::{parse_sts, parse_sts_fields, HstsPolicy, ParsedSts, MAX_AGE_CAP};
 
 /// One year in seconds (365 days), the unit of `1y` and the preload minimum.

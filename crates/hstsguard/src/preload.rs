@@ -274,20 +274,16 @@ pub struct RedirectHop<'a> {
     pub sts: Option<&'a str>,
 }
 
+/// The scheme and host of a URL (lower case; IDNs as A-labels; IPv6 in brackets), read
+/// with the `url` crate; empty strings for text that is not an absolute URL.
 fn scheme_and_host(url: &str) -> (String, String) {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if authority.starts_with('[') {
-        authority
-            .split(']')
-            .next()
-            .map(|h| format!("{h}]"))
-            .unwrap_or_default()
-    } else {
-        authority.split(':').next().unwrap_or("").to_owned()
-    };
-    (scheme.to_ascii_lowercase(), host.to_ascii_lowercase())
+    match url::Url::parse(url.trim()) {
+        Ok(u) => (
+            u.scheme().to_owned(),
+            u.host_str().unwrap_or_default().to_owned(),
+        ),
+        Err(_) => (String::new(), String::new()),
+    }
 }
 
 /// Audits what a client saw when it fetched `http://domain/`: the STS value of that

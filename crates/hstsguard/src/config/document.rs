@@ -66,7 +66,6 @@ macro_rules! section {
 
             /// The section as a document value (only the keys that are set).
             pub fn to_value(&self) -> Value {
-                #[allow(unused_mut)]
                 let mut map = Map::new();
                 $(
                     if let Some(v) = &self.$field {
@@ -100,7 +99,6 @@ macro_rules! section {
             const KIND: super::Kind = super::Kind::Table(&$name::SCHEMA);
 
             fn read(value: &Value, path: &str, r: &mut Reader) -> Option<$name> {
-                #[allow(unused_mut)]
                 let mut t = Table::open(value, path, &$name::SCHEMA, r)?;
                 let out = $name { $( $field: t.field::<$ty>(stringify!($field), r), )* };
                 t.finish(r);

@@ -22,6 +22,7 @@
 //! assert_eq!(merged.hsts().max_age().0, 300);
 //! ```
 
+pub mod docs;
 pub(crate) mod document;
 pub(crate) mod field;
 pub(crate) mod reader;

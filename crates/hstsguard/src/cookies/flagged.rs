@@ -66,6 +66,17 @@ impl<'a> FlaggedCookie<'a> {
         self.value
     }
 
+    /// The attributes of the flagged value, as user agents read them.
+    ///
+    /// ```
+    /// use hstsguard::cookies::CookiePolicy;
+    /// let flagged = CookiePolicy::default().flag("sid=1; Path=/", true);
+    /// assert!(flagged.attributes().secure);
+    /// ```
+    pub fn attributes(&self) -> super::CookieAttributes<'_> {
+        super::CookieAttributes::of(&self.value)
+    }
+
     /// `{"set_cookie": str, "changed": bool, "issues": [issue]}`, the shape of
     /// `hstsguard cookie --json`.
     pub fn to_json(&self) -> Value {

@@ -111,6 +111,7 @@ mod tests;
 pub use flag::CookiePolicy;
 pub use flagged::{FlaggedCookie, FlaggedCookieBytes};
 pub use rules::{CookieRule, NamePattern, PrefixMode, SameSite, SecureWhen};
+pub use scan::CookieAttributes;
 
 pub(crate) use config::from_section;
 

@@ -165,3 +165,50 @@ impl<'s> Scan<'s> {
         scan
     }
 }
+
+/// What a `Set-Cookie` value says, read as user agents read it (RFC 6265bis §5.6): the
+/// cookie's name, and the attributes that count (for `SameSite` and `Path`, the last one).
+///
+/// ```
+/// use hstsguard::cookies::{CookieAttributes, SameSite};
+/// let a = CookieAttributes::of("sid=1; Path=/a; secure; SameSite=none; samesite=Lax; Domain=example.com");
+/// assert_eq!(a.name, "sid");
+/// assert!(a.secure && !a.http_only && a.domain);
+/// assert_eq!(a.same_site, Some(SameSite::Lax));
+/// assert_eq!(a.path, Some("/a"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CookieAttributes<'a> {
+    /// The cookie name (empty for a nameless cookie).
+    pub name: &'a str,
+    /// `Secure` is present.
+    pub secure: bool,
+    /// `HttpOnly` is present.
+    pub http_only: bool,
+    /// The last `SameSite` value, when it is one user agents know.
+    pub same_site: Option<SameSite>,
+    /// The last `Path` value.
+    pub path: Option<&'a str>,
+    /// A `Domain` attribute is present.
+    pub domain: bool,
+}
+
+impl<'a> CookieAttributes<'a> {
+    /// Reads a `Set-Cookie` value (without `Set-Cookie:`).
+    pub fn of(set_cookie: &'a str) -> CookieAttributes<'a> {
+        let nv_end = set_cookie.find(';').unwrap_or(set_cookie.len());
+        let nv = &set_cookie[..nv_end];
+        let name = nv.find('=').map_or("", |eq| trim_wsp(&nv[..eq]));
+        let scan = Scan::new(set_cookie, nv_end);
+        CookieAttributes {
+            name,
+            secure: scan.secure > 0,
+            http_only: scan.http_only > 0,
+            same_site: (scan.same_site > 0)
+                .then(|| SameSite::of_attribute(scan.last_same_site))
+                .flatten(),
+            path: (scan.path > 0).then_some(scan.last_path),
+            domain: scan.domain > 0,
+        }
+    }
+}

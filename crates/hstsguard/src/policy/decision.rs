@@ -33,6 +33,30 @@ pub struct Decision<'p> {
     pub(crate) upgrade: bool,
 }
 
+/// The headers of a response, from [`super::Policy::response_headers`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResponseHeaders<'p> {
+    pub(crate) hsts: Option<HeaderToSet<'p>>,
+    pub(crate) hpkp: Option<HeaderToSet<'p>>,
+}
+
+impl<'p> ResponseHeaders<'p> {
+    /// Strict-Transport-Security, when it is sent.
+    pub fn hsts(&self) -> Option<HeaderToSet<'p>> {
+        self.hsts
+    }
+
+    /// Public-Key-Pins (or its report-only form), when it is sent.
+    pub fn hpkp(&self) -> Option<HeaderToSet<'p>> {
+        self.hpkp
+    }
+
+    /// Both, in that order.
+    pub fn iter(&self) -> impl Iterator<Item = HeaderToSet<'p>> {
+        self.hsts.into_iter().chain(self.hpkp)
+    }
+}
+
 /// `Upgrade` and `Connection` for a 426 answer (RFC 9110 §15.5.22, RFC 2817).
 pub(crate) const UPGRADE_HEADERS: [HeaderToSet<'static>; 2] = [
     HeaderToSet {

@@ -34,7 +34,7 @@ mod decision;
 mod tests;
 
 pub use builder::PolicyBuilder;
-pub use decision::{Decision, HeaderToSet};
+pub use decision::{Decision, HeaderToSet, ResponseHeaders};
 
 use std::path::Path;
 
@@ -219,19 +219,46 @@ impl Policy {
                 },
             ),
         };
+        let ResponseHeaders { hsts, hpkp } = self.headers(secure, facts.host, facts.now);
+        let upgrade = matches!(action, Action::Reject { status: 426, .. });
+        Decision {
+            action,
+            secure,
+            hsts,
+            hpkp,
+            upgrade,
+        }
+    }
+
+    /// The headers a response gets (HSTS, HPKP), for a request already known to be secure
+    /// or not, with its Host (IP literals and `localhost` may be skipped): what
+    /// [`Policy::evaluate`] adds, for a framework that decided the rest itself.
+    ///
+    /// ```
+    /// use hstsguard::policy::Policy;
+    /// let p = Policy::default();
+    /// let h = p.response_headers(true, Some("example.com"));
+    /// assert_eq!(h.hsts().map(|h| h.value), Some("max-age=31536000; includeSubDomains"));
+    /// assert!(p.response_headers(true, Some("127.0.0.1")).hsts().is_none());
+    /// assert!(p.response_headers(false, Some("example.com")).hsts().is_none());
+    /// ```
+    pub fn response_headers(&self, secure: bool, host: Option<&str>) -> ResponseHeaders<'_> {
+        self.headers(secure, host, None)
+    }
+
+    fn headers(&self, secure: bool, host: Option<&str>, now: Option<u64>) -> ResponseHeaders<'_> {
         let h = &self.hsts;
         let wanted = h.enabled && (secure || h.send == SendHsts::Always);
         let hpkp_wanted = secure && self.hpkp.is_some();
         // One host classification serves both headers; none when neither is wanted.
         let host_ok = (wanted || hpkp_wanted)
-            && !facts
-                .host
+            && !host
                 .is_some_and(|raw| crate::host::skip_hsts(raw, h.skip_ip_hosts, h.skip_localhost));
         let hsts = (wanted && host_ok).then(|| HeaderToSet {
             name: "Strict-Transport-Security",
             value: match &h.ramp {
                 None => &self.hsts_value,
-                Some(ramp) => ramp.current_value(facts.now_or_clock()),
+                Some(ramp) => ramp.current_value(now.unwrap_or_else(crate::request::clock)),
             },
             existing: h.existing,
         });
@@ -243,14 +270,7 @@ impl Policy {
             }),
             _ => None,
         };
-        let upgrade = matches!(action, Action::Reject { status: 426, .. });
-        Decision {
-            action,
-            secure,
-            hsts,
-            hpkp,
-            upgrade,
-        }
+        ResponseHeaders { hsts, hpkp }
     }
 
     /// Flags one `Set-Cookie` value per the cookie rules. With cookies disabled the
