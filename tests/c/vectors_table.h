@@ -1533,7 +1533,7 @@ static const vt_cookie vt_cookie_cases[] = {
 };
 #define VT_COOKIE_COUNT 109
 
-/* ---- policy.json (72 cases) ---- */
+/* ---- policy.json (77 cases) ---- */
 
 #define VT_POLICY_OK (1u << 0)
 #define VT_POLICY_ERRORS (1u << 1)
@@ -1612,6 +1612,10 @@ static const char *const vt_policy_codes_61[] = {"policy.proxy.trusts_everyone"}
 static const char *const vt_policy_codes_62[] = {"policy.cookie.samesite_none_without_secure"};
 static const char *const vt_policy_codes_63[] = {"policy.redirect.any_host"};
 static const char *const vt_policy_codes_64[] = {"policy.hsts.max_age_looks_like_milliseconds"};
+static const char *const vt_policy_codes_65[] = {"policy.hsts.short_max_age", "policy.hsts.ramp_preload_short_last_stage", "policy.hsts.preload_not_eligible"};
+static const vt_path_code vt_policy_errors_66[] = {{{"hsts.ramp.start", 15, NULL, 0}, "config.invalid_value"}, {{"hsts.ramp.stages", 16, NULL, 0}, "config.invalid_value"}};
+static const vt_path_code vt_policy_errors_67[] = {{{"hsts.ramp.start", 15, NULL, 0}, "config.invalid_value"}, {{"hsts.ramp.stages[1]", 19, NULL, 0}, "duration.unknown_unit"}, {{"hsts.ramp.step", 14, NULL, 0}, "config.invalid_value"}, {{"hsts.ramp.stage", 15, NULL, 0}, "config.unknown_key"}};
+static const vt_path_code vt_policy_errors_68[] = {{{"hsts.ramp.stages", 16, NULL, 0}, "config.invalid_value"}};
 
 static const vt_policy vt_policy_cases[] = {
     {"policy-001", {"{}", 2, NULL, 0}, 0x7u, 1, NULL, 0, vt_policy_codes_1, 1},
@@ -1686,8 +1690,13 @@ static const vt_policy vt_policy_cases[] = {
     {"policy-070", {"{\"cookies\":{\"rules\":[{\"name\":\"*\",\"same_site\":\"None\",\"secure\":true}],\"secure_when\":\"request_secure\"},\"redirect\":{\"allowed_hosts\":[\".example.com\"]}}", 146, NULL, 0}, 0x7u, 1, NULL, 0, vt_policy_codes_62, 1},
     {"policy-071", {"{\"redirect\":{\"exempt\":[\"(\?i)^/health\",\"(\?i)^/\303\204rger$\"]}}", 56, NULL, 0}, 0x7u, 1, NULL, 0, vt_policy_codes_63, 1},
     {"policy-072", {"{\"hsts\":{\"max_age\":31536000000},\"redirect\":{\"allowed_hosts\":[\".example.com\"]}}", 78, NULL, 0}, 0x7u, 1, NULL, 0, vt_policy_codes_64, 1},
+    {"policy-073", {"{\"hsts\":{\"ramp\":{\"stages\":[\"5m\",\"1d\",\"1w\",\"30d\",\"1y\",\"2y\"],\"start\":\"2026-12-01\",\"step\":\"1w\"}},\"redirect\":{\"allowed_hosts\":[\".example.com\"]}}", 140, NULL, 0}, 0x7u, 1, NULL, 0, NULL, 0},
+    {"policy-074", {"{\"hsts\":{\"preload\":true,\"ramp\":{\"stages\":[\"5m\",\"30d\"],\"start\":\"2026-12-01\"}},\"redirect\":{\"allowed_hosts\":[\".example.com\"]}}", 123, NULL, 0}, 0x7u, 1, NULL, 0, vt_policy_codes_65, 3},
+    {"policy-075", {"{\"hsts\":{\"ramp\":{\"step\":\"1d\"}},\"redirect\":{\"allowed_hosts\":[\".example.com\"]}}", 77, NULL, 0}, 0x3u, 0, vt_policy_errors_66, 2, NULL, 0},
+    {"policy-076", {"{\"hsts\":{\"ramp\":{\"stage\":[\"1d\"],\"stages\":[\"5m\",\"1 year\"],\"start\":\"2026-02-30\",\"step\":0}},\"redirect\":{\"allowed_hosts\":[\".example.com\"]}}", 135, NULL, 0}, 0x3u, 0, vt_policy_errors_67, 4, NULL, 0},
+    {"policy-077", {"{\"hsts\":{\"ramp\":{\"stages\":[],\"start\":\"2026-12-01\"}},\"redirect\":{\"allowed_hosts\":[\".example.com\"]}}", 98, NULL, 0}, 0x3u, 0, vt_policy_errors_68, 1, NULL, 0},
 };
-#define VT_POLICY_COUNT 72
+#define VT_POLICY_COUNT 77
 
 /* ---- ua_store.json: the Known HSTS Host store (tests/c/ua.c) ----
  * Only compiled where VT_UA_STORE is defined before including this file. Each case is

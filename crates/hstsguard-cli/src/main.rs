@@ -445,8 +445,9 @@ fn run(cmd: Command) -> Result<Report, ExitCode> {
             Ok(p) => Report {
                 errors: false,
                 text: format!(
-                    "{}: ok\n{}",
+                    "{}: ok\n{}{}",
                     file.display(),
+                    schedule_text(&p),
                     if p.warnings().is_empty() {
                         "  no deploy warnings\n".to_owned()
                     } else {
@@ -469,6 +470,34 @@ fn run(cmd: Command) -> Result<Report, ExitCode> {
             audit(&policy, file.as_ref())
         }
     })
+}
+
+/// The `[hsts.ramp]` schedule, one stage a line (date, max-age, the header), or nothing.
+fn schedule_text(policy: &Policy) -> String {
+    let Some(ramp) = policy
+        .hsts()
+        .ramp
+        .as_ref()
+        .filter(|_| policy.hsts().enabled)
+    else {
+        return String::new();
+    };
+    let mut out = String::from("  max-age ramp:\n");
+    for (i, stage) in ramp.stages().iter().enumerate() {
+        let from = format!(
+            "{}{}",
+            stage.starts_rfc3339(),
+            if i == 0 { " (and before)" } else { "" }
+        );
+        out.push_str(&format!(
+            "    {:>2}. {from:<34} max-age={:<10} {:>5}  {}\n",
+            i + 1,
+            stage.max_age,
+            hstsguard::format_duration(stage.max_age),
+            stage.value
+        ));
+    }
+    out
 }
 
 fn audit(policy: &Policy, file: Option<&PathBuf>) -> Report {

@@ -300,3 +300,37 @@ fn usage_errors_exit_2() {
     let (code, _, _) = run(&["no-such-command"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn policy_check_prints_the_ramp_schedule() {
+    let dir = std::env::temp_dir().join(format!("hstsguard-cli-ramp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("ramp.toml");
+    // An unquoted TOML date, as operators write it.
+    std::fs::write(
+        &file,
+        "[hsts]\npreload = true\n[hsts.ramp]\nstart = 2026-12-01\nstages = [\"5m\", \"1d\", \"30d\"]\nstep = \"1w\"\n[redirect]\nallowed_hosts = [\".example.com\"]\n",
+    )
+    .unwrap();
+    let (code, out, _) = run(&["policy", "check", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("2026-12-01T00:00:00Z (and before)"), "{out}");
+    assert!(out.contains("2026-12-15T00:00:00Z"), "{out}");
+    assert!(
+        out.contains("max-age=2592000; includeSubDomains; preload"),
+        "{out}"
+    );
+    assert!(
+        out.contains("policy.hsts.ramp_preload_short_last_stage"),
+        "{out}"
+    );
+    let (_, v) = json(&["policy", "check", "--json", file.to_str().unwrap()]);
+    let schedule = v["schedule"].as_array().unwrap();
+    assert_eq!(schedule.len(), 3);
+    assert_eq!(schedule[1]["starts"], "2026-12-08T00:00:00Z");
+    assert_eq!(schedule[1]["max_age"], 86_400);
+    assert_eq!(schedule[0]["value"], "max-age=300");
+    let (_, v) = json(&["policy", "check", "--json", "/dev/null"]);
+    assert!(v["schedule"].is_null() || v["ok"] == false, "{v}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -26,7 +26,7 @@
 //! assert_eq!(ramp.value_at(dec_1 - 1), "max-age=300");
 //! assert_eq!(ramp.value_at(dec_1 + 7 * 86_400), "max-age=86400");
 //! assert_eq!(ramp.value_at(dec_1 + 14 * 86_400), "max-age=31536000; includeSubDomains");
-//! assert_eq!(ramp.stages()[1].starts, Some(dec_1 + 7 * 86_400));
+//! assert_eq!(ramp.stages()[1].starts, dec_1 + 7 * 86_400);
 //! ```
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -46,9 +46,9 @@ const RECHECK_SECONDS: u64 = 60;
 /// One stage of a [`Ramp`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RampStage {
-    /// When the stage starts, in seconds since the epoch (`None` for the first stage,
-    /// which is also sent before the ramp starts).
-    pub starts: Option<u64>,
+    /// When the stage starts, in seconds since the epoch (the first stage is also sent
+    /// before the ramp starts).
+    pub starts: u64,
     /// The max-age of the stage.
     pub max_age: u64,
     /// The header value sent during the stage.
@@ -56,10 +56,9 @@ pub struct RampStage {
 }
 
 impl RampStage {
-    /// When the stage starts, as RFC 3339 UTC (`2026-12-08T00:00:00Z`); `None` for the
-    /// first stage.
-    pub fn starts_rfc3339(&self) -> Option<String> {
-        self.starts.map(crate::ua::time::format_rfc3339)
+    /// When the stage starts, as RFC 3339 UTC (`2026-12-08T00:00:00Z`).
+    pub fn starts_rfc3339(&self) -> String {
+        crate::ua::time::format_rfc3339(self.starts)
     }
 }
 
@@ -119,7 +118,7 @@ impl Ramp {
                     HstsPolicy::excluding_subdomains(max_age)
                 };
                 RampStage {
-                    starts: (i > 0).then(|| start.saturating_add(step.saturating_mul(i as u64))),
+                    starts: start.saturating_add(step.saturating_mul(i as u64)),
                     max_age,
                     value: policy.value().into(),
                 }
@@ -207,7 +206,7 @@ impl Ramp {
         } else {
             usize::try_from((now - self.start) / self.step).map_or(last, |i| i.min(last))
         };
-        (i, self.stages.get(i + 1).and_then(|s| s.starts))
+        (i, self.stages.get(i + 1).map(|s| s.starts))
     }
 
     /// The header value in force at `now` (seconds since the epoch). A pure function of
