@@ -31,20 +31,20 @@ fuzz-smoke: ## 3 s per fuzz target, as the test command runs it
 fuzz-long: ## 10 M executions per fuzz target; prints executions, coverage, corpus size
 	bash scripts/fuzz.sh long 10000000
 
-dist: ## release artefacts in dist/: wheel, sdist, .debs (scripts/dist.sh)
+dist: ## release artefacts in dist/: wheel, sdist, npm tarball, .debs (scripts/dist.sh)
 	bash scripts/dist.sh
 
 test-dist: ## build dist/, install every artefact in a clean place and test it, then purge
 	bash scripts/test-dist.sh
 
-node: ## build the Node addon (bindings/node) in release mode; regenerates index.js / index.d.ts
-	cd bindings/node && npm install --no-audit --no-fund && npx napi build --platform --release
+node: ## build the Node addon (bindings/node) in release mode; regenerates binding.js / binding.d.ts
+	cd bindings/node && npm install --no-audit --no-fund && npm run build
 
-test-node: ## the Node stage: addon build, drift check of index.js / index.d.ts, node --test
+test-node: ## the Node stage: addon build, drift check of binding.js / binding.d.ts, node --test
 	bash scripts/test-node.sh
 
 bench-node: ## Express middleware vs helmet and express-sslify (direct calls and autocannon), with ratios
-	cd bindings/node && npm install --no-audit --no-fund && npx napi build --platform --release && node bench/bench.js
+	cd bindings/node && npm install --no-audit --no-fund && npm run build && node bench/bench.js
 
 docs: ## regenerate docs/CODES.md from the core
 	UPDATE_DOCS=1 cargo test -q -p hstsguard --test codes_doc

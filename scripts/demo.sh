@@ -57,7 +57,7 @@ VENV="${HSTSGUARD_VENV:-$ROOT/target/py-venv}"
 
 step "Node addon and the Express example"
 command -v node >/dev/null || { echo "node (>= 20) is required" >&2; exit 1; }
-(cd bindings/node && npm install --no-audit --no-fund --loglevel=error >/dev/null && npx napi build --platform --release >/dev/null)
+(cd bindings/node && npm install --no-audit --no-fund --loglevel=error >/dev/null && npm run build --silent >/dev/null)
 (cd examples/express && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 
 # ---------------------------------------------------------------- test CA

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Node stage: builds the napi-rs addon (bindings/node), checks that the generated
-# index.js / index.d.ts match the committed ones, and runs the Node tests (shared
-# vectors, API, Express 5 and 4, node:http, real TLS, the example app; the client side:
+# loader binding.js and types binding.d.ts match the committed ones, and runs the Node
+# tests (shared vectors, API, the package's own loader errors, Express 5 and 4,
+# node:http, real TLS, the example app; the client side:
 # KnownHosts, hstsguard/fetch against real loopback servers with a test CA and curl
 # --hsts interop, scan() compared with `hstsguard scan --json`), then short smoke runs
 # of the benchmarks. Called by scripts/test.sh; runs on its own too.
@@ -24,18 +25,20 @@ step "node $(node --version), npm $(npm --version 2>/dev/null)"
 step "npm install (bindings/node)"
 npm install --no-audit --no-fund --loglevel=error
 
-# The build rewrites index.js and index.d.ts: keep the committed ones to compare.
-generated=(index.js index.d.ts)
+# The build (`npm run build`: napi build --platform --release --js binding.js --dts
+# binding.d.ts) rewrites binding.js and binding.d.ts: keep the committed ones to compare.
+# index.js and index.d.ts are hand-written over them.
+generated=(binding.js binding.d.ts)
 saved="$(mktemp -d)"
 trap 'rm -rf "$saved"' EXIT
 for f in "${generated[@]}"; do
   [ -f "$f" ] && cp "$f" "$saved/$f"
 done
 
-step "napi build --platform --release"
-npx napi build --platform --release
+step "npm run build (napi build --platform --release)"
+npm run build --silent
 
-step "generated index.js / index.d.ts match the committed ones"
+step "generated binding.js / binding.d.ts match the committed ones"
 drift=0
 for f in "${generated[@]}"; do
   if [ ! -f "$saved/$f" ]; then
