@@ -2,10 +2,11 @@
 # The Node stage: builds the napi-rs addon (bindings/node), checks that the generated
 # loader binding.js and types binding.d.ts match the committed ones, and runs the Node
 # tests (shared vectors, API, the package's own loader errors, Express 5 and 4,
-# node:http, real TLS, the example app; the client side:
-# KnownHosts, hstsguard/fetch against real loopback servers with a test CA and curl
-# --hsts interop, scan() compared with `hstsguard scan --json`), then short smoke runs
-# of the benchmarks. Called by scripts/test.sh; runs on its own too.
+# node:http, real TLS; the client side: KnownHosts, hstsguard/fetch against real
+# loopback servers with a test CA and curl --hsts interop, scan() compared with
+# `hstsguard scan --json`), then the Express example's tests (examples/express/test,
+# against this tree's build), then short smoke runs of the benchmarks. Called by
+# scripts/test.sh; runs on its own too.
 source "$(dirname "$0")/lib.sh"
 need_cargo
 cd "$ROOT/bindings/node"
@@ -52,9 +53,6 @@ done
 [ "$drift" -eq 0 ] || exit 1
 echo "no drift"
 
-step "npm install (examples/express)"
-(cd "$ROOT/examples/express" && npm install --no-audit --no-fund --loglevel=error)
-
 # scan() must resolve to the object the CLI prints: test/scan.test.js compares the two.
 step "cargo build -p hstsguard-cli (scan() is compared with hstsguard scan --json)"
 (cd "$ROOT" && cargo build -q -p hstsguard-cli)
@@ -62,6 +60,9 @@ export HSTSGUARD_CLI="${CARGO_TARGET_DIR:-$ROOT/target}/debug/hstsguard"
 
 step "node --test (bindings/node/test)"
 node --test test/
+
+step "the Express example's tests (examples/express, on this tree's build)"
+(cd "$ROOT/examples/express" && npm install --no-audit --no-fund --loglevel=error && node --test test/)
 
 step "benchmark smoke run (BENCH_QUICK=1; the numbers are not measurements)"
 BENCH_QUICK=1 node bench/bench.js >"$saved/bench.log" 2>&1 || {

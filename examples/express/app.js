@@ -5,6 +5,8 @@
 // Secure and the session cookie HttpOnly + SameSite=Lax).
 //
 //   npm install && node app.js            # listens on 127.0.0.1:3000 (PORT to change)
+//   TLS_CERT=cert.pem TLS_KEY=key.pem node app.js   # also HTTPS on 127.0.0.1:3443 (HTTPS_PORT)
+//   npm test                              # test/app.test.js: starts this app, real requests
 //
 //   curl -i -H 'Host: example.com' http://127.0.0.1:3000/page?x=1
 //       -> 301 Location: https://example.com/page?x=1
@@ -17,6 +19,10 @@
 //          (127.0.0.1 is a trusted proxy in the policy, so its header is believed)
 //   curl -i -H 'Host: example.com' http://127.0.0.1:3000/healthz
 //       -> 200 (exempt)
+//   curl -i --cacert cert.pem --resolve example.com:3443:127.0.0.1 https://example.com:3443/
+//       -> 200 with Strict-Transport-Security and a flagged session cookie (TLS itself)
+const fs = require('node:fs')
+const https = require('node:https')
 const path = require('node:path')
 const express = require('express')
 const { hstsguard, isSecure } = require('hstsguard/express')
@@ -39,8 +45,28 @@ app.get('/healthz', (req, res) => res.type('text').send('ok\n'))
 app.post('/form', (req, res) => res.type('text').send('received\n'))
 app.use((req, res) => res.status(404).type('text').send('not found\n'))
 
+const servers = []
 const port = Number(process.env.PORT ?? 3000)
 const server = app.listen(port, '127.0.0.1', () => {
   console.log(`hstsguard example listening on http://127.0.0.1:${server.address().port} (policy ${policyFile})`)
 })
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)))
+servers.push(server)
+// The same app over TLS when a certificate is given: requests there are secure by
+// themselves (no proxy header needed), so they get HSTS and are never redirected.
+if (process.env.TLS_CERT && process.env.TLS_KEY) {
+  const tls = { cert: fs.readFileSync(process.env.TLS_CERT), key: fs.readFileSync(process.env.TLS_KEY) }
+  const httpsPort = Number(process.env.HTTPS_PORT ?? 3443)
+  const secure = https.createServer(tls, app).listen(httpsPort, '127.0.0.1', () => {
+    console.log(`hstsguard example listening on https://127.0.0.1:${secure.address().port}`)
+  })
+  servers.push(secure)
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    let open = servers.length
+    for (const s of servers) {
+      s.closeAllConnections()
+      s.close(() => --open === 0 && process.exit(0))
+    }
+  })
+}
