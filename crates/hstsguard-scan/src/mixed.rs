@@ -1,10 +1,8 @@
-//! Mixed content: `http://` subresources of an HTTPS page, found with lol_html's
-//! streaming parser (fed chunk by chunk, never holding the page).
+//! Mixed content: `http://` subresources of an HTTPS page, found with html5gum's WHATWG
+//! HTML tokenizer over the beginning of the page (at most `max_body_bytes`, which the
+//! fetch enforces).
 
-use std::sync::{Arc, Mutex};
-
-use lol_html::send::{HtmlRewriter, Settings};
-use lol_html::{element, HandlerResult};
+use html5gum::{DefaultEmitter, Token, Tokenizer};
 
 /// At most this many findings are kept per page.
 pub(crate) const MAX_FINDINGS: usize = 20;
@@ -36,85 +34,72 @@ fn insecure(url: &str) -> bool {
     u.len() >= 5 && u[..5].eq_ignore_ascii_case("http:")
 }
 
-/// The parser; its output (the page, unchanged) goes nowhere.
-type Parser = HtmlRewriter<'static, fn(&[u8])>;
-
-/// A streaming mixed-content finder.
+/// A mixed-content finder: collects the page as it arrives, tokenizes it at the end.
 pub(crate) struct MixedContent {
-    rewriter: Option<Parser>,
-    found: Arc<Mutex<Vec<String>>>,
+    page: Vec<u8>,
 }
-
-fn sink(_: &[u8]) {}
 
 impl MixedContent {
     pub(crate) fn new() -> MixedContent {
-        let found = Arc::new(Mutex::new(Vec::new()));
-        let mut handlers = Vec::new();
-        for &(tag, attrs) in TARGETS {
-            let found = found.clone();
-            handlers.push(element!(tag, move |el| -> HandlerResult {
-                if tag == "link" {
-                    let rel = el
-                        .get_attribute("rel")
-                        .unwrap_or_default()
-                        .to_ascii_lowercase();
-                    if !rel
-                        .split_ascii_whitespace()
-                        .any(|r| LOADING_RELS.contains(&r))
-                    {
-                        return Ok(());
-                    }
-                }
-                for &attr in attrs {
-                    let Some(value) = el.get_attribute(attr) else {
-                        continue;
-                    };
-                    let urls: Vec<&str> = if attr == "srcset" {
-                        value
-                            .split(',')
-                            .filter_map(|c| c.split_ascii_whitespace().next())
-                            .collect()
-                    } else {
-                        vec![value.as_str()]
-                    };
-                    for u in urls.into_iter().filter(|u| insecure(u)) {
-                        if let Ok(mut f) = found.lock() {
-                            if f.len() < MAX_FINDINGS {
-                                f.push(format!("<{tag} {attr}> {}", u.trim()));
-                            }
-                        }
-                    }
-                }
-                Ok(())
-            }));
-        }
-        let settings = Settings {
-            element_content_handlers: handlers,
-            ..Settings::new_send()
-        };
-        MixedContent {
-            rewriter: Some(HtmlRewriter::new(settings, sink as fn(&[u8]))),
-            found,
-        }
+        MixedContent { page: Vec::new() }
     }
 
-    /// Parses the next chunk of the page. A parser error stops parsing (what was found
-    /// so far is kept).
+    /// Takes the next chunk of the page (the fetch stops at `max_body_bytes`).
     pub(crate) fn feed(&mut self, chunk: &[u8]) {
-        if let Some(r) = self.rewriter.as_mut() {
-            if r.write(chunk).is_err() {
-                self.rewriter = None;
+        self.page.extend_from_slice(chunk);
+    }
+
+    /// Ends the page and returns the findings, in document order. Tag and attribute
+    /// names are lower-cased and character references in values decoded by the
+    /// tokenizer, as a browser reads them; the content of `<script>`, `<style>`,
+    /// `<noscript>`, `<textarea>`, `<title>` and the like is text, not markup (the
+    /// tokenizer switches state on those tags as a browser's tree builder tells it to).
+    pub(crate) fn finish(self) -> Vec<String> {
+        let mut emitter = DefaultEmitter::default();
+        emitter.naively_switch_states(true);
+        let mut found = Vec::new();
+        for token in Tokenizer::new_with_emitter(self.page.as_slice(), emitter) {
+            let Ok(Token::StartTag(tag)) = token else {
+                continue;
+            };
+            let Some(&(name, attrs)) = TARGETS.iter().find(|(t, _)| tag.name == t.as_bytes())
+            else {
+                continue;
+            };
+            let value = |attr: &str| {
+                tag.attributes
+                    .get(attr.as_bytes())
+                    .map(|v| String::from_utf8_lossy(&v.value).into_owned())
+            };
+            if name == "link" {
+                let rel = value("rel").unwrap_or_default().to_ascii_lowercase();
+                if !rel
+                    .split_ascii_whitespace()
+                    .any(|r| LOADING_RELS.contains(&r))
+                {
+                    continue;
+                }
+            }
+            for &attr in attrs {
+                let Some(v) = value(attr) else {
+                    continue;
+                };
+                let urls: Vec<&str> = if attr == "srcset" {
+                    v.split(',')
+                        .filter_map(|c| c.split_ascii_whitespace().next())
+                        .collect()
+                } else {
+                    vec![v.as_str()]
+                };
+                for u in urls.into_iter().filter(|u| insecure(u)) {
+                    if found.len() == MAX_FINDINGS {
+                        return found;
+                    }
+                    found.push(format!("<{name} {attr}> {}", u.trim()));
+                }
             }
         }
-    }
-
-    /// Ends the page and returns the findings, in document order.
-    pub(crate) fn finish(mut self) -> Vec<String> {
-        if let Some(r) = self.rewriter.take() {
-            let _ = r.end();
-        }
-        self.found.lock().map(|f| f.clone()).unwrap_or_default()
+        found
     }
 }
 
@@ -145,5 +130,36 @@ mod tests {
                 "<video poster> http://cdn.test/p.jpg",
             ]
         );
+    }
+
+    #[test]
+    fn reads_the_page_as_a_browser_tokenizes_it() {
+        let page = br#"<!-- <script src="http://commented.test/out.js"></script> -->
+            <SCRIPT SRC="&#104;ttp://cdn.test/entity.js"></SCRIPT>
+            <script>document.write('<img src="http://in-script.test/x.png">')</script>
+            <style>/* <img src="http://in-style.test/x.png"> */</style>
+            <textarea><iframe src="http://in-textarea.test/"></iframe></textarea>
+            <LINK REL="Preload Stylesheet" HREF=http://cdn.test/unquoted.css>
+            <img src="http://cdn.test/last.png"#;
+        let mut m = MixedContent::new();
+        m.feed(page);
+        assert_eq!(
+            m.finish(),
+            vec![
+                "<script src> http://cdn.test/entity.js",
+                "<link href> http://cdn.test/unquoted.css",
+            ]
+        );
+    }
+
+    #[test]
+    fn keeps_at_most_max_findings() {
+        let mut m = MixedContent::new();
+        for i in 0..(MAX_FINDINGS + 5) {
+            m.feed(format!("<img src='http://cdn.test/{i}.png'>").as_bytes());
+        }
+        let found = m.finish();
+        assert_eq!(found.len(), MAX_FINDINGS);
+        assert_eq!(found[0], "<img src> http://cdn.test/0.png");
     }
 }
