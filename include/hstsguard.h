@@ -288,10 +288,11 @@ typedef struct hstsguard_known_hosts hstsguard_known_hosts;
 // `hstsguard_decision` point into it.
 typedef struct hstsguard_policy hstsguard_policy;
 
-// Collects a policy document through calls (`hsts.max_age` = `"1y"`, ...), then builds
-// it with `hstsguard_policy_builder_build()`. The keys are those of docs/POLICY.md as
-// dotted paths; every value is validated when the policy is built, with the same errors
-// (and paths) as a policy file. Not thread-safe: use a builder from one thread at a time.
+// A policy document being put together: empty, or read from a file or text, then set
+// key by key (`hsts.max_age` = `"1y"`, ...) and laid over other documents, before
+// `hstsguard_policy_builder_build()` builds the policy. The keys are those of
+// docs/POLICY.md as dotted paths (`cookies.rules[0].name` for a list of tables). Not
+// thread-safe: use a builder from one thread at a time.
 typedef struct hstsguard_policy_builder hstsguard_policy_builder;
 
 // The outcome of `hstsguard_policy_flag_set_cookie()`.
@@ -439,6 +440,10 @@ typedef struct hstsguard_request {
     hstsguard_header_lookup_fn lookup;
     // Passed to `lookup` as its first argument.
     void *lookup_userdata;
+    // The time of the request in seconds since the epoch, when the server has it at hand
+    // (nginx's cached `ngx_time()`); 0 reads the system clock when the policy needs the
+    // time (a policy with an `[hsts.ramp]`, and only then).
+    uint64_t now;
 } hstsguard_request;
 
 // A header the server should add to the response; views borrowed from the policy (or
@@ -823,17 +828,60 @@ hstsguard_result hstsguard_policy_warning(const struct hstsguard_policy *policy,
 // `builder_out` must be writable.
 hstsguard_result hstsguard_policy_builder_new(struct hstsguard_policy_builder **builder_out);
 
+// Creates a builder holding a policy file (TOML, or JSON when the name ends in `.json`
+// or the text starts with `{`), so that settings can be laid over it: what a server
+// block with a policy file and inline directives does. Every problem of the file is
+// reported at once, as by `hstsguard_policy_from_file()` (an unusable file: `HSTSGUARD_IO`).
+//
+// # Safety
+// `path` must have `path_len` readable bytes; `builder_out` must be writable;
+// `error_out` must be NULL or writable.
+hstsguard_result hstsguard_policy_builder_from_file(const char *path, size_t path_len, struct hstsguard_policy_builder **builder_out, struct hstsguard_error **error_out);
+
+// Creates a builder holding a document given as text (TOML, or JSON when the first
+// character that is not white space is `{`). As `hstsguard_policy_builder_from_file()`.
+//
+// # Safety
+// `text` must have `len` readable bytes; `builder_out` must be writable; `error_out`
+// must be NULL or writable.
+hstsguard_result hstsguard_policy_builder_from_text(const char *text, size_t len, struct hstsguard_policy_builder **builder_out, struct hstsguard_error **error_out);
+
+// A new builder holding `base` with `over` laid over it key by key: every key `over`
+// sets replaces `base`'s (a list as a whole), every other key of `base` stays. This is
+// how an inner server block inherits from the outer one. Problems waiting in either
+// builder are carried along. The inputs are unchanged.
+//
+// # Safety
+// `base` and `over` must be live builders; `builder_out` must be writable.
+hstsguard_result hstsguard_policy_builder_overlay(const struct hstsguard_policy_builder *base, const struct hstsguard_policy_builder *over, struct hstsguard_policy_builder **builder_out);
+
 // Frees a builder. NULL is ignored. Policies built from it are independent of it.
 //
 // # Safety
 // `builder` must be NULL or a builder from this library, not freed before.
 void hstsguard_policy_builder_free(struct hstsguard_policy_builder *builder);
 
+// Sets one key from text, as a server directive does, and checks it at once: `key` is
+// a dotted path of docs/POLICY.md, matched ignoring case, `-` and `_`
+// (`hsts.max-age`, `cookies.rules[0].httponly`); `value` is read for the key's type
+// (`on`/`off`, `1y`, `lax`, `308`, a date). A list key gets the value appended (split
+// at commas, except for lists of text such as exempt patterns); for a list of tables,
+// index `N` equal to its length adds an entry. On a problem (an unknown key, with the
+// closest known one suggested; a value of the wrong type) the result is its code and,
+// when `error_out` is not NULL, `*error_out` describes it with its path; the builder is
+// unchanged. Problems that need the whole document (an invalid regular expression, a
+// missing ramp start) are reported by `hstsguard_policy_builder_build()`.
+//
+// # Safety
+// `builder` must be a live builder; `key` and `value` must have `key_len` and
+// `value_len` readable bytes; `error_out` must be NULL or writable.
+hstsguard_result hstsguard_policy_builder_set_text(struct hstsguard_policy_builder *builder, const char *key, size_t key_len, const char *value, size_t value_len, struct hstsguard_error **error_out);
+
 // Sets the boolean at a dotted key of the policy document, such as
 // `hsts.include_subdomains` or `redirect.enabled`. The key is checked for shape only
-// (UTF-8, no empty segment; `HSTSGUARD_INVALID_ARGUMENT` when a parent holds a value
-// that is not a table); unknown keys and wrong types are reported, with their path, by
-// `hstsguard_policy_builder_build()`.
+// (UTF-8, no empty segment; `HSTSGUARD_INVALID_ARGUMENT` otherwise); unknown keys and
+// wrong types are reported, with their path, by `hstsguard_policy_builder_build()`.
+// `hstsguard_policy_builder_set_text()` checks at once instead.
 //
 // # Safety
 // `builder` must be a live builder; `key` must have `key_len` readable bytes.
@@ -846,9 +894,9 @@ hstsguard_result hstsguard_policy_builder_set_bool(struct hstsguard_policy_build
 // As `hstsguard_policy_builder_set_bool()`.
 hstsguard_result hstsguard_policy_builder_set_int(struct hstsguard_policy_builder *builder, const char *key, size_t key_len, int64_t value);
 
-// Sets the string at a dotted key, such as `hsts.max_age` (`"2y"`), `hsts.send`,
-// `redirect.canonical_host`, `proxy.custom_header.name`. `value` must be UTF-8. As
-// `hstsguard_policy_builder_set_bool()`.
+// Sets the value at a dotted key from text, such as `hsts.max_age` (`"2y"`),
+// `hsts.send`, `redirect.canonical_host`, `proxy.custom_header.name`; for a list key the
+// value is appended. `value` must be UTF-8. As `hstsguard_policy_builder_set_bool()`.
 //
 // # Safety
 // As `hstsguard_policy_builder_set_bool()`; `value` must have `value_len` readable bytes.
@@ -856,8 +904,7 @@ hstsguard_result hstsguard_policy_builder_set_string(struct hstsguard_policy_bui
 
 // Appends a string to the list at a dotted key, such as `redirect.allowed_hosts`,
 // `redirect.exempt`, `proxy.trusted`, `proxy.sources` or `hpkp.pins` (the list is
-// created by the first call). `HSTSGUARD_INVALID_ARGUMENT` when the key holds a value
-// that is not a list. Otherwise as `hstsguard_policy_builder_set_string()`.
+// created by the first call). Otherwise as `hstsguard_policy_builder_set_string()`.
 //
 // # Safety
 // As `hstsguard_policy_builder_set_string()`.

@@ -1023,6 +1023,7 @@ hsg_evaluate(request_rec *r, const hstsguard_policy *policy)
     ctx->failed = 0;
     req.headers = NULL;
     req.headers_len = 0;
+    req.now = (uint64_t) apr_time_sec(r->request_time);
     req.host.data = NULL;
     req.host.len = 0;
     req.method = hsg_view(r->method);

@@ -658,6 +658,7 @@ ngx_http_hstsguard_evaluate(ngx_http_request_t *r, ngx_http_hstsguard_loc_conf_t
     req.peer.len = 0;
     req.headers = NULL;
     req.headers_len = 0;
+    req.now = (uint64_t) ngx_time();
 
     if (r->host_start != NULL && r->host_end > r->host_start) {
         ngx_http_hstsguard_authority(r, &req.host);

@@ -196,6 +196,7 @@ pub fn c_abi(data: &[u8]) {
             headers_len: headers.len(),
             lookup: None,
             lookup_userdata: std::ptr::null_mut(),
+            now: 0,
         };
         let mut decision = MaybeUninit::<hstsguard_decision>::uninit();
         ok(

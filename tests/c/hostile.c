@@ -388,14 +388,80 @@ static void bad_text(hstsguard_policy *p) {
     CHECK(pp == NULL && hstsguard_error_details_len(err) == 1);
     hstsguard_error_free(err);
     err = NULL;
-    /* A key under a value that is not a table, a list appended to a string. */
-    CHECK_RC(hstsguard_policy_builder_set_bool(b, LIT("redirect"), true), HSTSGUARD_OK);
-    CHECK_RC(hstsguard_policy_builder_set_bool(b, LIT("redirect.enabled"), true),
-             HSTSGUARD_INVALID_ARGUMENT);
-    CHECK_RC(hstsguard_policy_builder_set_string(b, LIT("hsts.max_age"), LIT("1y")), HSTSGUARD_OK);
-    CHECK_RC(hstsguard_policy_builder_append_string(b, LIT("hsts.max_age"), LIT("2y")),
-             HSTSGUARD_INVALID_ARGUMENT);
+    /* A table given a value, a second value for a key that holds one: both reported by
+     * build with their paths (the deferred setters check the key's shape only). */
     hstsguard_policy_builder_free(b);
+    CHECK_RC(hstsguard_policy_builder_new(&b), HSTSGUARD_OK);
+    CHECK_RC(hstsguard_policy_builder_set_bool(b, LIT("redirect"), true), HSTSGUARD_OK);
+    CHECK_RC(hstsguard_policy_builder_set_bool(b, LIT("redirect.enabled"), true), HSTSGUARD_OK);
+    CHECK_RC(hstsguard_policy_builder_set_string(b, LIT("hsts.max_age"), LIT("1y")), HSTSGUARD_OK);
+    CHECK_RC(hstsguard_policy_builder_set_string(b, LIT("hsts.max_age"), LIT("2y")), HSTSGUARD_OK);
+    CHECK_RC(hstsguard_policy_builder_append_string(b, LIT("hsts.max_age[1]"), LIT("2y")),
+             HSTSGUARD_OK);
+    CHECK_RC(hstsguard_policy_builder_build(b, &pp, &err), HSTSGUARD_CONFIG_INVALID);
+    CHECK(pp == NULL && hstsguard_error_details_len(err) == 2);
+    hstsguard_error_free(err);
+    err = NULL;
+    /* set_text checks at once and leaves the builder unchanged on a problem. */
+    CHECK_RC(hstsguard_policy_builder_set_text(b, LIT("hsts.max_agee"), LIT("1y"), &err),
+             HSTSGUARD_CONFIG_UNKNOWN_KEY);
+    CHECK(err && strstr(hstsguard_error_code(err), "config.unknown_key") != NULL);
+    hstsguard_error_free(err);
+    err = NULL;
+    CHECK_RC(hstsguard_policy_builder_set_text(b, LIT("hsts.max_age"), LIT("-1"), NULL),
+             HSTSGUARD_DURATION_NEGATIVE);
+    CHECK_RC(hstsguard_policy_builder_set_text(NULL, LIT("hsts.max_age"), LIT("1y"), NULL),
+             HSTSGUARD_NULL_ARGUMENT);
+    CHECK_RC(hstsguard_policy_builder_set_text(b, LIT("hsts.max_age"), NULL, 2, NULL),
+             HSTSGUARD_NULL_ARGUMENT);
+    CHECK_RC(hstsguard_policy_builder_set_text(b, LIT("hsts.max_age"), LIT("1\xfe"), NULL),
+             HSTSGUARD_INVALID_UTF8);
+    hstsguard_policy_builder_free(b);
+
+    /* Per-key inheritance: a document laid over a file-like base keeps every key it does
+     * not set (includeSubDomains stays off), lists are replaced as a whole. */
+    {
+        hstsguard_policy_builder *base = NULL, *over = NULL, *both = NULL;
+        hstsguard_str v;
+        CHECK_RC(hstsguard_policy_builder_from_text(
+                     LIT("[hsts]\nmax_age = \"1y\"\ninclude_subdomains = false\n"
+                         "[redirect]\nallowed_hosts = [\"a.example\", \"b.example\"]\n"),
+                     &base, &err),
+                 HSTSGUARD_OK);
+        CHECK_RC(hstsguard_policy_builder_new(&over), HSTSGUARD_OK);
+        CHECK_RC(hstsguard_policy_builder_set_text(over, LIT("hsts.max-age"), LIT("300"), NULL),
+                 HSTSGUARD_OK);
+        CHECK_RC(hstsguard_policy_builder_set_text(over, LIT("redirect.allowed_hosts"),
+                                                   LIT("c.example"), NULL),
+                 HSTSGUARD_OK);
+        CHECK_RC(hstsguard_policy_builder_overlay(base, over, &both), HSTSGUARD_OK);
+        CHECK_RC(hstsguard_policy_builder_build(both, &pp, &err), HSTSGUARD_OK);
+        CHECK_RC(hstsguard_policy_hsts_value(pp, &v), HSTSGUARD_OK);
+        CHECK(v.len == 11 && memcmp(v.data, "max-age=300", 11) == 0);
+        req = get_request("b.example", "/");
+        CHECK_RC(hstsguard_policy_evaluate(pp, &req, &d, loc, sizeof loc), HSTSGUARD_OK);
+        CHECK(d.action == HSTSGUARD_ACTION_REJECT && strcmp(d.reason_code, "host.not_allowed") == 0);
+        hstsguard_policy_free(pp);
+        pp = NULL;
+        hstsguard_policy_builder_free(both);
+        both = NULL;
+        CHECK_RC(hstsguard_policy_builder_overlay(NULL, over, &both), HSTSGUARD_NULL_ARGUMENT);
+        CHECK(both == NULL);
+        CHECK_RC(hstsguard_policy_builder_overlay(base, over, NULL), HSTSGUARD_NULL_ARGUMENT);
+        CHECK_RC(hstsguard_policy_builder_from_text(LIT("[hsts]\nmax_age = -1\n"), &both, &err),
+                 HSTSGUARD_DURATION_NEGATIVE);
+        CHECK(both == NULL && err != NULL);
+        hstsguard_error_free(err);
+        err = NULL;
+        CHECK_RC(hstsguard_policy_builder_from_file(LIT("/nonexistent/policy.toml"), &both, &err),
+                 HSTSGUARD_IO);
+        CHECK(both == NULL);
+        hstsguard_error_free(err);
+        err = NULL;
+        CHECK_RC(hstsguard_policy_builder_from_text(NULL, 3, &both, NULL), HSTSGUARD_NULL_ARGUMENT);
+        hstsguard_policy_builder_free(base);
+        hstsguard_policy_builder_free(over);
+    }
 
     /* A Host that is not UTF-8 or has a NUL byte is malformed: 400. */
     req = get_request("ex\xffmple.com", "/");

@@ -3,9 +3,9 @@
 
 use std::ffi::c_char;
 
+use hsg::config::PolicyDocument;
 use hsg::policy::Policy;
-use hsg::Error;
-use serde_json::{Map, Value};
+use hsg::{ConfigError, Error};
 
 use crate::error::{give, hstsguard_error};
 use crate::ffi::{bytes, hstsguard_issue, hstsguard_str, init, text};
@@ -20,12 +20,16 @@ pub struct hstsguard_policy {
     pub(crate) inner: Policy,
 }
 
-/// Collects a policy document through calls (`hsts.max_age` = `"1y"`, ...), then builds
-/// it with `hstsguard_policy_builder_build()`. The keys are those of docs/POLICY.md as
-/// dotted paths; every value is validated when the policy is built, with the same errors
-/// (and paths) as a policy file. Not thread-safe: use a builder from one thread at a time.
+/// A policy document being put together: empty, or read from a file or text, then set
+/// key by key (`hsts.max_age` = `"1y"`, ...) and laid over other documents, before
+/// `hstsguard_policy_builder_build()` builds the policy. The keys are those of
+/// docs/POLICY.md as dotted paths (`cookies.rules[0].name` for a list of tables). Not
+/// thread-safe: use a builder from one thread at a time.
+#[derive(Clone, Default)]
 pub struct hstsguard_policy_builder {
-    doc: Map<String, Value>,
+    doc: PolicyDocument,
+    /// Problems met by the setters that report at build time.
+    pending: Vec<ConfigError>,
 }
 
 /// A three-state setting for a cookie rule attribute.
@@ -346,9 +350,130 @@ pub unsafe extern "C" fn hstsguard_policy_builder_new(
             if builder_out.is_null() {
                 return Err(hstsguard_result::NULL_ARGUMENT);
             }
-            builder_out.write(Box::into_raw(Box::new(hstsguard_policy_builder {
-                doc: Map::new(),
-            })));
+            builder_out.write(Box::into_raw(Box::default()));
+            Ok(())
+        })())
+    })
+}
+
+/// Runs a builder constructor and hands the outcome to C.
+///
+/// # Safety
+/// `builder_out` and `error_out` must be NULL or writable.
+unsafe fn deliver_builder(
+    builder_out: *mut *mut hstsguard_policy_builder,
+    error_out: *mut *mut hstsguard_error,
+    read: impl FnOnce() -> Result<Result<PolicyDocument, Error>, (hstsguard_result, &'static str)>,
+) -> hstsguard_result {
+    // SAFETY: promised by the caller; outputs are written, never read.
+    unsafe {
+        if !error_out.is_null() {
+            error_out.write(std::ptr::null_mut());
+        }
+        if builder_out.is_null() {
+            give(
+                error_out,
+                hstsguard_error::of_result(hstsguard_result::NULL_ARGUMENT, "builder_out is NULL"),
+            );
+            return hstsguard_result::NULL_ARGUMENT;
+        }
+        builder_out.write(std::ptr::null_mut());
+        match read() {
+            Ok(Ok(doc)) => {
+                builder_out.write(Box::into_raw(Box::new(hstsguard_policy_builder {
+                    doc,
+                    pending: Vec::new(),
+                })));
+                hstsguard_result::OK
+            }
+            Ok(Err(err)) => {
+                give(error_out, hstsguard_error::of_core(&err));
+                hstsguard_result::of_error(&err)
+            }
+            Err((r, why)) => {
+                give(error_out, hstsguard_error::of_result(r, why));
+                r
+            }
+        }
+    }
+}
+
+/// Creates a builder holding a policy file (TOML, or JSON when the name ends in `.json`
+/// or the text starts with `{`), so that settings can be laid over it: what a server
+/// block with a policy file and inline directives does. Every problem of the file is
+/// reported at once, as by `hstsguard_policy_from_file()` (an unusable file: `HSTSGUARD_IO`).
+///
+/// # Safety
+/// `path` must have `path_len` readable bytes; `builder_out` must be writable;
+/// `error_out` must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn hstsguard_policy_builder_from_file(
+    path: *const c_char,
+    path_len: usize,
+    builder_out: *mut *mut hstsguard_policy_builder,
+    error_out: *mut *mut hstsguard_error,
+) -> hstsguard_result {
+    guard(|| unsafe {
+        deliver_builder(builder_out, error_out, || {
+            let path = doc_text(path, path_len)?;
+            Ok(PolicyDocument::from_file(path))
+        })
+    })
+}
+
+/// Creates a builder holding a document given as text (TOML, or JSON when the first
+/// character that is not white space is `{`). As `hstsguard_policy_builder_from_file()`.
+///
+/// # Safety
+/// `text` must have `len` readable bytes; `builder_out` must be writable; `error_out`
+/// must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn hstsguard_policy_builder_from_text(
+    text: *const c_char,
+    len: usize,
+    builder_out: *mut *mut hstsguard_policy_builder,
+    error_out: *mut *mut hstsguard_error,
+) -> hstsguard_result {
+    guard(|| unsafe {
+        deliver_builder(builder_out, error_out, || {
+            if text.is_null() {
+                return Err(arg_error(
+                    hstsguard_result::NULL_ARGUMENT,
+                    "the document text is NULL",
+                ));
+            }
+            let b =
+                bytes(text, len).map_err(|r| arg_error(r, "the document text is not usable"))?;
+            Ok(PolicyDocument::from_bytes(b, hsg::config::Format::Detect))
+        })
+    })
+}
+
+/// A new builder holding `base` with `over` laid over it key by key: every key `over`
+/// sets replaces `base`'s (a list as a whole), every other key of `base` stays. This is
+/// how an inner server block inherits from the outer one. Problems waiting in either
+/// builder are carried along. The inputs are unchanged.
+///
+/// # Safety
+/// `base` and `over` must be live builders; `builder_out` must be writable.
+#[no_mangle]
+pub unsafe extern "C" fn hstsguard_policy_builder_overlay(
+    base: *const hstsguard_policy_builder,
+    over: *const hstsguard_policy_builder,
+    builder_out: *mut *mut hstsguard_policy_builder,
+) -> hstsguard_result {
+    guard(|| {
+        status((|| unsafe {
+            if builder_out.is_null() {
+                return Err(hstsguard_result::NULL_ARGUMENT);
+            }
+            builder_out.write(std::ptr::null_mut());
+            let base = base.as_ref().ok_or(hstsguard_result::NULL_ARGUMENT)?;
+            let over = over.as_ref().ok_or(hstsguard_result::NULL_ARGUMENT)?;
+            let mut out = base.clone();
+            out.doc.overlay(&over.doc);
+            out.pending.extend(over.pending.iter().cloned());
+            builder_out.write(Box::into_raw(Box::new(out)));
             Ok(())
         })())
     })
@@ -368,33 +493,22 @@ pub unsafe extern "C" fn hstsguard_policy_builder_free(builder: *mut hstsguard_p
     })
 }
 
-/// Splits a dotted key into its segments: UTF-8, no empty segment.
-fn key_segments(key: &str) -> Result<Vec<&str>, hstsguard_result> {
-    let segments: Vec<&str> = key.split('.').collect();
-    if segments.iter().any(|s| s.is_empty()) {
+/// A dotted key has UTF-8 text and no empty segment.
+fn check_key(key: &str) -> Result<(), hstsguard_result> {
+    if key.split('.').any(str::is_empty) {
         return Err(hstsguard_result::INVALID_ARGUMENT);
     }
-    Ok(segments)
+    Ok(())
 }
 
 impl hstsguard_policy_builder {
-    /// The slot at a dotted path, creating tables on the way. A segment that holds a
-    /// non-table value is an `INVALID_ARGUMENT`.
-    fn slot(&mut self, key: &str) -> Result<&mut Value, hstsguard_result> {
-        let segments = key_segments(key)?;
-        let (last, parents) = segments
-            .split_last()
-            .ok_or(hstsguard_result::INVALID_ARGUMENT)?;
-        let mut table = &mut self.doc;
-        for seg in parents {
-            let entry = table
-                .entry((*seg).to_owned())
-                .or_insert_with(|| Value::Object(Map::new()));
-            table = entry
-                .as_object_mut()
-                .ok_or(hstsguard_result::INVALID_ARGUMENT)?;
+    /// Sets a key from text; a problem waits for `build`.
+    fn set_later(&mut self, key: &str, value: &str) -> Result<(), hstsguard_result> {
+        check_key(key)?;
+        if let Err(e) = self.doc.set_text(key, value) {
+            self.pending.extend(e.config_errors().iter().cloned());
         }
-        Ok(table.entry((*last).to_owned()).or_insert(Value::Null))
+        Ok(())
     }
 }
 
@@ -417,11 +531,69 @@ unsafe fn builder_and_key<'a>(
     }
 }
 
+/// Sets one key from text, as a server directive does, and checks it at once: `key` is
+/// a dotted path of docs/POLICY.md, matched ignoring case, `-` and `_`
+/// (`hsts.max-age`, `cookies.rules[0].httponly`); `value` is read for the key's type
+/// (`on`/`off`, `1y`, `lax`, `308`, a date). A list key gets the value appended (split
+/// at commas, except for lists of text such as exempt patterns); for a list of tables,
+/// index `N` equal to its length adds an entry. On a problem (an unknown key, with the
+/// closest known one suggested; a value of the wrong type) the result is its code and,
+/// when `error_out` is not NULL, `*error_out` describes it with its path; the builder is
+/// unchanged. Problems that need the whole document (an invalid regular expression, a
+/// missing ramp start) are reported by `hstsguard_policy_builder_build()`.
+///
+/// # Safety
+/// `builder` must be a live builder; `key` and `value` must have `key_len` and
+/// `value_len` readable bytes; `error_out` must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn hstsguard_policy_builder_set_text(
+    builder: *mut hstsguard_policy_builder,
+    key: *const c_char,
+    key_len: usize,
+    value: *const c_char,
+    value_len: usize,
+    error_out: *mut *mut hstsguard_error,
+) -> hstsguard_result {
+    guard(|| unsafe {
+        if !error_out.is_null() {
+            error_out.write(std::ptr::null_mut());
+        }
+        let args = (|| {
+            let (b, key) = builder_and_key(builder, key, key_len)?;
+            if value.is_null() {
+                return Err(hstsguard_result::NULL_ARGUMENT);
+            }
+            Ok((b, key, text(value, value_len)?))
+        })();
+        let (b, key, value) = match args {
+            Ok(x) => x,
+            Err(r) => {
+                give(
+                    error_out,
+                    hstsguard_error::of_result(r, "an argument is not usable"),
+                );
+                return r;
+            }
+        };
+        let mut doc = b.doc.clone();
+        match doc.set_text(key, value) {
+            Ok(()) => {
+                b.doc = doc;
+                hstsguard_result::OK
+            }
+            Err(err) => {
+                give(error_out, hstsguard_error::of_core(&err));
+                hstsguard_result::of_error(&err)
+            }
+        }
+    })
+}
+
 /// Sets the boolean at a dotted key of the policy document, such as
 /// `hsts.include_subdomains` or `redirect.enabled`. The key is checked for shape only
-/// (UTF-8, no empty segment; `HSTSGUARD_INVALID_ARGUMENT` when a parent holds a value
-/// that is not a table); unknown keys and wrong types are reported, with their path, by
-/// `hstsguard_policy_builder_build()`.
+/// (UTF-8, no empty segment; `HSTSGUARD_INVALID_ARGUMENT` otherwise); unknown keys and
+/// wrong types are reported, with their path, by `hstsguard_policy_builder_build()`.
+/// `hstsguard_policy_builder_set_text()` checks at once instead.
 ///
 /// # Safety
 /// `builder` must be a live builder; `key` must have `key_len` readable bytes.
@@ -435,8 +607,7 @@ pub unsafe extern "C" fn hstsguard_policy_builder_set_bool(
     guard(|| {
         status((|| unsafe {
             let (b, key) = builder_and_key(builder, key, key_len)?;
-            *b.slot(key)? = Value::Bool(value);
-            Ok(())
+            b.set_later(key, if value { "on" } else { "off" })
         })())
     })
 }
@@ -456,15 +627,14 @@ pub unsafe extern "C" fn hstsguard_policy_builder_set_int(
     guard(|| {
         status((|| unsafe {
             let (b, key) = builder_and_key(builder, key, key_len)?;
-            *b.slot(key)? = Value::from(value);
-            Ok(())
+            b.set_later(key, &value.to_string())
         })())
     })
 }
 
-/// Sets the string at a dotted key, such as `hsts.max_age` (`"2y"`), `hsts.send`,
-/// `redirect.canonical_host`, `proxy.custom_header.name`. `value` must be UTF-8. As
-/// `hstsguard_policy_builder_set_bool()`.
+/// Sets the value at a dotted key from text, such as `hsts.max_age` (`"2y"`),
+/// `hsts.send`, `redirect.canonical_host`, `proxy.custom_header.name`; for a list key the
+/// value is appended. `value` must be UTF-8. As `hstsguard_policy_builder_set_bool()`.
 ///
 /// # Safety
 /// As `hstsguard_policy_builder_set_bool()`; `value` must have `value_len` readable bytes.
@@ -483,16 +653,14 @@ pub unsafe extern "C" fn hstsguard_policy_builder_set_string(
                 return Err(hstsguard_result::NULL_ARGUMENT);
             }
             let v = text(value, value_len)?;
-            *b.slot(key)? = Value::from(v);
-            Ok(())
+            b.set_later(key, v)
         })())
     })
 }
 
 /// Appends a string to the list at a dotted key, such as `redirect.allowed_hosts`,
 /// `redirect.exempt`, `proxy.trusted`, `proxy.sources` or `hpkp.pins` (the list is
-/// created by the first call). `HSTSGUARD_INVALID_ARGUMENT` when the key holds a value
-/// that is not a list. Otherwise as `hstsguard_policy_builder_set_string()`.
+/// created by the first call). Otherwise as `hstsguard_policy_builder_set_string()`.
 ///
 /// # Safety
 /// As `hstsguard_policy_builder_set_string()`.
@@ -504,23 +672,8 @@ pub unsafe extern "C" fn hstsguard_policy_builder_append_string(
     value: *const c_char,
     value_len: usize,
 ) -> hstsguard_result {
-    guard(|| {
-        status((|| unsafe {
-            let (b, key) = builder_and_key(builder, key, key_len)?;
-            if value.is_null() {
-                return Err(hstsguard_result::NULL_ARGUMENT);
-            }
-            let v = text(value, value_len)?;
-            let slot = b.slot(key)?;
-            if slot.is_null() {
-                *slot = Value::Array(Vec::new());
-            }
-            slot.as_array_mut()
-                .ok_or(hstsguard_result::INVALID_ARGUMENT)?
-                .push(Value::from(v));
-            Ok(())
-        })())
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { hstsguard_policy_builder_set_string(builder, key, key_len, value, value_len) }
 }
 
 /// Appends a cookie rule (`[[cookies.rules]]`): `name` is an exact cookie name or a glob
@@ -548,8 +701,8 @@ pub unsafe extern "C" fn hstsguard_policy_builder_add_cookie_rule(
             let name = text(name, name_len)?;
             let flag = |v: u32| match v {
                 0 => Ok(None),
-                1 => Ok(Some(false)),
-                2 => Ok(Some(true)),
+                1 => Ok(Some("off")),
+                2 => Ok(Some("on")),
                 _ => Err(hstsguard_result::INVALID_ARGUMENT),
             };
             let (secure, http_only) = (flag(secure)?, flag(http_only)?);
@@ -560,25 +713,22 @@ pub unsafe extern "C" fn hstsguard_policy_builder_add_cookie_rule(
                 3 => Some("None"),
                 _ => return Err(hstsguard_result::INVALID_ARGUMENT),
             };
-            let mut rule = Map::new();
-            rule.insert("name".into(), Value::from(name));
-            if let Some(s) = secure {
-                rule.insert("secure".into(), Value::Bool(s));
+            let i = b
+                .doc
+                .cookies
+                .as_ref()
+                .and_then(|c| c.rules.as_ref())
+                .map_or(0, Vec::len);
+            b.set_later(&format!("cookies.rules[{i}].name"), name)?;
+            if let Some(v) = secure {
+                b.set_later(&format!("cookies.rules[{i}].secure"), v)?;
             }
-            if let Some(h) = http_only {
-                rule.insert("http_only".into(), Value::Bool(h));
+            if let Some(v) = http_only {
+                b.set_later(&format!("cookies.rules[{i}].http_only"), v)?;
             }
-            if let Some(s) = same_site {
-                rule.insert("same_site".into(), Value::from(s));
+            if let Some(v) = same_site {
+                b.set_later(&format!("cookies.rules[{i}].same_site"), v)?;
             }
-            let rules = b.slot("cookies.rules")?;
-            if rules.is_null() {
-                *rules = Value::Array(Vec::new());
-            }
-            rules
-                .as_array_mut()
-                .ok_or(hstsguard_result::INVALID_ARGUMENT)?
-                .push(Value::Object(rule));
             Ok(())
         })())
     })
@@ -603,7 +753,17 @@ pub unsafe extern "C" fn hstsguard_policy_builder_build(
                 hstsguard_result::NULL_ARGUMENT,
                 "the builder is NULL",
             ))?;
-            Ok(Policy::from_value(&Value::Object(b.doc.clone())))
+            Ok(
+                match (Policy::from_document(&b.doc), b.pending.is_empty()) {
+                    (result, true) => result,
+                    (Ok(_), false) => Err(Error::Config(b.pending.clone())),
+                    (Err(e), false) => {
+                        let mut all = b.pending.clone();
+                        all.extend(e.config_errors().iter().cloned());
+                        Err(Error::Config(all))
+                    }
+                },
+            )
         })
     })
 }

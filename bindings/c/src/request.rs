@@ -4,7 +4,7 @@
 
 use std::ffi::{c_char, c_void};
 use std::fmt::Write as _;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::IpAddr;
 use std::ptr::{self, addr_of_mut};
 
 use hsg::policy::{Action, ExistingHeader, Policy};
@@ -81,6 +81,10 @@ pub struct hstsguard_request {
     pub lookup: hstsguard_header_lookup_fn,
     /// Passed to `lookup` as its first argument.
     pub lookup_userdata: *mut c_void,
+    /// The time of the request in seconds since the epoch, when the server has it at hand
+    /// (nginx's cached `ngx_time()`); 0 reads the system clock when the policy needs the
+    /// time (a policy with an `[hsts.ramp]`, and only then).
+    pub now: u64,
 }
 
 /// What the server should do with a request.
@@ -286,37 +290,6 @@ fn encode_invalid(raw: &[u8]) -> String {
     s
 }
 
-/// A dotted-quad IPv4 address, read exactly as `Ipv4Addr::from_str` reads it (1 to 3
-/// digits per octet, no leading zero, at most 255) but without its general parser;
-/// `None` for anything else, which `parse_peer` then hands to the standard parser.
-fn fast_ipv4(b: &[u8]) -> Option<Ipv4Addr> {
-    if !(7..=15).contains(&b.len()) {
-        return None;
-    }
-    let mut octets = [0u8; 4];
-    let mut i = 0;
-    for (n, octet) in octets.iter_mut().enumerate() {
-        if n > 0 {
-            if b.get(i) != Some(&b'.') {
-                return None;
-            }
-            i += 1;
-        }
-        let start = i;
-        let mut v: u32 = 0;
-        while i < b.len() && i - start < 3 && b[i].is_ascii_digit() {
-            v = v * 10 + u32::from(b[i] - b'0');
-            i += 1;
-        }
-        let len = i - start;
-        if len == 0 || v > 255 || (len > 1 && b[start] == b'0') {
-            return None;
-        }
-        *octet = v as u8;
-    }
-    (i == b.len()).then_some(Ipv4Addr::from(octets))
-}
-
 /// True when a decision depends on the peer address: only a request that is not TLS,
 /// under a policy that trusts some proxy (the test `the_peer_matters_only_when_needed`
 /// holds the core to it).
@@ -324,12 +297,10 @@ fn peer_needed(policy: &Policy, tls: bool) -> bool {
     !tls && !policy.proxy().networks().is_empty()
 }
 
-/// The peer's address from its text (IPv4 or IPv6, no port), as `IpAddr::from_str`.
+/// The peer's address from its text, read by the core's one peer reader
+/// (`hsg::parse_peer`: IPv4, IPv6, brackets and an IPv6 zone allowed).
 fn parse_peer(text: &[u8]) -> Option<IpAddr> {
-    if let Some(v4) = fast_ipv4(text) {
-        return Some(IpAddr::V4(v4));
-    }
-    utf8(text)?.parse().ok()
+    hsg::parse_peer(utf8(text)?).ok()
 }
 
 /// Text of a request field: borrowed when UTF-8 (no allocation), otherwise converted by
@@ -394,7 +365,9 @@ unsafe fn with_facts<R>(
             lookup: r.lookup,
             userdata: r.lookup_userdata,
         };
-        let facts = RequestFacts::new(method, r.tls, host, target, &headers).with_peer(peer);
+        let facts = RequestFacts::new(method, r.tls, host, target, &headers)
+            .with_peer(peer)
+            .with_now((r.now != 0).then_some(r.now));
         Ok(f(&facts))
     }
 }
@@ -597,9 +570,6 @@ mod tests {
         for s in &samples {
             let std = s.parse::<IpAddr>().ok();
             assert_eq!(parse_peer(s.as_bytes()), std, "{s:?}");
-            if let Some(v4) = fast_ipv4(s.as_bytes()) {
-                assert_eq!(Some(IpAddr::V4(v4)), std, "{s:?}");
-            }
         }
     }
 

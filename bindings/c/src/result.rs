@@ -208,6 +208,7 @@ impl hstsguard_result {
             Code::ConfigInvalidValue => R::CONFIG_INVALID_VALUE,
             Code::ConfigConflict => R::CONFIG_CONFLICT,
             Code::Io => R::IO,
+            Code::ArgumentInvalidPeer => R::INVALID_PEER,
             Code::HpkpInvalidPin => R::HPKP_INVALID_PIN,
             Code::HpkpTooFewPins => R::HPKP_TOO_FEW_PINS,
             Code::HpkpCertificate => R::HPKP_CERTIFICATE,

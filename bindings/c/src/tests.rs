@@ -70,6 +70,7 @@ fn request(tls: bool, peer: &'static str, headers: &[hstsguard_header]) -> hstsg
         headers_len: headers.len(),
         lookup: None,
         lookup_userdata: ptr::null_mut(),
+        now: 0,
     }
 }
 
