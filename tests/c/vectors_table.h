@@ -1533,7 +1533,7 @@ static const vt_cookie vt_cookie_cases[] = {
 };
 #define VT_COOKIE_COUNT 109
 
-/* ---- policy.json (77 cases) ---- */
+/* ---- policy.json (78 cases) ---- */
 
 #define VT_POLICY_OK (1u << 0)
 #define VT_POLICY_ERRORS (1u << 1)
@@ -1616,6 +1616,7 @@ static const char *const vt_policy_codes_65[] = {"policy.hsts.short_max_age", "p
 static const vt_path_code vt_policy_errors_66[] = {{{"hsts.ramp.start", 15, NULL, 0}, "config.invalid_value"}, {{"hsts.ramp.stages", 16, NULL, 0}, "config.invalid_value"}};
 static const vt_path_code vt_policy_errors_67[] = {{{"hsts.ramp.start", 15, NULL, 0}, "config.invalid_value"}, {{"hsts.ramp.stages[1]", 19, NULL, 0}, "duration.unknown_unit"}, {{"hsts.ramp.step", 14, NULL, 0}, "config.invalid_value"}, {{"hsts.ramp.stage", 15, NULL, 0}, "config.unknown_key"}};
 static const vt_path_code vt_policy_errors_68[] = {{{"hsts.ramp.stages", 16, NULL, 0}, "config.invalid_value"}};
+static const vt_path_code vt_policy_errors_69[] = {{{"hsts", 4, NULL, 0}, "header.preloadable.include_sub_domains.missing"}, {{"hsts", 4, NULL, 0}, "header.preloadable.preload.missing"}, {{"hsts", 4, NULL, 0}, "header.preloadable.max_age.below_1_year"}};
 
 static const vt_policy vt_policy_cases[] = {
     {"policy-001", {"{}", 2, NULL, 0}, 0x7u, 1, NULL, 0, vt_policy_codes_1, 1},
@@ -1695,8 +1696,9 @@ static const vt_policy vt_policy_cases[] = {
     {"policy-075", {"{\"hsts\":{\"ramp\":{\"step\":\"1d\"}},\"redirect\":{\"allowed_hosts\":[\".example.com\"]}}", 77, NULL, 0}, 0x3u, 0, vt_policy_errors_66, 2, NULL, 0},
     {"policy-076", {"{\"hsts\":{\"ramp\":{\"stage\":[\"1d\"],\"stages\":[\"5m\",\"1 year\"],\"start\":\"2026-02-30\",\"step\":0}},\"redirect\":{\"allowed_hosts\":[\".example.com\"]}}", 135, NULL, 0}, 0x3u, 0, vt_policy_errors_67, 4, NULL, 0},
     {"policy-077", {"{\"hsts\":{\"ramp\":{\"stages\":[],\"start\":\"2026-12-01\"}},\"redirect\":{\"allowed_hosts\":[\".example.com\"]}}", 98, NULL, 0}, 0x3u, 0, vt_policy_errors_68, 1, NULL, 0},
+    {"policy-078", {"{\"hsts\":{\"include_subdomains\":false,\"max_age\":\"30d\",\"require_preloadable\":true}}", 80, NULL, 0}, 0x3u, 0, vt_policy_errors_69, 3, NULL, 0},
 };
-#define VT_POLICY_COUNT 77
+#define VT_POLICY_COUNT 78
 
 /* ---- ua_store.json: the Known HSTS Host store (tests/c/ua.c) ----
  * Only compiled where VT_UA_STORE is defined before including this file. Each case is

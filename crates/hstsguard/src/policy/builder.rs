@@ -179,14 +179,18 @@ impl PolicyBuilder {
                     .collect::<Vec<_>>()
                     .join(" ");
                 if h.require_preloadable {
-                    r.push(
-                        "hsts",
-                        problems[0].code(),
-                        format!(
-                            "require_preloadable is set but {:?} is not preloadable: {list}",
-                            p.value()
-                        ),
-                    );
+                    // Every problem, each with its own code.
+                    for problem in &problems {
+                        r.push(
+                            "hsts",
+                            problem.code(),
+                            format!(
+                                "require_preloadable is set but {:?} is not preloadable: {}",
+                                p.value(),
+                                problem.message()
+                            ),
+                        );
+                    }
                 } else {
                     warnings.push(Issue::warning(
                         Code::PolicyHstsPreloadNotEligible,
