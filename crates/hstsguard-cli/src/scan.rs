@@ -131,10 +131,34 @@ fn fleet(
             Err(e) => return usage(format!("--list {}: {e}", path.display())),
         }
     };
-    let domains = reader.lines().map_while(Result::ok).filter_map(|line| {
-        let line = line.split('#').next().unwrap_or("").trim();
-        (!line.is_empty()).then(|| line.to_owned())
-    });
+    // The list is read as it goes. A line that is not UTF-8 is reported (with its number)
+    // and skipped; a read error is reported and ends the list: nothing is dropped silently.
+    let skipped = std::cell::Cell::new(0usize);
+    let read_error = std::cell::Cell::new(false);
+    let number = std::cell::Cell::new(0usize);
+    let domains = reader
+        .split(b'\n')
+        .map_while(|line| match line {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                eprintln!(
+                    "hstsguard scan: --list: read error after line {}: {e}; the rest of the list is not scanned",
+                    number.get()
+                );
+                read_error.set(true);
+                None
+            }
+        })
+        .filter_map(|bytes| {
+            number.set(number.get() + 1);
+            let Ok(line) = String::from_utf8(bytes) else {
+                eprintln!("hstsguard scan: --list line {}: not UTF-8, skipped", number.get());
+                skipped.set(skipped.get() + 1);
+                return None;
+            };
+            let line = line.split('#').next().unwrap_or("").trim();
+            (!line.is_empty()).then(|| line.to_owned())
+        });
     let progress = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
@@ -172,12 +196,18 @@ fn fleet(
         stats.failed,
         stats.preloadable
     );
+    if skipped.get() > 0 {
+        eprintln!(
+            "  {} line(s) of the list skipped (not UTF-8)",
+            skipped.get()
+        );
+    }
     let mut top: Vec<_> = stats.codes.iter().collect();
     top.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     for (code, n) in top.iter().take(10) {
         eprintln!("  {n:>6}  {code}");
     }
-    if stats.failed == 0 {
+    if stats.failed == 0 && skipped.get() == 0 && !read_error.get() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

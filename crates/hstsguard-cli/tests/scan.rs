@@ -107,3 +107,28 @@ fn fleet_prints_json_lines_and_a_summary() {
     assert!(err.contains("3 domains"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn fleet_reports_lines_that_are_not_utf8_and_goes_on() {
+    let dir = std::env::temp_dir().join(format!("hstsguard-scan-utf8-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let list = dir.join("list.txt");
+    // Line 2 is Latin-1; the names after it must still be scanned.
+    std::fs::write(&list, b"bad..one\nb\xe9b\xe9.test\nbad..three\n").unwrap();
+    let (code, out, err) = hstsguard(&["scan", "--list", list.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let domains: Vec<String> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["domain"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(domains.len(), 2, "{out}");
+    assert!(domains.contains(&"bad..three".to_owned()), "{domains:?}");
+    assert!(err.contains("--list line 2: not UTF-8, skipped"), "{err}");
+    assert!(err.contains("1 line(s) of the list skipped"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
