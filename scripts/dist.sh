@@ -12,15 +12,17 @@
 #                                                 info, split off (objcopy --only-keep-debug)
 #   SHA256SUMS                                    of every artefact above
 #
-# The Node tarball is not built yet: see node_tarball below (a hook for the Node binding).
+#   hstsguard-VERSION.tgz                         the npm package, with the prebuilt
+#                                                 linux-x64-gnu addon inside (no Rust needed)
 #
 #   bash scripts/dist.sh            everything, then lintian on the .debs
 #   bash scripts/dist.sh python     the wheel and the sdist only
 #   bash scripts/dist.sh debs       the Debian packages only (and lintian)
+#   bash scripts/dist.sh node       the npm tarball only
 #
 # Needs: cargo, python3 (venv), Debian 12 with nginx-dev and apache2-dev (installed when
-# missing, as scripts/test-servers.sh does), dpkg-dev, lintian (installed when missing).
-# Writes only dist/ and target/; never a tracked file.
+# missing, as scripts/test-servers.sh does), dpkg-dev, lintian (installed when missing),
+# node and npm. Writes only dist/ and target/; never a tracked file.
 source "$(dirname "$0")/lib.sh"
 need_cargo
 cd "$ROOT"
@@ -59,12 +61,36 @@ python_artefacts() {
 }
 
 # ---------------------------------------------------------------------------------------
-# The Node tarball.
+# The npm tarball: the package's files (package.json's "files", as `npm pack` lists them in
+# bindings/node) and the addon built with the dist profile for this machine, inside the
+# package as napi-rs names it (hstsguard.linux-x64-gnu.node, which the generated
+# binding.js loads first), stripped as the other native files are (split_debug). No
+# install script: installing the tarball needs no Rust toolchain.
 node_tarball() {
-  # HOOK for the Node binding (bindings/node): `npm pack` with the prebuilt
-  # linux-x64-gnu addon (napi-rs's convention), writing dist/hstsguard-VERSION.tgz, goes
-  # here once bindings/node is finished. Until then no tarball is produced.
-  echo "dist: the npm tarball is NOT built yet (hook node_tarball in scripts/dist.sh, pending bindings/node)"
+  step "npm: cargo build --profile dist -p hstsguard-node, then npm pack"
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  local stage="$WORK/npm/package" pkg_version platform files f
+  pkg_version=$(node -p 'require("./bindings/node/package.json").version')
+  [ "$pkg_version" = "$VERSION" ] || {
+    echo "dist: bindings/node/package.json has version $pkg_version, Cargo.toml's workspace $VERSION" >&2
+    exit 1
+  }
+  platform="$(node -p 'process.platform + "-" + process.arch')-gnu"   # Debian: glibc
+  cargo build -q --profile dist -p hstsguard-node
+  rm -rf "$WORK/npm" "$DIST"/hstsguard-*.tgz
+  mkdir -p "$stage"
+  files=$(cd bindings/node && npm pack --dry-run --json 2>/dev/null |
+    node -e 'let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", () =>
+      console.log(JSON.parse(s)[0].files.map((f) => f.path).filter((p) => !p.endsWith(".node")).join("\n")))')
+  for f in $files; do
+    install -D -m 644 "bindings/node/$f" "$stage/$f"
+  done
+  for f in LICENSE-MIT LICENSE-APACHE NOTICE; do install -m 644 "$f" "$stage/$f"; done
+  split_debug target/dist/libhstsguard_node.so "$stage/hstsguard.$platform.node"
+  chmod 644 "$stage/hstsguard.$platform.node"
+  (cd "$stage" && npm pack --quiet --pack-destination "$DIST" >/dev/null)
+  [ -f "$DIST/hstsguard-$VERSION.tgz" ] || { echo "dist: npm pack wrote no hstsguard-$VERSION.tgz" >&2; exit 1; }
+  echo "  $(basename "$DIST/hstsguard-$VERSION.tgz") (hstsguard.$platform.node inside)"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -391,8 +417,13 @@ case "${1:-all}" in
     lintian_check
     checksums
     ;;
+  node)
+    tools
+    node_tarball
+    checksums
+    ;;
   *)
-    echo "usage: scripts/dist.sh [all|python|debs]" >&2
+    echo "usage: scripts/dist.sh [all|python|debs|node]" >&2
     exit 2
     ;;
 esac
