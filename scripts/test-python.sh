@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Python stage: a virtualenv (target/py-venv) with maturin, Django 5.2 LTS, pytest,
 # pytest-django and mypy; the hstsguard wheel built by maturin (release, abi3) and
-# installed into it (with httpx, requests, trustme and hstspreload); then mypy.stubtest on the installed package, mypy --strict on the
-# sources and tests, and pytest (shared vectors, API, Django middleware and checks,
+# installed into it (with httpx, requests, trustme and hstspreload); then the drift check of
+# the generated typed dicts (_schema.py), mypy.stubtest on the installed package, mypy --strict on the
+# sources and tests (tests/typing_policy.py: the typed dicts reject what they must), and pytest (shared vectors, API, Django middleware and checks,
 # drop-in equivalence with Django's middleware, the example project).
 #
 # HSTSGUARD_PY_STAGE=setup stops after installing the wheel (make python, bench-python.sh).
@@ -49,6 +50,9 @@ echo "$(basename "$wheel")"
 if [ "${HSTSGUARD_PY_STAGE:-}" = "setup" ]; then
   exit 0
 fi
+
+step "drift check: python/hstsguard/_schema.py (typed dicts) against the core's schema"
+cargo test -q -p hstsguard-python --test generated
 
 cd "$PY_DIR"
 step "mypy.stubtest hstsguard (the installed package against its stubs)"

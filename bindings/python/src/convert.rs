@@ -1,14 +1,18 @@
 //! Python values to and from the JSON model the core reads policy documents in.
 //!
 //! A policy given as a Python dict is converted value by value: `None`, `bool`, `int`,
-//! `float`, `str`, mappings with `str` keys and lists or tuples. Anything else (a set,
-//! bytes, an object) is a `ConfigError` naming the path, because silently turning it into
+//! `float`, `str`, mappings with `str` keys and sequences (lists, tuples, any
+//! `collections.abc.Sequence` but text and bytes), and paths (`os.PathLike`) as text.
+//! Anything else (a set, bytes, an object) is a `ConfigError` naming the path, because silently turning it into
 //! text would hide a mistake. `int` and `float` stay distinct, so `3600.0` reaches the
 //! core as a float and is refused there like in a JSON document.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PySequence, PyString,
+    PyTuple,
+};
 use serde_json::{Map, Number, Value};
 
 use crate::errors::config_error;
@@ -87,6 +91,14 @@ fn to_json_at(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<Valu
     }
     if let Ok(m) = obj.cast::<PyMapping>() {
         return mapping(m.items()?.iter(), path, depth);
+    }
+    let binary = obj.is_instance_of::<PyBytes>() || obj.is_instance_of::<PyByteArray>();
+    if !binary && obj.cast::<PySequence>().is_ok() {
+        let mut out = Vec::new();
+        for (i, item) in obj.try_iter()?.enumerate() {
+            out.push(to_json_at(&item?, &format!("{path}[{i}]"), depth + 1)?);
+        }
+        return Ok(Value::Array(out));
     }
     if let Ok(p) = obj.py().import("os")?.call_method1("fspath", (obj,)) {
         if let Ok(s) = p.cast::<PyString>() {
@@ -190,6 +202,9 @@ mod tests {
             );
             let back = to_py(py, &value).unwrap();
             assert_eq!(to_json(&back, "").unwrap(), value);
+            // Any sequence but text and bytes is a list (the typed dicts say Sequence).
+            let seq = py.eval(c"{'a': range(2), 'b': 'xy'}", None, None).unwrap();
+            assert_eq!(to_json(&seq, "").unwrap(), json!({"a": [0, 1], "b": "xy"}));
         });
     }
 

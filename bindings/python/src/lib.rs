@@ -8,6 +8,7 @@
 
 use pyo3::prelude::*;
 
+mod config;
 mod convert;
 mod django;
 mod errors;
@@ -58,6 +59,9 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<policy::PyPolicy>()?;
     m.add_class::<policy::PyDecision>()?;
     m.add_class::<policy::PyFlaggedCookie>()?;
+    m.add_class::<policy::PyCookieAttributes>()?;
+    m.add_class::<policy::PyHstsStage>()?;
+    m.add_function(wrap_pyfunction!(config::suggest, m)?)?;
     m.add_function(wrap_pyfunction!(policy::read_policy_file, m)?)?;
     m.add_class::<django::DjangoGuard>()?;
     let (list_date, list_entries) = ua::embedded_list_facts();

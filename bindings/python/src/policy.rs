@@ -4,9 +4,11 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use hstsguard::config::PolicyDocument;
+use hstsguard::cookies::CookieAttributes;
+use hstsguard::hsts::RampStage;
 use hstsguard::policy::{Action, Decision, Policy};
 use hstsguard::RequestFacts;
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyMapping, PyString, PyType};
 use serde_json::Value;
@@ -71,14 +73,10 @@ fn headers_arg(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, String)>
     Ok(out)
 }
 
+/// The peer address, read by the core's one peer reader; text it cannot read raises
+/// `HstsGuardError` with the code `argument.invalid_peer`.
 fn peer_arg(peer: Option<&str>) -> PyResult<Option<IpAddr>> {
-    match peer {
-        None => Ok(None),
-        Some(p) => p
-            .parse()
-            .map(Some)
-            .map_err(|_| PyValueError::new_err(format!("peer {p:?} is not an IP address"))),
-    }
+    peer.map(hstsguard::parse_peer).transpose().map_err(to_py)
 }
 
 /// What the core decided for one request, owned (the core's `Decision` borrows the
@@ -221,6 +219,12 @@ impl PyFlaggedCookie {
         PyIssue::list(&self.issues)
     }
 
+    /// The attributes of the value to send, as user agents read them (the core's reader).
+    #[getter]
+    fn attributes(&self) -> PyCookieAttributes {
+        PyCookieAttributes::of(&CookieAttributes::of(&self.value))
+    }
+
     /// `{"set_cookie", "changed", "issues": [{...}]}`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
@@ -244,6 +248,146 @@ impl PyFlaggedCookie {
             "FlaggedCookie({:?}, changed={})",
             self.value,
             py_bool(self.changed)
+        )
+    }
+}
+
+/// The attributes of a `Set-Cookie` value, as user agents read them.
+#[pyclass(frozen, eq, hash, module = "hstsguard", name = "CookieAttributes")]
+#[derive(PartialEq, Eq, Hash)]
+pub(crate) struct PyCookieAttributes {
+    name: String,
+    secure: bool,
+    http_only: bool,
+    same_site: Option<&'static str>,
+    path: Option<String>,
+    domain: bool,
+}
+
+impl PyCookieAttributes {
+    fn of(a: &CookieAttributes<'_>) -> PyCookieAttributes {
+        PyCookieAttributes {
+            name: a.name.to_owned(),
+            secure: a.secure,
+            http_only: a.http_only,
+            same_site: a.same_site.map(|s| s.as_str()),
+            path: a.path.map(str::to_owned),
+            domain: a.domain,
+        }
+    }
+}
+
+#[pymethods]
+impl PyCookieAttributes {
+    /// The cookie name (empty for a nameless cookie).
+    #[getter]
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `Secure` is present.
+    #[getter]
+    fn secure(&self) -> bool {
+        self.secure
+    }
+
+    /// `HttpOnly` is present.
+    #[getter]
+    fn http_only(&self) -> bool {
+        self.http_only
+    }
+
+    /// The last `SameSite` value when user agents know it: `"Strict"`, `"Lax"` or `"None"`.
+    #[getter]
+    fn same_site(&self) -> Option<&'static str> {
+        self.same_site
+    }
+
+    /// The last `Path` value.
+    #[getter]
+    fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+
+    /// A `Domain` attribute is present.
+    #[getter]
+    fn domain(&self) -> bool {
+        self.domain
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "CookieAttributes(name={:?}, secure={}, http_only={}, same_site={}, path={}, domain={})",
+            self.name,
+            py_bool(self.secure),
+            py_bool(self.http_only),
+            self.same_site.map_or("None".to_owned(), |s| format!("{s:?}")),
+            self.path.as_ref().map_or("None".to_owned(), |p| format!("{p:?}")),
+            py_bool(self.domain),
+        )
+    }
+}
+
+/// One stage of an `[hsts.ramp]` schedule.
+#[pyclass(frozen, eq, hash, module = "hstsguard", name = "HstsStage")]
+#[derive(PartialEq, Eq, Hash)]
+pub(crate) struct PyHstsStage {
+    starts: u64,
+    starts_rfc3339: String,
+    max_age: u64,
+    value: String,
+}
+
+impl PyHstsStage {
+    fn of(s: &RampStage) -> PyHstsStage {
+        PyHstsStage {
+            starts: s.starts,
+            starts_rfc3339: s.starts_rfc3339(),
+            max_age: s.max_age,
+            value: s.value.to_string(),
+        }
+    }
+}
+
+#[pymethods]
+impl PyHstsStage {
+    /// When the stage starts, in seconds since the epoch (UTC midnight of the ramp's
+    /// `start` for the first stage, which is also sent before the ramp starts).
+    #[getter]
+    fn starts(&self) -> u64 {
+        self.starts
+    }
+
+    /// The max-age of the stage.
+    #[getter]
+    fn max_age(&self) -> u64 {
+        self.max_age
+    }
+
+    /// The Strict-Transport-Security value sent during the stage.
+    #[getter]
+    fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// `{"starts": "2026-12-08T00:00:00Z", "max_age": int, "value": str}`, an entry of
+    /// `report()["schedule"]`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("starts", &self.starts_rfc3339)?;
+        d.set_item("max_age", self.max_age)?;
+        d.set_item("value", &self.value)?;
+        Ok(d)
+    }
+
+    fn __str__(&self) -> &str {
+        &self.value
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "HstsStage(starts={:?}, max_age={}, value={:?})",
+            self.starts_rfc3339, self.max_age, self.value
         )
     }
 }
@@ -306,14 +450,37 @@ impl PyPolicy {
         h.enabled.then(|| PyHstsPolicy::from_core(h.policy))
     }
 
+    /// The stages of the `[hsts.ramp]`, in order, or None without a ramp (or with HSTS
+    /// off). `hsts` is the last stage.
+    #[getter]
+    fn hsts_schedule(&self) -> Option<Vec<PyHstsStage>> {
+        let h = self.inner.hsts();
+        let ramp = h.ramp.as_ref().filter(|_| h.enabled)?;
+        Some(ramp.stages().iter().map(PyHstsStage::of).collect())
+    }
+
+    /// The Strict-Transport-Security value sent at `now` (seconds since the epoch;
+    /// default: the clock) to a secure request for an ordinary host, following the ramp
+    /// when there is one; None when HSTS is off.
+    #[pyo3(signature = (now = None))]
+    fn hsts_value_at(&self, now: Option<u64>) -> Option<&str> {
+        let now = now.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        });
+        self.inner.hsts_value_at(now)
+    }
+
     /// The HPKP header, when configured.
     #[getter]
     fn hpkp(&self) -> Option<PyHpkpHeader> {
         self.inner.hpkp().map(|h| PyHpkpHeader { inner: h.clone() })
     }
 
-    /// `{"ok": True, "errors": [], "warnings": [{...}], "hsts": str | None}`, the shape
-    /// of `hstsguard policy check --json`.
+    /// `{"ok": True, "errors": [], "warnings": [{...}], "hsts": str | None,
+    /// "schedule": [{"starts", "max_age", "value"}] | None}`, the shape of
+    /// `hstsguard policy check --json`.
     fn report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         Ok(crate::convert::to_py(py, &self.inner.report_json())?.cast_into::<PyDict>()?)
     }
@@ -391,34 +558,14 @@ impl PyPolicy {
     }
 }
 
-/// `read_policy_file(path)`: a policy file read into a dict without building it (for
-/// layering it over other settings), with the detection rules of `Policy.from_file`:
-/// JSON when the name ends in `.json` or the text starts with `{`, TOML otherwise.
+/// `read_policy_file(path)`: a policy file read into a dict without building the policy
+/// (for layering it over other settings): the core's document reader, with the detection
+/// rules of `Policy.from_file` (JSON when the name ends in `.json` or the text starts
+/// with `{`, TOML otherwise). Every key is checked for its type (`ConfigError` lists
+/// every problem, with its path in the file); the dict holds the keys the file sets,
+/// written as a JSON document would write them (durations as `"2y"`).
 #[pyfunction]
 pub(crate) fn read_policy_file<'py>(py: Python<'py>, path: PathBuf) -> PyResult<Bound<'py, PyAny>> {
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        to_py(hstsguard::Error::Io {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })
-    })?;
-    let is_json = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        || text.trim_start().starts_with('{');
-    let syntax = |message: String| {
-        to_py(hstsguard::Error::Config(vec![hstsguard::ConfigError::new(
-            "",
-            hstsguard::Code::ConfigSyntax,
-            message,
-        )]))
-    };
-    let value: Value = if is_json {
-        serde_json::from_str(&text).map_err(|e| syntax(format!("not valid JSON: {e}")))?
-    } else {
-        let t: toml::Value = toml::from_str(&text)
-            .map_err(|e| syntax(format!("not valid TOML: {}", e.message())))?;
-        serde_json::to_value(t).map_err(|e| syntax(e.to_string()))?
-    };
-    crate::convert::to_py(py, &value)
+    let doc = PolicyDocument::from_file(path).map_err(to_py)?;
+    crate::convert::to_py(py, &doc.to_value())
 }

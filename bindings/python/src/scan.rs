@@ -77,7 +77,7 @@ pub(crate) fn scan<'py>(
     let value = serde_json::to_value(&report).map_err(|e| {
         base_error(
             py,
-            hstsguard::Code::ScanInternal.as_str(),
+            hstsguard::Code::ScanInternal,
             format!("cannot convert the scan report: {e}"),
         )
     })?;

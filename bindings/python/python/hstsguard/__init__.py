@@ -7,7 +7,9 @@
 - HPKP (RFC 7469, deprecated): :func:`parse_hpkp`, :class:`HpkpHeader`, pin functions
   (also in :mod:`hstsguard.hpkp`).
 - Per-request decisions: :class:`Policy` (built once) and :meth:`Policy.evaluate`,
-  :meth:`Policy.flag_set_cookie`.
+  :meth:`Policy.flag_set_cookie`; the policy document's sections as typed dicts
+  (:class:`PolicyDocument`, :class:`HstsSection`, ..., generated from the core's schema)
+  and the core's "did you mean" (:func:`suggest`).
 - Django: :mod:`hstsguard.django` (a drop-in ``SecurityMiddleware`` and deploy checks).
 - The client side (RFC 6797 §8): :class:`KnownHosts` (a thread-safe Known HSTS Host
   store, curl's cache format), :func:`preload_lookup` (the embedded Chromium preload
@@ -44,11 +46,13 @@ from hstsguard._native import (
     MAX_AGE_CAP,
     ONE_YEAR,
     VERSION,
+    CookieAttributes,
     Decision,
     FlaggedCookie,
     HpkpHeader,
     HstsMatch,
     HstsPolicy,
+    HstsStage,
     Issue,
     KnownHosts,
     LoadReport,
@@ -75,6 +79,18 @@ from hstsguard._native import (
     read_policy_file,
     removable_check,
     scan,
+    suggest,
+)
+from hstsguard._schema import (
+    CookieRuleSection,
+    CookiesSection,
+    CustomHeaderSection,
+    HpkpSection,
+    HstsSection,
+    PolicyDocument,
+    ProxySection,
+    RampSection,
+    RedirectSection,
 )
 
 from hstsguard import hpkp  # noqa: E402  (the submodule, as in the core)
@@ -114,7 +130,19 @@ __all__ = [
     "Policy",
     "Decision",
     "FlaggedCookie",
+    "CookieAttributes",
+    "HstsStage",
     "read_policy_file",
+    "suggest",
+    "PolicyDocument",
+    "HstsSection",
+    "RampSection",
+    "ProxySection",
+    "CustomHeaderSection",
+    "RedirectSection",
+    "CookiesSection",
+    "CookieRuleSection",
+    "HpkpSection",
     "HostError",
     "UrlError",
     "StoreFileError",

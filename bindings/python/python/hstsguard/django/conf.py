@@ -14,14 +14,20 @@ to report the same problems as ``hstsguard.E001``.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
-from hstsguard import ConfigError, HstsGuardError, Policy, read_policy_file
+from hstsguard import (
+    ConfigError,
+    HstsGuardError,
+    Policy,
+    PolicyDocument,
+    read_policy_file,
+    suggest,
+)
 
 __all__ = ["DjangoConfig", "Problem", "HSTSGUARD_KEYS", "load", "build"]
 
@@ -84,9 +90,9 @@ def _setting(settings: Any, name: str, default: Any = None) -> Any:
 
 
 def _suggest(key: str, known: tuple[str, ...] | list[str]) -> str:
-    close = difflib.get_close_matches(key.upper(), list(known), n=1, cutoff=0.6)
-    if close:
-        return f"did you mean {close[0]!r}?"
+    close = suggest(key, list(known))
+    if close is not None:
+        return f"did you mean {close!r}?"
     return "known keys: " + ", ".join(known)
 
 
@@ -261,8 +267,13 @@ def build(settings: Any) -> tuple[DjangoConfig | None, list[Problem]]:
         label = f"HSTSGUARD['POLICY_FILE'] ({os.fspath(policy_file)})"
         try:
             overlay = read_policy_file(policy_file)
-        except HstsGuardError as exc:
-            problems.append(Problem(label, exc.code, str(exc).split("\n  ", 1)[-1]))
+        except ConfigError as exc:
+            # Every problem of the file, with its path in the file.
+            for path, code, message in exc.errors:
+                where = f"{label} {path}" if path else label
+                problems.append(Problem(where, code, message))
+        except HstsGuardError as exc:  # PolicyFileError: the file cannot be read
+            problems.append(Problem(label, exc.code, exc.message))
         else:
             _merge(document, overlay, "", label, origins)
     policy_dict = extra.get("POLICY")
@@ -306,7 +317,7 @@ def build(settings: Any) -> tuple[DjangoConfig | None, list[Problem]]:
                                     f"{pattern!r} is not a regular expression: {exc}"))
 
     try:
-        policy = Policy.from_dict(document)
+        policy = Policy.from_dict(cast(PolicyDocument, document))
     except ConfigError as exc:
         for path, code, message in exc.errors:
             setting = _origin_of(path, origins)
