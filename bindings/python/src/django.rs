@@ -1,50 +1,60 @@
 //! The per-request path of `hstsguard.django.SecurityMiddleware`, in one native call on
 //! the way in (`check`) and one on the way out (`finish`).
 //!
-//! Everything that can be decided at start-up is: the core `Policy` is built once, and
-//! every header the middleware may add is a Python `(name, value)` tuple made once, so
-//! adding it is one dict store. Django's own objects are read only as far as the request
-//! needs: `request.META` always; `request.path`, `request.method` and
-//! `request.get_host()` only on the way to a redirect.
+//! The decisions are the core's; Django's own work stays Django's: the Host is
+//! `request.get_host()` (ALLOWED_HOSTS), the target `request.get_full_path()`, the
+//! redirect an instance of Django's redirect class for its status (`redirects`), and
+//! headers are added through the response's public mapping (`response.headers[name] =
+//! value`, which validates them as Django does). What can be made at start-up is: the
+//! core `Policy`, and every header name and value as a Python string. Django's objects
+//! are read only as far as the request needs: `request.META`, `request.method` and
+//! `request.path` always; `get_host()` and `get_full_path()` only on the way to a
+//! redirect.
 
-use std::fmt::Write as _;
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
-use hstsguard::policy::{Action, Decision, ExistingHeader, Policy};
-use hstsguard::RequestFacts;
+use hstsguard::cookies::CookieAttributes;
+use hstsguard::policy::{Action, ExistingHeader, Policy, ResponseHeaders};
+use hstsguard::{Code, RequestFacts};
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::{PyBool, PyDict, PyString};
 
 use crate::policy::PyPolicy;
 
 /// `check` flags: the request is secure.
-const SECURE: u8 = 1;
-/// `check` flags: add Strict-Transport-Security.
-const HSTS: u8 = 2;
+const SECURE: u32 = 1;
+/// `check` flags: add Strict-Transport-Security (its value is `hsts[flags >> HSTS_SHIFT]`).
+const HSTS: u32 = 2;
 /// `check` flags: add the HPKP header.
-const HPKP: u8 = 4;
+const HPKP: u32 = 4;
+/// `check` flags: the response is the redirect or refusal `check` made, whose only
+/// headers are Content-Type and Location (so none of ours is there yet).
+const FRESH: u32 = 8;
+/// `check` flags: the index of the HSTS value (a ramp has one per stage) from this bit.
+const HSTS_SHIFT: u32 = 8;
 
-/// A response header made once: the lower-case key of Django's header store, and the
-/// `(name, value)` item stored under it.
+/// A response header made once, as Python strings.
 struct Header {
-    key: Py<PyString>,
     name: Py<PyString>,
+    /// The name as text, to find it among the response's headers (any case).
+    name_text: Box<str>,
     value: Py<PyString>,
-    item: Py<PyTuple>,
+    /// The value as text, to find the one the core chose.
+    value_text: Box<str>,
 }
 
 impl Header {
-    fn new(py: Python<'_>, name: &str, value: &str) -> PyResult<Header> {
-        let n = PyString::new(py, name);
-        let v = PyString::new(py, value);
-        Ok(Header {
-            key: PyString::new(py, &name.to_ascii_lowercase()).unbind(),
-            item: PyTuple::new(py, [&n, &v])?.unbind(),
-            name: n.unbind(),
-            value: v.unbind(),
-        })
+    fn new(py: Python<'_>, name: &str, value: &str) -> Header {
+        Header {
+            name: PyString::new(py, name).unbind(),
+            name_text: name.into(),
+            value: PyString::new(py, value).unbind(),
+            value_text: value.into(),
+        }
     }
 }
 
@@ -64,7 +74,9 @@ struct Proxy {
 #[pyclass(frozen, module = "hstsguard._native", name = "DjangoGuard")]
 pub(crate) struct DjangoGuard {
     policy: Arc<Policy>,
-    hsts: Option<Header>,
+    /// Every Strict-Transport-Security value the policy can send: one, or one per stage
+    /// of an `[hsts.ramp]`.
+    hsts: Vec<Header>,
     hsts_replace: bool,
     hpkp: Option<Header>,
     defaults: Vec<Header>,
@@ -72,9 +84,10 @@ pub(crate) struct DjangoGuard {
     canonical: bool,
     proxy: Option<Proxy>,
     cookies: bool,
-    direct_store: bool,
-    redirect_response: Py<PyAny>,
+    /// The Python callable that makes a redirect response of each status.
+    redirects: Vec<(u16, Py<PyAny>)>,
     reject_response: Py<PyAny>,
+    disallowed_host: Py<PyAny>,
 }
 
 /// The META key Django stores a request header under: `X-Forwarded-Proto` ->
@@ -92,99 +105,31 @@ fn meta_key(header: &str) -> String {
     key
 }
 
-/// Django's `urllib.parse.quote(text, safe)`: UTF-8, every byte outside the letters,
-/// digits, `_.-~` and `safe` percent-encoded with upper-case hex.
-fn quote(text: &str, safe: &[u8], out: &mut String) {
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"_.-~".contains(&b) || safe.contains(&b) {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
+/// Text of a Python object (`str()` of it).
+fn text(obj: &Bound<'_, PyAny>) -> PyResult<PyBackedStr> {
+    obj.str()?.try_into()
+}
+
+impl DjangoGuard {
+    /// The flags for the headers the core adds to this response.
+    fn flags_of(&self, secure: bool, headers: &ResponseHeaders<'_>) -> u32 {
+        let mut flags = if secure { SECURE } else { 0 };
+        if let Some(h) = headers.hsts() {
+            if let Some(i) = self.hsts.iter().position(|x| *x.value_text == *h.value) {
+                flags |= HSTS | ((i as u32) << HSTS_SHIFT);
+            }
         }
-    }
-}
-
-/// The characters `iri_to_uri` keeps (besides letters, digits and `_.-~`).
-const IRI_SAFE: &[u8] = b"/#%[]=:;$&()+,!?*@'~";
-
-/// Django's `request.get_full_path()`: `escape_uri_path(path)` and, when there is a
-/// query string, `"?" + iri_to_uri(query)`.
-fn full_path(path: &str, query: &str) -> String {
-    let mut out = String::with_capacity(path.len() + query.len() + 8);
-    quote(path, b"/:@&+$,-_.!~*'()", &mut out);
-    if !query.is_empty() {
-        out.push('?');
-        quote(query, IRI_SAFE, &mut out);
-    }
-    out
-}
-
-/// Facts for a request that goes on to the view whatever the core would say of its
-/// method and target: a secure request or redirects off (the core's redirect step 1), or
-/// a path Django's SECURE_REDIRECT_EXEMPT lets through. Only the headers of the decision
-/// (HSTS, HPKP) are used.
-fn pass_facts<'a>(
-    tls: bool,
-    host: Option<&'a str>,
-    headers: &'a Vec<(String, String)>,
-    peer: Option<IpAddr>,
-) -> RequestFacts<'a> {
-    RequestFacts::new("GET", tls, host, "/", headers).with_peer(peer)
-}
-
-fn flags_of(d: &Decision<'_>) -> u8 {
-    let mut flags = 0;
-    if d.secure() {
-        flags |= SECURE;
-    }
-    for h in d.headers() {
-        if h.name == "Strict-Transport-Security" {
-            flags |= HSTS;
-        } else if h.name.starts_with("Public-Key-Pins") {
+        if headers.hpkp().is_some() && self.hpkp.is_some() {
             flags |= HPKP;
         }
-        // A 426 refusal's Upgrade and Connection are hop-by-hop headers, which WSGI
-        // forbids applications to send (PEP 3333): the server's business, not Django's.
+        flags
     }
-    flags
-}
-
-/// The owned attributes of a flagged `Set-Cookie` value, to set on Django's Morsel.
-#[derive(Default, Debug, PartialEq, Eq)]
-struct CookieFlags {
-    secure: bool,
-    http_only: bool,
-    same_site: Option<String>,
-    path: Option<String>,
-    domain: bool,
-}
-
-fn cookie_flags(set_cookie: &str) -> CookieFlags {
-    let mut f = CookieFlags::default();
-    for attr in set_cookie.split(';').skip(1) {
-        let (name, value) = match attr.split_once('=') {
-            Some((n, v)) => (n.trim(), Some(v.trim())),
-            None => (attr.trim(), None),
-        };
-        if name.eq_ignore_ascii_case("secure") {
-            f.secure = true;
-        } else if name.eq_ignore_ascii_case("httponly") {
-            f.http_only = true;
-        } else if name.eq_ignore_ascii_case("samesite") {
-            f.same_site = value.map(str::to_owned);
-        } else if name.eq_ignore_ascii_case("path") {
-            f.path = value.map(str::to_owned);
-        } else if name.eq_ignore_ascii_case("domain") {
-            f.domain = true;
-        }
-    }
-    f
 }
 
 #[pymethods]
 impl DjangoGuard {
     #[new]
-    #[pyo3(signature = (policy, *, defaults, exempt, proxy_meta, any_peer, strip_meta_key, redirect_response, reject_response, direct_store))]
+    #[pyo3(signature = (policy, *, defaults, exempt, proxy_meta, any_peer, strip_meta_key, redirects, reject_response, disallowed_host))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -194,29 +139,30 @@ impl DjangoGuard {
         proxy_meta: Vec<(String, String)>,
         any_peer: bool,
         strip_meta_key: Option<String>,
-        redirect_response: Py<PyAny>,
+        redirects: HashMap<u16, Py<PyAny>>,
         reject_response: Py<PyAny>,
-        direct_store: bool,
+        disallowed_host: Py<PyAny>,
     ) -> PyResult<Self> {
         let p = Arc::clone(&policy.inner);
         let h = p.hsts();
-        let hsts = if h.enabled {
-            Some(Header::new(
+        let hsts = match (&h.ramp, h.enabled) {
+            (_, false) => Vec::new(),
+            (Some(ramp), true) => ramp
+                .stages()
+                .iter()
+                .map(|s| Header::new(py, "Strict-Transport-Security", &s.value))
+                .collect(),
+            (None, true) => vec![Header::new(
                 py,
                 "Strict-Transport-Security",
                 h.policy.value(),
-            )?)
-        } else {
-            None
+            )],
         };
-        let hpkp = match p.hpkp() {
-            Some(x) => Some(Header::new(py, x.name(), x.value())?),
-            None => None,
-        };
+        let hpkp = p.hpkp().map(|x| Header::new(py, x.name(), x.value()));
         let defaults = defaults
             .iter()
             .map(|(n, v)| Header::new(py, n, v))
-            .collect::<PyResult<Vec<_>>>()?;
+            .collect();
         let proxy = if p.proxy().networks().is_empty() {
             None
         } else {
@@ -242,26 +188,32 @@ impl DjangoGuard {
         Ok(DjangoGuard {
             canonical: p.redirect().canonical_host().is_some(),
             hsts_replace: h.existing == ExistingHeader::Replace,
-            cookies: cookie_flagging_on(&p),
+            cookies: p.cookies_enabled(),
             policy: p,
             hsts,
             hpkp,
             defaults,
             exempt,
             proxy,
-            direct_store,
-            redirect_response,
+            redirects: redirects.into_iter().collect(),
             reject_response,
+            disallowed_host,
         })
     }
 
     /// The way in: `(flags, None)` to go on to the view, or `(flags, response)` for a
-    /// redirect or refusal. Raises Django's `DisallowedHost` (from `request.get_host()`)
-    /// exactly as Django's middleware does.
-    fn check<'py>(&self, request: &Bound<'py, PyAny>) -> PyResult<(u8, Option<Bound<'py, PyAny>>)> {
+    /// redirect or refusal. Raises Django's `DisallowedHost` (from `request.get_host()`,
+    /// or for a Host the core finds malformed) as Django's middleware does.
+    fn check<'py>(
+        &self,
+        request: &Bound<'py, PyAny>,
+    ) -> PyResult<(u32, Option<Bound<'py, PyAny>>)> {
         let py = request.py();
         let meta_obj = request.getattr(intern!(py, "META"))?;
         let meta = meta_obj.cast::<PyDict>()?;
+        // The connection's own scheme: WSGI's url_scheme, or what an ASGI request's
+        // scope says (Django's request.scheme would apply SECURE_PROXY_SSL_HEADER, which
+        // the core decides with the trusted proxies).
         let tls = match meta.get_item(intern!(py, "wsgi.url_scheme"))? {
             Some(scheme) => scheme.eq(intern!(py, "https"))?,
             None => request
@@ -273,7 +225,9 @@ impl DjangoGuard {
         let mut peer: Option<IpAddr> = None;
         if let Some(proxy) = &self.proxy {
             peer = match meta.get_item(intern!(py, "REMOTE_ADDR"))? {
-                Some(addr) => addr.str()?.to_cow()?.trim().parse().ok(),
+                // The core's peer reader; an address it cannot read (a Unix socket's
+                // empty REMOTE_ADDR) is an unknown peer, never a trusted one.
+                Some(addr) => hstsguard::parse_peer(addr.str()?.to_cow()?.trim()).ok(),
                 None => None,
             };
             if proxy.any_peer && peer.is_none() {
@@ -283,7 +237,7 @@ impl DjangoGuard {
                 if !tls {
                     for (name, key) in &proxy.sources {
                         if let Some(v) = meta.get_item(key.bind(py))? {
-                            headers.push((name.clone(), v.str()?.to_cow()?.into_owned()));
+                            headers.push((name.clone(), text(&v)?.to_string()));
                         }
                     }
                 }
@@ -295,22 +249,30 @@ impl DjangoGuard {
         }
 
         let raw_host = match meta.get_item(intern!(py, "HTTP_HOST"))? {
-            Some(h) => Some(h.str()?.to_cow()?.into_owned()),
+            Some(h) => Some(text(&h)?),
             None => None,
         };
-        let secure = self
-            .policy
-            .is_secure(&pass_facts(tls, None, &headers, peer));
+        let method = text(&request.getattr(intern!(py, "method"))?)?;
+        let path = request.getattr(intern!(py, "path"))?;
+        let path_text = text(&path)?;
+        let facts = RequestFacts::new(&method, tls, raw_host.as_deref(), &path_text, &headers)
+            .with_peer(peer);
+        let secure = self.policy.is_secure(&facts);
+        let pass = || {
+            Ok((
+                self.flags_of(
+                    secure,
+                    &self.policy.response_headers(secure, raw_host.as_deref()),
+                ),
+                None,
+            ))
+        };
         if secure || !self.policy.redirect().enabled() {
-            let d = self
-                .policy
-                .evaluate(&pass_facts(tls, raw_host.as_deref(), &headers, peer));
-            return Ok((flags_of(&d), None));
+            return pass();
         }
 
         // Plain HTTP and redirects on. Django's SECURE_REDIRECT_EXEMPT first, with
         // Django's meaning: re.search on request.path without its leading slashes.
-        let path = request.getattr(intern!(py, "path"))?;
         if !self.exempt.is_empty() {
             let stripped = path.call_method1(intern!(py, "lstrip"), ("/",))?;
             for pattern in &self.exempt {
@@ -318,135 +280,134 @@ impl DjangoGuard {
                     .bind(py)
                     .call_method1(intern!(py, "search"), (&stripped,))?;
                 if !m.is_none() {
-                    let d =
-                        self.policy
-                            .evaluate(&pass_facts(tls, raw_host.as_deref(), &headers, peer));
-                    return Ok((flags_of(&d), None));
+                    return pass();
                 }
             }
         }
         // The host as Django sees it, validated against ALLOWED_HOSTS by Django itself
         // (DisallowedHost propagates); with SECURE_SSL_HOST Django does not ask, and
         // neither do we.
+        let asked;
         let host = if self.canonical {
-            raw_host
+            raw_host.as_deref()
         } else {
-            Some(
-                request
-                    .call_method0(intern!(py, "get_host"))?
-                    .str()?
-                    .to_cow()?
-                    .into_owned(),
-            )
+            asked = text(&request.call_method0(intern!(py, "get_host"))?)?;
+            Some(&*asked)
         };
-        let method = request.getattr(intern!(py, "method"))?;
-        let method = method.str()?;
-        let method = method.to_cow()?;
-        let query = match meta.get_item(intern!(py, "QUERY_STRING"))? {
-            Some(q) => q.str()?.to_cow()?.into_owned(),
-            None => String::new(),
-        };
-        let target = full_path(&path.str()?.to_cow()?, &query);
-        let facts =
-            RequestFacts::new(&method, tls, host.as_deref(), &target, &headers).with_peer(peer);
+        let target = text(&request.call_method0(intern!(py, "get_full_path"))?)?;
+        let facts = RequestFacts::new(&method, tls, host, &target, &headers).with_peer(peer);
         let d = self.policy.evaluate(&facts);
-        let flags = flags_of(&d);
+        let flags = self.flags_of(d.secure(), &self.policy.response_headers(d.secure(), host));
         match d.into_action() {
             Action::Redirect { status, location } => {
-                // What Django's HttpResponseRedirect stores: iri_to_uri(location). The
-                // core's Location is ASCII already; this only keeps Django's spelling.
-                let mut uri = String::with_capacity(location.len());
-                quote(&location, IRI_SAFE, &mut uri);
-                let r = self.redirect_response.bind(py).call1((status, uri))?;
-                Ok((flags, Some(r)))
+                let Some((_, make)) = self.redirects.iter().find(|(s, _)| *s == status) else {
+                    return Err(pyo3::exceptions::PyRuntimeError::new_err(format!(
+                        "no redirect response class for status {status}"
+                    )));
+                };
+                let r = make.bind(py).call1((location,))?;
+                Ok((flags | FRESH, Some(r)))
+            }
+            Action::Reject {
+                code: code @ (Code::HostMissing | Code::HostMalformed | Code::HostNotAllowed),
+                reason,
+                ..
+            } => {
+                // Django's own 400 for a bad Host: the callable raises DisallowedHost.
+                self.disallowed_host
+                    .bind(py)
+                    .call1((code.as_str(), reason))?;
+                Err(pyo3::exceptions::PyRuntimeError::new_err(
+                    "disallowed_host returned instead of raising DisallowedHost",
+                ))
             }
             Action::Reject {
                 status,
                 code,
                 reason,
             } => {
+                // redirect.method_refused (403 or 426), proxy.sources_disagree (400).
                 let r = self
                     .reject_response
                     .bind(py)
                     .call1((status, code.as_str(), reason))?;
-                Ok((flags, Some(r)))
+                Ok((flags | FRESH, Some(r)))
             }
             _ => Ok((flags, None)),
         }
     }
 
-    /// The way out: adds the headers `flags` calls for (never replacing one the view set,
-    /// unless the policy says `existing = "replace"` for HSTS), Django's nosniff,
+    /// The way out: adds the headers `flags` calls for (never replacing one the response
+    /// has, unless the policy says `existing = "replace"` for HSTS), Django's nosniff,
     /// Referrer-Policy and Cross-Origin-Opener-Policy defaults, and flags every cookie.
-    fn finish<'py>(&self, response: Bound<'py, PyAny>, flags: u8) -> PyResult<Bound<'py, PyAny>> {
+    fn finish<'py>(&self, response: Bound<'py, PyAny>, flags: u32) -> PyResult<Bound<'py, PyAny>> {
         let py = response.py();
         let headers = response.getattr(intern!(py, "headers"))?;
-        // Django's header store, when it is the dict the start-up probe found (a response
-        // object of another kind goes through the public API).
-        let store = if self.direct_store {
-            headers
-                .getattr(intern!(py, "_store"))
-                .ok()
-                .and_then(|s| s.cast_into::<PyDict>().ok())
-        } else {
-            None
-        };
-        if let Some(store) = store {
-            if flags & HSTS != 0 {
-                if let Some(h) = &self.hsts {
-                    let key = h.key.bind(py);
-                    if self.hsts_replace || !store.contains(key)? {
-                        store.set_item(key, h.item.bind(py))?;
+        // The headers to add, in order: HSTS, HPKP, the defaults.
+        let mut wanted: Vec<(&Header, bool)> = Vec::with_capacity(2 + self.defaults.len());
+        if flags & HSTS != 0 {
+            if let Some(h) = self.hsts.get((flags >> HSTS_SHIFT) as usize) {
+                wanted.push((h, self.hsts_replace));
+            }
+        }
+        if flags & HPKP != 0 {
+            if let Some(h) = &self.hpkp {
+                wanted.push((h, false));
+            }
+        }
+        wanted.extend(self.defaults.iter().map(|h| (h, false)));
+        // One pass over the response's header names (a mapping that ignores case, such
+        // as Django's, or any other): which of ours are there, and a raw Set-Cookie.
+        let mut present = vec![false; wanted.len()];
+        let mut raw_set_cookie = false;
+        if flags & FRESH == 0 && (!wanted.is_empty() || self.cookies) {
+            for name in headers.try_iter()? {
+                let name = name?;
+                let name = name.str()?;
+                let name = name.to_cow()?;
+                for (i, (h, _)) in wanted.iter().enumerate() {
+                    if h.name_text.eq_ignore_ascii_case(&name) {
+                        present[i] = true;
                     }
                 }
-            }
-            if flags & HPKP != 0 {
-                if let Some(h) = &self.hpkp {
-                    let key = h.key.bind(py);
-                    if !store.contains(key)? {
-                        store.set_item(key, h.item.bind(py))?;
-                    }
+                if name.eq_ignore_ascii_case("set-cookie") {
+                    raw_set_cookie = true;
                 }
             }
-            for h in &self.defaults {
-                let key = h.key.bind(py);
-                if !store.contains(key)? {
-                    store.set_item(key, h.item.bind(py))?;
-                }
-            }
-        } else {
-            let set = |h: &Header, replace: bool| -> PyResult<()> {
-                let name = h.name.bind(py);
-                if replace || !headers.contains(name)? {
-                    headers.set_item(name, h.value.bind(py))?;
-                }
-                Ok(())
-            };
-            if flags & HSTS != 0 {
-                if let Some(h) = &self.hsts {
-                    set(h, self.hsts_replace)?;
-                }
-            }
-            if flags & HPKP != 0 {
-                if let Some(h) = &self.hpkp {
-                    set(h, false)?;
-                }
-            }
-            for h in &self.defaults {
-                set(h, false)?;
+        }
+        for ((h, replace), here) in wanted.iter().zip(present) {
+            if *replace || !here {
+                headers.set_item(h.name.bind(py), h.value.bind(py))?;
             }
         }
         if self.cookies {
-            self.flag_cookies(&response, &headers, flags & SECURE != 0)?;
+            self.flag_cookies(&response, &headers, flags & SECURE != 0, raw_set_cookie)?;
         }
         Ok(response)
     }
 
+    /// `check`, the view (`get_response(request)`) unless `check` answered, and
+    /// `finish`: the synchronous middleware in one call.
+    fn handle<'py>(
+        &self,
+        request: &Bound<'py, PyAny>,
+        get_response: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (flags, response) = self.check(request)?;
+        let response = match response {
+            Some(r) => r,
+            None => get_response.call1((request,))?,
+        };
+        self.finish(response, flags)
+    }
+
     /// The flags `check` would give a request that arrived securely or not, for
     /// `process_response` when `process_request` was not called.
-    fn flags_for(&self, secure: bool, host: Option<String>) -> u8 {
-        let facts = RequestFacts::new("GET", secure, host.as_deref(), "/", &hstsguard::NoHeaders);
-        flags_of(&self.policy.evaluate(&facts))
+    fn flags_for(&self, secure: bool, host: Option<String>) -> u32 {
+        self.flags_of(
+            secure,
+            &self.policy.response_headers(secure, host.as_deref()),
+        )
     }
 }
 
@@ -456,6 +417,7 @@ impl DjangoGuard {
         response: &Bound<'_, PyAny>,
         headers: &Bound<'_, PyAny>,
         secure: bool,
+        raw_set_cookie: bool,
     ) -> PyResult<()> {
         let py = response.py();
         let cookies = response.getattr(intern!(py, "cookies"))?;
@@ -467,17 +429,13 @@ impl DjangoGuard {
                 let text = text.to_cow()?;
                 let flagged = self.policy.flag_set_cookie(&text, secure);
                 if flagged.changed() {
-                    set_morsel(
-                        &morsel,
-                        &cookie_flags(flagged.value()),
-                        &cookie_flags(&text),
-                    )?;
+                    set_morsel(&morsel, &flagged.attributes(), &CookieAttributes::of(&text))?;
                 }
             }
         }
         // A Set-Cookie set as a plain header (Django's header map holds one at most).
-        let name = intern!(py, "Set-Cookie");
-        if headers.contains(name)? {
+        if raw_set_cookie {
+            let name = intern!(py, "Set-Cookie");
             let value = headers.get_item(name)?;
             let value = value.str()?;
             let value = value.to_cow()?;
@@ -490,36 +448,32 @@ impl DjangoGuard {
     }
 }
 
-/// Is cookie flagging on? The core has no getter for it; a disabled cookie policy returns
-/// every value unchanged and without issues, while an enabled one always checks the
-/// `__Host-` prefix rules (repairing or reporting), so one probe tells.
-fn cookie_flagging_on(policy: &Policy) -> bool {
-    let probe = policy.flag_set_cookie("__Host-hstsguard-probe=1", true);
-    probe.changed() || !probe.issues().is_empty()
-}
-
-/// Sets the owned attributes of a Morsel to what the core decided, touching only those
-/// that changed.
-fn set_morsel(morsel: &Bound<'_, PyAny>, new: &CookieFlags, old: &CookieFlags) -> PyResult<()> {
+/// Sets the owned attributes of a Morsel to what the core decided (the attributes of
+/// the flagged value, as user agents read them), touching only those that changed.
+fn set_morsel(
+    morsel: &Bound<'_, PyAny>,
+    new: &CookieAttributes<'_>,
+    old: &CookieAttributes<'_>,
+) -> PyResult<()> {
     let py = morsel.py();
-    let flag = |b: bool| -> PyResult<Bound<'_, PyAny>> {
-        Ok(if b {
-            pyo3::types::PyBool::new(py, true).to_owned().into_any()
+    let flag = |b: bool| -> Bound<'_, PyAny> {
+        if b {
+            PyBool::new(py, true).to_owned().into_any()
         } else {
             PyString::new(py, "").into_any()
-        })
+        }
     };
     if new.secure != old.secure {
-        morsel.set_item("secure", flag(new.secure)?)?;
+        morsel.set_item("secure", flag(new.secure))?;
     }
     if new.http_only != old.http_only {
-        morsel.set_item("httponly", flag(new.http_only)?)?;
+        morsel.set_item("httponly", flag(new.http_only))?;
     }
     if new.same_site != old.same_site {
-        morsel.set_item("samesite", new.same_site.as_deref().unwrap_or(""))?;
+        morsel.set_item("samesite", new.same_site.map_or("", |s| s.as_str()))?;
     }
     if new.path != old.path {
-        morsel.set_item("path", new.path.as_deref().unwrap_or(""))?;
+        morsel.set_item("path", new.path.unwrap_or(""))?;
     }
     if new.domain != old.domain && !new.domain {
         morsel.set_item("domain", "")?;
@@ -532,36 +486,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn full_path_is_djangos() {
-        // Values from Django's get_full_path() (Django 5.2).
-        assert_eq!(full_path("/a b/é", ""), "/a%20b/%C3%A9");
-        assert_eq!(
-            full_path("/x;y=z", "a=1&b=%20 c#d"),
-            "/x%3By%3Dz?a=1&b=%20%20c#d"
-        );
-        assert_eq!(full_path("//evil.example/", "q=1"), "//evil.example/?q=1");
-    }
-
-    #[test]
     fn meta_keys() {
         assert_eq!(meta_key("X-Forwarded-Proto"), "HTTP_X_FORWARDED_PROTO");
         assert_eq!(meta_key("forwarded"), "HTTP_FORWARDED");
-    }
-
-    #[test]
-    fn cookie_attributes() {
-        let f =
-            cookie_flags("__Host-a=1; Domain=x; secure; HttpOnly; SameSite = Lax; path=/a; Path=/");
-        assert_eq!(
-            f,
-            CookieFlags {
-                secure: true,
-                http_only: true,
-                same_site: Some("Lax".into()),
-                path: Some("/".into()),
-                domain: true,
-            }
-        );
-        assert_eq!(cookie_flags("a=1"), CookieFlags::default());
     }
 }

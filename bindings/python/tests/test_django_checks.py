@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.core.checks import run_checks
+
+import hstsguard
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
@@ -41,10 +43,16 @@ def test_a_good_deployment_has_no_hstsguard_message(settings: Any) -> None:
     assert ids() == []
 
 
+def all_ids(deploy: bool = True) -> set[str]:
+    # What `manage.py check` shows: silenced checks are left out.
+    return {m.id for m in run_checks(include_deployment_checks=deploy) if not m.is_silenced()}
+
+
 def test_the_test_project_defaults(settings: Any) -> None:
     # tests/django_settings.py: one year, no includeSubDomains, no preload, cookies
-    # without Secure.
-    assert ids() == ["hstsguard.W005", "hstsguard.W012", "hstsguard.W016", "hstsguard.W021"]
+    # without Secure (Django's own security.W012 / W016 say so; they keep running).
+    assert ids() == ["hstsguard.W005", "hstsguard.W021"]
+    assert {"security.W012", "security.W016"} <= all_ids()
 
 
 def test_w004_hsts_off(settings: Any) -> None:
@@ -85,31 +93,63 @@ def test_w006_w022_e023_e024(settings: Any) -> None:
     assert ids() == ["hstsguard.E023", "hstsguard.E024"]
 
 
-def test_w012_w016_fire_without_secure_cookies(settings: Any) -> None:
+SILENCE_COOKIES = ["security.W001", "security.W012", "security.W016"]
+
+
+def test_djangos_cookie_checks_still_run_and_ours_do_not_repeat_them(settings: Any) -> None:
+    # Django's security.W010-W012 and W016 do not depend on its SecurityMiddleware: they
+    # run with ours, so ours stay quiet for the same setting.
     configure(settings, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False)
+    found = all_ids()
+    assert {"security.W012", "security.W016"} <= found
+    assert not {"hstsguard.W012", "hstsguard.W016"} & found
+    # Django's session check says W010 or W011 when only the app or the middleware is used.
+    configure(settings, SESSION_COOKIE_SECURE=False, MIDDLEWARE=[
+        m for m in settings.MIDDLEWARE if "SessionMiddleware" not in m])
+    found = all_ids()
+    assert "security.W010" in found and "hstsguard.W012" not in found
+
+
+def test_w012_w016_take_over_when_djangos_are_silenced(settings: Any) -> None:
+    configure(settings, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False,
+              SILENCED_SYSTEM_CHECKS=SILENCE_COOKIES)
     assert ids() == ["hstsguard.W012", "hstsguard.W016"]
+    messages = [m for m in run_checks(include_deployment_checks=True) if m.id == "hstsguard.W012"]
+    assert "security.W012 is silenced" in messages[0].msg
 
 
 def test_w012_w016_quiet_when_cookie_rules_add_secure(settings: Any) -> None:
     configure(settings, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False,
+              SILENCED_SYSTEM_CHECKS=SILENCE_COOKIES,
               HSTSGUARD={"COOKIES": [{"name": "*", "secure": True}]})
     assert ids() == []
+    assert not {"security.W012", "security.W016"} & all_ids()
 
 
 def test_w012_when_rules_miss_the_session_cookie(settings: Any) -> None:
-    configure(settings, SESSION_COOKIE_SECURE=False,
+    configure(settings, SESSION_COOKIE_SECURE=False, SILENCED_SYSTEM_CHECKS=SILENCE_COOKIES,
               HSTSGUARD={"COOKIES": [{"name": "csrftoken", "secure": True}]})
     assert ids() == ["hstsguard.W012"]
 
 
+def test_no_cookie_check_fires_twice_for_one_setting(settings: Any) -> None:
+    for silenced in ([], SILENCE_COOKIES, ["security.W012"], ["security.W016"]):
+        configure(settings, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False,
+                  SILENCED_SYSTEM_CHECKS=["security.W001", *silenced])
+        found = all_ids()
+        assert len({"security.W012", "hstsguard.W012"} & found) == 1, silenced
+        assert len({"security.W016", "hstsguard.W016"} & found) == 1, silenced
+
+
 def test_w016_quiet_with_csrf_in_sessions(settings: Any) -> None:
-    configure(settings, CSRF_COOKIE_SECURE=False, CSRF_USE_SESSIONS=True)
+    configure(settings, CSRF_COOKIE_SECURE=False, CSRF_USE_SESSIONS=True,
+              SILENCED_SYSTEM_CHECKS=SILENCE_COOKIES)
     assert ids() == []
 
 
 def test_w103_samesite_none_without_secure(settings: Any) -> None:
     configure(settings, SESSION_COOKIE_SECURE=False, SESSION_COOKIE_SAMESITE="None")
-    assert ids() == ["hstsguard.W012", "hstsguard.W103"]
+    assert ids() == ["hstsguard.W103"]
     # Cookie flagging on: the core adds Secure to SameSite=None (and here to everything).
     configure(settings, SESSION_COOKIE_SECURE=False, SESSION_COOKIE_SAMESITE="None",
               HSTSGUARD={"COOKIES": True})
@@ -214,11 +254,115 @@ def test_manage_py_check_deploy_shows_them(settings: Any) -> None:
     out = StringIO()
     call_command("check", "--deploy", stdout=out, stderr=out)
     text = out.getvalue()
-    for check_id in ("hstsguard.W101", "hstsguard.W102", "hstsguard.W012"):
+    for check_id in ("hstsguard.W101", "hstsguard.W102", "security.W012"):
         assert f"({check_id})" in text
+    assert "[policy.hsts.short_max_age]" in text
+    assert "(hstsguard.W012)" not in text
 
 
 def test_manage_py_check_deploy_fails_on_errors(settings: Any) -> None:
     configure(settings, SECURE_HSTS_SECONDS=3600.0)
     with pytest.raises(SystemCheckError, match=r"hstsguard.E001.*duration.fractional"):
         call_command("check", "--deploy", stdout=StringIO(), stderr=StringIO())
+
+
+# --- Every core warning, with its code ---------------------------------------------------
+
+
+def deploy_messages() -> list[Any]:
+    return [m for m in run_checks(include_deployment_checks=True) if m.id.startswith("hstsguard.")]
+
+
+def test_core_warnings_carry_their_codes(settings: Any) -> None:
+    configure(settings, SECURE_HSTS_SECONDS=3600, SECURE_HSTS_INCLUDE_SUBDOMAINS=False,
+              SECURE_SSL_REDIRECT=False)
+    text = {m.id: m.msg for m in deploy_messages()}
+    assert text["hstsguard.W102"].endswith("[policy.hsts.short_max_age]")
+    assert text["hstsguard.W005"].endswith("[policy.hsts.no_include_subdomains]")
+    assert text["hstsguard.W008"].endswith("[policy.redirect.disabled]")
+
+
+def test_max_age_in_milliseconds_reaches_check_deploy(settings: Any) -> None:
+    configure(settings, SECURE_HSTS_SECONDS=31536000000)
+    (message,) = [m for m in deploy_messages() if m.id == "hstsguard.W100"]
+    assert "[policy.hsts.max_age_looks_like_milliseconds]" in message.msg
+    assert "did you mean 31536000?" in message.msg
+    out = StringIO()
+    call_command("check", "--deploy", stdout=out, stderr=out)
+    assert "policy.hsts.max_age_looks_like_milliseconds" in out.getvalue()
+
+
+def test_ramp_preload_short_last_stage_reaches_check_deploy(settings: Any) -> None:
+    configure(settings, HSTSGUARD={"POLICY": {"hsts": {"ramp": {
+        "start": "2026-01-01", "stages": ["5m", "1d", "30d"]}}}})
+    codes = [m.msg for m in deploy_messages() if m.id == "hstsguard.W100"]
+    assert len(codes) == 1 and "[policy.hsts.ramp_preload_short_last_stage]" in codes[0]
+
+
+def test_several_sources_reaches_check_deploy_with_its_code(settings: Any) -> None:
+    configure(settings, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
+              HSTSGUARD={"TRUSTED_PROXIES": ["10.0.0.0/8"],
+                         "PROXY_HEADERS": ["forwarded", "x-forwarded-proto"]})
+    (message,) = [m for m in deploy_messages() if m.id == "hstsguard.W113"]
+    assert message.msg.endswith("[policy.proxy.several_sources]")
+
+
+def test_every_core_warning_is_said(settings: Any) -> None:
+    # A core warning without a translation of its own (a future one) still reaches
+    # check --deploy, as hstsguard.W100 with its code.
+    from hstsguard.django import checks
+    from hstsguard.django.conf import load
+
+    class Future:
+        code = "policy.future.something"
+        message = "Something the core learnt to warn about."
+
+    configure(settings)
+    (message,) = checks.core_warnings(load(), [Future()])  # type: ignore[list-item]
+    assert (message.id, message.msg) == (
+        "hstsguard.W100", "Something the core learnt to warn about. [policy.future.something]")
+    # Every warning code the core has today is either translated or goes out as W100.
+    policy_codes = [c for c in hstsguard.ISSUE_CODES if c.startswith("policy.")]
+    assert policy_codes and set(checks._TRANSLATIONS) <= set(policy_codes)
+
+
+# --- Settings that look right but cannot work ---------------------------------------------
+
+
+def test_e002_proxy_header_without_http_prefix(settings: Any) -> None:
+    configure(settings, SECURE_PROXY_SSL_HEADER=("X-Forwarded-Proto", "https"),
+              HSTSGUARD={"TRUSTED_PROXIES": ["10.0.0.0/8"]})
+    (message,) = [m for m in run_checks() if m.id == "hstsguard.E002"]
+    assert message.hint.startswith("Did you mean ('HTTP_X_FORWARDED_PROTO', 'https')?")
+    assert "redirect loop" in message.msg
+    with pytest.raises(SystemCheckError, match="hstsguard.E002"):
+        call_command("check", stdout=StringIO(), stderr=StringIO())
+    # Also with Django's middleware: the setting means the same to it.
+    configure(settings, SECURE_PROXY_SSL_HEADER=("X_FORWARDED_PROTO", "https"),
+              MIDDLEWARE=["django.middleware.security.SecurityMiddleware"])
+    assert "hstsguard.E002" in all_ids(deploy=False)
+    configure(settings, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"),
+              HSTSGUARD={"TRUSTED_PROXIES": ["10.0.0.0/8"]})
+    assert "hstsguard.E002" not in all_ids()
+
+
+def test_w114_exempt_pattern_with_a_leading_slash(settings: Any) -> None:
+    configure(settings, SECURE_REDIRECT_EXEMPT=[r"^healthz$", r"^/healthz$", r"\A/api/", "/x"])
+    messages = [m for m in run_checks() if m.id == "hstsguard.W114"]
+    assert [m.hint for m in messages] == ["Did you mean '^healthz$'?", "Did you mean '\\\\Aapi/'?"]
+    assert "SECURE_REDIRECT_EXEMPT[1] = '^/healthz$' never matches" in messages[0].msg
+
+
+def test_w001_when_no_security_middleware_is_left(settings: Any) -> None:
+    # The README says to silence security.W001; hstsguard.W001 keeps that from hiding a
+    # project with no security middleware at all.
+    configure(settings, MIDDLEWARE=[m for m in settings.MIDDLEWARE if "SecurityMiddleware" not in m])
+    assert ids() == ["hstsguard.W001"]
+    configure(settings, SILENCED_SYSTEM_CHECKS=[])
+    assert "hstsguard.W001" not in all_ids() and "security.W001" in all_ids()
+
+
+def test_e001_duration_in_words_did_you_mean(settings: Any) -> None:
+    configure(settings, SECURE_HSTS_SECONDS="2 years")
+    (message,) = [m for m in run_checks() if m.id == "hstsguard.E001"]
+    assert 'did you mean "2y"?' in message.msg and "[duration.unknown_unit]" in message.msg

@@ -7,6 +7,7 @@ request, when the client builds its middleware chain.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from http.cookies import SimpleCookie
 from typing import Any
@@ -579,3 +580,161 @@ def test_responses_without_djangos_header_store_use_the_public_api() -> None:
         "Referrer-Policy": "same-origin",
         "Cross-Origin-Opener-Policy": "same-origin",
     }
+
+
+# --- Django's own API for Django's part -------------------------------------------------
+
+
+def test_headers_go_through_the_public_header_api(settings: Any) -> None:
+    # Every header is added with response.headers[name] = value (Django validates it),
+    # never by writing into Django's private store.
+    from django.http.response import ResponseHeaders
+
+    stored: list[tuple[str, str]] = []
+
+    class Recording(ResponseHeaders):  # type: ignore[misc]
+        def __setitem__(self, key: str, value: str) -> None:
+            stored.append((key, value))
+            super().__setitem__(key, value)
+
+    def view(request: Any) -> HttpResponse:
+        response = HttpResponse("ok")
+        response.headers = Recording(dict(response.headers))
+        stored.clear()
+        return response
+
+    r = SecurityMiddleware(view)(rf.get("/", secure=True))
+    assert stored == [
+        (HSTS, "max-age=31536000"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+    assert r[HSTS] == "max-age=31536000"
+
+
+def test_redirect_target_is_djangos_get_full_path(settings: Any) -> None:
+    request = rf.get("/x?y=1")
+    request.get_full_path = lambda: "/from-django?z=%C3%A9"
+    r = SecurityMiddleware(ok_view)(request)
+    assert r.status_code == 301
+    assert r["Location"] == "https://testserver/from-django?z=%C3%A9"
+
+
+def test_redirects_are_djangos_classes() -> None:
+    from django.http import HttpResponseRedirect
+    from django.http.response import HttpResponseRedirectBase
+
+    r = SecurityMiddleware(ok_view)(rf.post("/x"))
+    assert isinstance(r, HttpResponseRedirectBase) and r.status_code == 308
+    assert r.url == "https://testserver/x"
+    assert isinstance(SecurityMiddleware(ok_view)(rf.get("/x")), HttpResponsePermanentRedirect)
+    assert not isinstance(SecurityMiddleware(ok_view)(rf.get("/x")), HttpResponseRedirect)
+
+
+def test_an_unreadable_remote_addr_is_an_untrusted_peer(settings: Any) -> None:
+    settings.HSTSGUARD = {"TRUSTED_PROXIES": ["10.0.0.0/8"]}
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    mw = SecurityMiddleware(ok_view)
+    for addr in ("", "unix:/run/app.sock", "10.0.0.1:1234"):
+        r = mw(rf.get("/", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR=addr))
+        assert r.status_code == 301, addr
+    # The core's peer reader: brackets and IPv6 zones as servers write them.
+    settings.HSTSGUARD = {"TRUSTED_PROXIES": ["fe80::/10"]}
+    r = SecurityMiddleware(ok_view)(
+        rf.get("/", HTTP_X_FORWARDED_PROTO="https", REMOTE_ADDR="fe80::1%eth0"))
+    assert r.status_code == 200
+
+
+# --- Exemptions, as Django matches them -----------------------------------------------------
+
+
+def test_redirect_exempt_documented_example(settings: Any, client: Client) -> None:
+    # README: SECURE_REDIRECT_EXEMPT = [r"^healthz$"] matches /healthz (Django searches
+    # the path without its leading "/"), and only it.
+    settings.SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    assert client.get("/healthz").status_code == 200  # served over plain HTTP
+    assert client.get("/healthz/").status_code == 301
+    assert client.get("/app/healthz").status_code == 301
+
+
+# --- Start-up warning without the app -------------------------------------------------------
+
+
+def test_warns_once_without_the_app(settings: Any, caplog: Any, monkeypatch: Any) -> None:
+    from hstsguard.django import middleware
+
+    monkeypatch.setattr(middleware, "_warned_without_app", False)
+    settings.INSTALLED_APPS = [a for a in settings.INSTALLED_APPS if a != "hstsguard.django"]
+    with caplog.at_level(logging.WARNING, logger="hstsguard.django"):
+        SecurityMiddleware(ok_view)
+        SecurityMiddleware(ok_view)
+    warned = [r for r in caplog.records if r.name == "hstsguard.django"]
+    assert len(warned) == 1
+    assert '"hstsguard.django" is not in INSTALLED_APPS' in warned[0].getMessage()
+    assert warned[0].levelno == logging.WARNING
+
+
+def test_no_warning_with_the_app(caplog: Any, monkeypatch: Any) -> None:
+    from hstsguard.django import middleware
+
+    monkeypatch.setattr(middleware, "_warned_without_app", False)
+    with caplog.at_level(logging.WARNING, logger="hstsguard.django"):
+        SecurityMiddleware(ok_view)
+    assert [r for r in caplog.records if r.name == "hstsguard.django"] == []
+
+
+# --- Durations in words ------------------------------------------------------------------
+
+
+def test_a_duration_in_words_gets_did_you_mean(settings: Any) -> None:
+    settings.SECURE_HSTS_SECONDS = "1 year"
+    with pytest.raises(ImproperlyConfigured,
+                       match=r'SECURE_HSTS_SECONDS: .*did you mean "1y"\? \[duration.unknown_unit\]'):
+        SecurityMiddleware(ok_view)
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.HSTSGUARD = {"POLICY": {"hsts": {"ramp": {"start": "2026-01-01",
+                                                        "stages": ["5 minutes", "2 weeks"]}}}}
+    with pytest.raises(ImproperlyConfigured) as info:
+        SecurityMiddleware(ok_view)
+    text = str(info.value)
+    assert "HSTSGUARD['POLICY'] hsts.ramp.stages[0]: " in text
+    assert 'did you mean "5m"?' in text and 'did you mean "2w"?' in text
+
+
+# --- The staged max-age ramp ------------------------------------------------------------------
+
+
+def _ramp(start: datetime.date) -> dict[str, Any]:
+    return {"POLICY": {"hsts": {"ramp": {"start": start.isoformat(),
+                                          "stages": ["5m", "1d", "1y"], "step": "1w"}}}}
+
+
+def test_ramp_not_started_sends_the_first_stage(settings: Any, client: Client) -> None:
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.HSTSGUARD = _ramp(datetime.date.today() + datetime.timedelta(days=30))
+    assert client.get("/", secure=True)[HSTS] == "max-age=300"
+
+
+def test_ramp_follows_the_schedule(settings: Any) -> None:
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    settings.HSTSGUARD = _ramp(today - datetime.timedelta(days=8))
+    assert Client().get("/", secure=True)[HSTS] == "max-age=86400"
+    # includeSubDomains only at the last stage.
+    settings.HSTSGUARD = _ramp(today - datetime.timedelta(days=400))
+    assert Client().get("/", secure=True)[HSTS] == "max-age=31536000; includeSubDomains"
+    # A view's own header still wins; no HSTS over plain HTTP or for localhost.
+    assert Client().get("/own-hsts", secure=True)[HSTS] == "max-age=60"
+    settings.ALLOWED_HOSTS = ["*"]
+    assert HSTS not in SecurityMiddleware(ok_view)(rf.get("/", secure=True, HTTP_HOST="localhost"))
+    assert HSTS not in Client().get("/", follow=False)
+
+
+def test_ramp_in_a_policy_file(settings: Any, tmp_path: Any) -> None:
+    path = tmp_path / "policy.toml"
+    path.write_text('[hsts.ramp]\nstart = 2000-01-01\nstages = ["5m", "2y"]\n', encoding="utf-8")
+    settings.HSTSGUARD = {"POLICY_FILE": path}
+    mw = SecurityMiddleware(ok_view)
+    assert mw(rf.get("/", secure=True))[HSTS] == "max-age=63072000"
+    assert mw.policy.hsts_schedule is not None and len(mw.policy.hsts_schedule) == 2

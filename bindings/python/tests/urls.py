@@ -47,6 +47,7 @@ def echo(request):
 urlpatterns = [
     path("", index),
     path("health", index),
+    path("healthz", index),
     path("own-hsts", own_hsts),
     path("own-headers", own_headers),
     path("cookie", set_cookie),

@@ -42,7 +42,7 @@ SECURE_HSTS_SECONDS = 63072000  # two years
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_SSL_REDIRECT = True
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # searched without the leading "/": matches /healthz
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
@@ -55,4 +55,8 @@ HSTSGUARD = {
     "TRUSTED_PROXIES": ["127.0.0.1", "::1"],
     # Every cookie, not only Django's own: Secure, HttpOnly, SameSite=Lax.
     "COOKIES": [{"name": "*", "secure": True, "http_only": True, "same_site": "Lax"}],
+    # A staged max-age ramp instead of two years at once: 5 minutes from the start date,
+    # then one stage a week; includeSubDomains and preload only at the last stage.
+    # "POLICY": {"hsts": {"ramp": {"start": "2026-12-01",
+    #                              "stages": ["5m", "1d", "1w", "30d", "1y", "2y"]}}},
 }

@@ -14,11 +14,17 @@ the README ("Python and Django"): an invalid max-age stops the server at start-u
 methods than GET and HEAD are redirected with 308 (configurable), no HSTS for IP and
 localhost hosts, and a few Location repairs.
 
-The policy is built once, here; per request the work is two native calls.
+The policy is built once, here; per request the work is two native calls, which use
+Django's own API for Django's part: ``request.get_host()``, ``request.get_full_path()``,
+Django's redirect classes and ``response.headers[name] = value``. Without
+``"hstsguard.django"`` in INSTALLED_APPS (the deploy checks) the middleware logs a
+warning once, at start-up (logger ``hstsguard.django``).
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 from typing import Any, Callable
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
@@ -28,21 +34,14 @@ from django.http import (
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
 )
-from django.http.cookie import SimpleCookie
-from django.http.response import HttpResponseRedirectBase, ResponseHeaders
-
-try:  # Django >= 5.2 refuses longer redirects
-    from django.http.response import MAX_URL_REDIRECT_LENGTH as _MAX_REDIRECT_LENGTH
-except ImportError:  # pragma: no cover
-    _MAX_REDIRECT_LENGTH = 1 << 62
+from django.http.response import HttpResponseRedirectBase
 
 from hstsguard._native import DjangoGuard
 from hstsguard.django.conf import DjangoConfig, load
 
 __all__ = ["SecurityMiddleware"]
 
-
-_new = object.__new__
+logger = logging.getLogger("hstsguard.django")
 
 
 class HttpResponseSeeOther(HttpResponseRedirectBase):
@@ -58,7 +57,7 @@ class HttpResponsePermanentRedirect308(HttpResponseRedirectBase):
 
 
 # Django's own classes for 301 and 302, so a test that checks the class still passes.
-_REDIRECTS: dict[int, type[HttpResponseRedirectBase]] = {
+_REDIRECTS: dict[int, Callable[..., HttpResponse]] = {
     301: HttpResponsePermanentRedirect,
     302: HttpResponseRedirect,
     303: HttpResponseSeeOther,
@@ -67,119 +66,32 @@ _REDIRECTS: dict[int, type[HttpResponseRedirectBase]] = {
 }
 
 
-class _CannotClone(Exception):
-    pass
+def _redirects() -> dict[int, Callable[[str], HttpResponse]]:
+    """Django's redirect classes by status, called with the Location: the constructor
+    stores ``iri_to_uri(location)`` and refuses what Django refuses
+    (``DisallowedRedirect``). The Content-Type is the one Django would give them
+    (``DEFAULT_CHARSET``), read once like every other setting."""
+    from django.conf import settings
+
+    content_type = f"text/html; charset={settings.DEFAULT_CHARSET}"
+    return {
+        status: functools.partial(cls, content_type=content_type)
+        for status, cls in _REDIRECTS.items()
+    }
 
 
-class _RedirectMaker:
-    """Makes the redirect responses of one class as copies of a pristine one built at
-    start-up: the same attributes, a fresh header store with the Location, fresh
-    cookies and fresh lists. Django's constructor re-validates the Location on every
-    call (``iri_to_uri``, ``urlsplit``, header charset checks), which the core already
-    guarantees, and that is two thirds of a redirect's cost. ``cls(location)`` is
-    still what is copied, and :meth:`verified` compares a copy with a real response
-    at start-up; anything unexpected (a future Django) falls back to the constructor.
-    """
-
-    def __init__(self, cls: type[HttpResponseRedirectBase]) -> None:
-        self.cls = cls
-        proto = cls("https://hstsguard.invalid/")
-        headers = proto.headers
-        store = getattr(headers, "_store", None)
-        if type(headers) is not ResponseHeaders or not isinstance(store, dict):
-            raise _CannotClone("header store")
-        self.store = {k: v for k, v in store.items() if k != "location"}
-        self.shared: dict[str, Any] = {}
-        self.lists: list[tuple[str, list[Any]]] = []
-        self.cookie_attrs: list[str] = []
-        for name, value in proto.__dict__.items():
-            if name == "headers":
-                continue
-            if value is None or type(value) in (str, bytes, int, float, bool, tuple):
-                self.shared[name] = value
-            elif type(value) is list and all(type(x) in (bytes, str) for x in value):
-                self.lists.append((name, list(value)))
-            elif type(value) is SimpleCookie and not value:
-                self.cookie_attrs.append(name)
-            else:
-                raise _CannotClone(name)
-
-    def __call__(self, location: str) -> HttpResponse:
-        if len(location) > _MAX_REDIRECT_LENGTH:
-            return self.cls(location)  # Django's DisallowedRedirect, as Django would.
-        response = _new(self.cls)
-        state = response.__dict__
-        state.update(self.shared)
-        headers = _new(ResponseHeaders)
-        store = self.store.copy()
-        store["location"] = ("Location", location)
-        headers._store = store
-        state["headers"] = headers
-        for name in self.cookie_attrs:
-            state[name] = SimpleCookie()
-        for name, items in self.lists:
-            state[name] = items.copy()
-        return response
-
-    def verified(self) -> bool:
-        location = "https://example.com:8443/a%20b?c=d"
-        copy, real = self(location), self.cls(location)
-        return (
-            type(copy) is type(real)
-            and copy.__dict__.keys() == real.__dict__.keys()
-            and all(type(copy.__dict__[k]) is type(v) for k, v in real.__dict__.items())
-            and list(copy.items()) == list(real.items())
-            and copy.status_code == real.status_code
-            and copy.content == real.content
-            and copy.url == real.url
-        )
-
-
-def _redirect_factory() -> Callable[[int, str], HttpResponse]:
-    makers: dict[int, Callable[[str], HttpResponse]] = {}
-    for status, cls in _REDIRECTS.items():
-        try:
-            maker = _RedirectMaker(cls)
-            makers[status] = maker if maker.verified() else cls
-        except Exception:  # pragma: no cover - a future Django
-            makers[status] = cls
-
-    def redirect(status: int, location: str) -> HttpResponse:
-        return makers[status](location)
-
-    return redirect
+def _disallowed_host(code: str, message: str) -> None:
+    # Django's own 400: logged to django.security.DisallowedHost, handler400.
+    raise DisallowedHost(f"hstsguard refused the redirect: {message} [{code}]")
 
 
 def _reject(status: int, code: str, message: str) -> HttpResponse:
-    if code.startswith("host."):
-        # Django's own 400: logged to django.security.DisallowedHost, handler400.
-        raise DisallowedHost(f"hstsguard refused the redirect: {message} [{code}]")
     # redirect.method_refused (status_other = 403 or 426): the method is refused over
-    # plain HTTP. (426 asks for an Upgrade header, which WSGI forbids applications to
-    # send; the body says what to do.)
-    response = HttpResponse(
+    # plain HTTP; proxy.sources_disagree (400). (426 asks for an Upgrade header, which
+    # WSGI forbids applications to send; the body says what to do.)
+    return HttpResponse(
         f"{message}\n", status=status, content_type="text/plain; charset=utf-8"
     )
-    return response
-
-
-def _store_is_usable() -> bool:
-    """True when Django's header store is the dict of ``{lower: (name, value)}`` that
-    Django 3.2 to 5.2 use, so the middleware can add a header with one dict store (its
-    values are checked once, at start-up). Otherwise the public API is used."""
-    response = HttpResponse()
-    store = getattr(response.headers, "_store", None)
-    if not isinstance(store, dict):
-        return False
-    store["x-hstsguard-probe"] = ("X-Hstsguard-Probe", "1")
-    try:
-        return (
-            response.has_header("X-HSTSGUARD-PROBE")
-            and response["x-hstsguard-probe"] == "1"
-            and ("X-Hstsguard-Probe", "1") in list(response.items())
-        )
-    except Exception:  # pragma: no cover - a future Django
-        return False
 
 
 def make_guard(config: DjangoConfig) -> DjangoGuard:
@@ -190,9 +102,33 @@ def make_guard(config: DjangoConfig) -> DjangoGuard:
         proxy_meta=config.proxy_meta,
         any_peer=config.any_peer,
         strip_meta_key=config.strip_meta_key,
-        redirect_response=_redirect_factory(),
+        redirects=_redirects(),
         reject_response=_reject,
-        direct_store=_store_is_usable(),
+        disallowed_host=_disallowed_host,
+    )
+
+
+_warned_without_app = False
+
+
+def _warn_without_app() -> None:
+    """Warns once per process when ``hstsguard.django`` is not in INSTALLED_APPS: then
+    no deploy check looks at the transport security settings (Django's own stop once
+    its middleware is gone, and the project has likely silenced security.W001)."""
+    global _warned_without_app
+    if _warned_without_app:
+        return
+    from django.apps import apps
+
+    if apps.is_installed("hstsguard.django"):
+        return
+    _warned_without_app = True
+    logger.warning(
+        "hstsguard.django.SecurityMiddleware is in MIDDLEWARE but \"hstsguard.django\" is "
+        "not in INSTALLED_APPS, so `manage.py check --deploy` runs no transport "
+        "security checks (Django's security.W004-W008, W021, W022, E023 and E024 stop "
+        "once its SecurityMiddleware is replaced). Add \"hstsguard.django\" to "
+        "INSTALLED_APPS."
     )
 
 
@@ -209,7 +145,9 @@ class SecurityMiddleware:
         #: The configuration, read once (ImproperlyConfigured lists every problem).
         self.config = load()
         self.policy = self.config.policy
+        _warn_without_app()
         guard = make_guard(self.config)
+        self._handle = guard.handle
         self._check = guard.check
         self._finish = guard.finish
         self._flags_for = guard.flags_for
@@ -223,10 +161,7 @@ class SecurityMiddleware:
     def __call__(self, request: Any) -> Any:
         if self.async_mode:
             return self.__acall__(request)
-        flags, response = self._check(request)
-        if response is None:
-            response = self.get_response(request)
-        return self._finish(response, flags)
+        return self._handle(request, self.get_response)
 
     async def __acall__(self, request: Any) -> Any:
         flags, response = self._check(request)
