@@ -117,10 +117,11 @@ build_apache() {
   mkdir -p "$(dirname "$dest")"
   local work
   work=$(mktemp -d "$OUT/apache-build-XXXXXX")
-  cp bindings/apache/mod_hstsguard.c bindings/nginx/hsg_settings.c "$work/"
+  # bindings/common: what both modules share (the directive table, hsg_settings.c)
+  cp bindings/apache/mod_hstsguard.c bindings/common/hsg_settings.c "$work/"
   (
     cd "$work"
-    apxs -c -I"$ROOT/include" -I"$ROOT/bindings/nginx" \
+    apxs -c -I"$ROOT/include" -I"$ROOT/bindings/common" \
       -Wc,-Wall -Wc,-Wextra -Wc,-Werror -Wl,-Wl,--exclude-libs,ALL \
       mod_hstsguard.c hsg_settings.c "$lib" \
       -lpthread -ldl -lm >"$work/apxs.log" 2>&1 || {

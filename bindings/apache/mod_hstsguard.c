@@ -7,18 +7,21 @@
  *   HstsGuardHsts ..., HstsGuardRedirect ..., HstsGuardAllowedHosts ...,
  *   HstsGuardExempt ..., HstsGuardTrustedProxy ..., HstsGuardProxySources ...,
  *   HstsGuardCookies ..., HstsGuardCookie ..., HstsGuardStrictPreload On|Off
- *                                      inline settings (../nginx/hsg_settings.h)
+ *                                      inline settings, one key each or more
+ *                                      (../common/hsg_directives.h)
  *
  * Configuration time: each directive is checked when it is read (apache2 -t names its
- * line); the check_config hook then builds the policy of every virtual host, of every
- * section on top of it (<Directory>, <Location>, <Files>, <If>, <Proxy>, nested), and of
- * every pair of sections that Apache can merge for one request (hsg_check_sections()),
- * reporting combined errors (strict preload, inline settings over a policy file) with the
- * directive's line and the sections involved: a policy that fails stops the server at
- * start-up. Built policies are kept in a process-wide cache keyed by the settings in
- * effect, filled before the children fork; a longer combination (three sections or more
- * that set something, all matching one request) is built once per child, under a mutex,
- * and cannot fail where its pairs did not (see hsg_check_sections()).
+ * line). Each section keeps the keys its own directives set (../common/hsg_settings.h);
+ * the policy of a request's configuration is the nearest policy file with the keys of
+ * every section merged after it laid over it, per key (a list a later section sets
+ * replaces the earlier list as a whole). The check_config hook builds the policy of every
+ * virtual host, of every section on top of it (<Directory>, <Location>, <Files>, <If>,
+ * <Proxy>, nested), and of every pair of sections that Apache can merge for one request
+ * (hsg_check_sections()), with the directive's line and the sections involved, and prints
+ * the deploy warnings of each: a policy that fails stops the server at start-up. Built
+ * policies are kept in a process-wide cache keyed by the chain of settings in effect,
+ * filled before the children fork; a longer combination (three sections or more that set
+ * something, all matching one request) is built once per child, under a mutex.
  *
  * Per request:
  * - the decision, pass / redirect (Location from the core) / reject (400, 403, 426):
@@ -30,8 +33,9 @@
  * - an output filter inserted on every response (insert_filter and insert_error_filter),
  *   running after mod_headers and before the HTTP header filter: the decision's headers
  *   go to err_headers_out (so error responses carry them; an existing field is kept or
- *   replaced as the policy says) and every Set-Cookie in headers_out and err_headers_out
- *   (the application's, mod_proxy's) is flagged by the core.
+ *   replaced as the policy says, and one that wins over the policy's is logged once per
+ *   child) and every Set-Cookie in headers_out and err_headers_out (the application's,
+ *   mod_proxy's) is flagged by the core.
  * - under mod_cache (CacheQuickHandler On, its default) cached pages are served by a
  *   quick handler before translate_name: the decision is made in a quick_handler hook that
  *   runs before mod_cache's. That needs the virtual host's configuration to be final, so a
@@ -44,12 +48,12 @@
  *
  * When something goes wrong (the C API returns an error for a request: a panic caught at
  * the boundary, a peer address it cannot read, an internal error; or no policy could be
- * built for a combination of sections at request time, which check_config rules out), the
- * module fails closed, as include/hstsguard.h's contract says:
- * a peer address that cannot be read is decided again as if from an unknown peer (the
- * redirect still happens); otherwise a plain-HTTP request is answered with 500, never
- * passed; a TLS request is served with the policy's precomputed Strict-Transport-Security;
- * an error-level line is logged.
+ * built for a combination of sections at request time), the module fails closed, as
+ * include/hstsguard.h's contract says: a peer address that cannot be read is decided
+ * again as if from an unknown peer (the redirect still happens; mod_remoteip hands over
+ * only addresses APR printed, so this is defence in depth); otherwise a plain-HTTP
+ * request is answered with 500, never passed; a TLS request is served with the policy's
+ * precomputed Strict-Transport-Security; an error-level line is logged.
  */
 
 #include <string.h>
@@ -63,6 +67,7 @@
 #include "http_ssl.h"
 #include "util_filter.h"
 
+#include "apr_hash.h"
 #include "apr_strings.h"
 #include "apr_thread_mutex.h"
 
@@ -77,20 +82,36 @@ module AP_MODULE_DECLARE_DATA hstsguard_module;
 
 typedef struct {
     const char *file;
-    int         line;
+    int         line;       /* 0: not set */
     const char *directive;
 } hsg_where;
 
+/* One link of the settings in effect: a policy file's keys or a section's own keys, laid
+ * over the links before it (prev; NULL: the defaults). */
+typedef struct hsg_chain {
+    const struct hsg_chain         *prev;
+    const hstsguard_policy_builder *keys;
+    unsigned long                   hash;
+    unsigned                        depth;
+} hsg_chain;
+
 typedef struct {
-    int                 enable;             /* -1: not set */
-    const char         *policy_file;        /* HstsGuardPolicy: path, and its policy */
-    hstsguard_policy   *file_policy;
-    apr_array_header_t *group[HSG_NGROUPS]; /* inline settings (hsg_line); NULL: not set */
-    hsg_where           where;              /* the last policy directive of the innermost
-                                             * section that had one */
-    int                 own;                /* this section sets the policy */
-    const char         *conflict_file;      /* inline settings over an outer policy file */
-    hstsguard_policy   *policy;             /* the effective policy, once resolved */
+    int                       enable;        /* -1: not set */
+    /* What this section's own directives set. */
+    const char               *policy_file;   /* HstsGuardPolicy */
+    hstsguard_policy_builder *file;          /* ... read */
+    hstsguard_policy_builder *keys;          /* the keys of its inline directives */
+    size_t                    rules;         /* cookie rules it added */
+    unsigned                  set;           /* a bit per directive id it uses */
+    hsg_where                 where[HSG_NDIRECTIVES]; /* the last of each */
+    hsg_where                 first;         /* its first HstsGuard directive */
+    int                       last_id;       /* its last policy directive */
+    const hsg_chain          *self;          /* its own links (file, then keys) */
+    /* In effect (in a merged configuration: the last section that sets something is
+     * `set`, `where`, ...). */
+    int                       own;           /* a policy directive is used here */
+    const hsg_chain          *chain;         /* NULL: the defaults */
+    hstsguard_policy         *policy;        /* once resolved */
 } hsg_dir_conf;
 
 /* Per server: does any <Directory>/<Location>/... section use an HstsGuard directive? If
@@ -111,17 +132,19 @@ typedef struct {
 } hsg_req_ctx;
 
 /* ------------------------------------------------------------------------------------ */
-/* Policies built from inline settings, by the settings in effect (process-wide)         */
+/* Policies by the chain of settings in effect (process-wide)                             */
 /* ------------------------------------------------------------------------------------ */
 
 typedef struct hsg_entry {
-    struct hsg_entry         *next;
-    const apr_array_header_t *group[HSG_NGROUPS];
-    hstsguard_policy         *policy;       /* NULL: building failed (logged) */
+    struct hsg_entry                *next;
+    unsigned long                    hash;
+    unsigned                         depth;
+    const hstsguard_policy_builder **keys;   /* the chain, outermost first */
+    hstsguard_policy                *policy; /* NULL: building failed (logged) */
 } hsg_entry;
 
-/* Buckets by a hash of the settings' identities: check_config adds an entry per
- * combination of sections that can merge, and requests look theirs up. */
+/* Buckets by the chain's hash: check_config adds an entry per combination of sections
+ * that can merge, and requests look theirs up. */
 #define HSG_CACHE_BUCKETS 256
 
 static hsg_entry          *hsg_cache[HSG_CACHE_BUCKETS]; /* read without a lock, published
@@ -134,10 +157,24 @@ static ap_filter_rec_t *hsg_filter_handle;
 /* mod_cache is loaded (set by check_config, before the children fork). */
 static int hsg_mod_cache;
 
+/* The warnings printed at a file:line during check_config (a file included by two
+ * virtual hosts is not warned about twice). */
+static apr_hash_t *hsg_printed;
+
+/* A competing Strict-Transport-Security was logged by this child. */
+static int hsg_competing_logged;
+
 static apr_status_t
 hsg_free_policy(void *data)
 {
     hstsguard_policy_free(data);
+    return APR_SUCCESS;
+}
+
+static apr_status_t
+hsg_free_builder(void *data)
+{
+    hstsguard_policy_builder_free(data);
     return APR_SUCCESS;
 }
 
@@ -152,66 +189,104 @@ hsg_reset_cache(void *data)
     return APR_SUCCESS;
 }
 
-static unsigned
-hsg_cache_bucket(const hsg_dir_conf *c)
+static hsg_chain *
+hsg_link(apr_pool_t *p, const hsg_chain *prev, const hstsguard_policy_builder *keys)
 {
-    apr_uintptr_t h = 0;
-    int           g;
-    for (g = 0; g < HSG_NGROUPS; g++) {
-        h = h * 31 + ((apr_uintptr_t) c->group[g] >> 4);
-    }
-    return (unsigned) ((h ^ (h >> 8) ^ (h >> 16)) % HSG_CACHE_BUCKETS);
+    hsg_chain *l = apr_palloc(p, sizeof(*l));
+    l->prev = prev;
+    l->keys = keys;
+    l->hash = (prev ? prev->hash * 31 : 17) + ((unsigned long) (apr_uintptr_t) keys >> 4);
+    l->depth = prev ? prev->depth + 1 : 1;
+    return l;
 }
 
-static void
-hsg_settings_of(const hsg_dir_conf *c, hsg_settings *s)
+static int
+hsg_entry_is(const hsg_entry *e, const hsg_chain *chain)
 {
-    int g;
-    for (g = 0; g < HSG_NGROUPS; g++) {
-        s->group[g].line = c->group[g] ? (const hsg_line *) c->group[g]->elts : NULL;
-        s->group[g].nline = c->group[g] ? (size_t) c->group[g]->nelts : 0;
+    unsigned i;
+    if (chain == NULL) {
+        return e->depth == 0;
     }
+    if (e->hash != chain->hash || e->depth != chain->depth) {
+        return 0;
+    }
+    for (i = e->depth; chain != NULL; chain = chain->prev) {
+        if (e->keys[--i] != chain->keys) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 static hsg_entry *
-hsg_cache_find(const hsg_dir_conf *c)
+hsg_cache_find(const hsg_chain *chain)
 {
     hsg_entry *e;
-    for (e = __atomic_load_n(&hsg_cache[hsg_cache_bucket(c)], __ATOMIC_ACQUIRE); e != NULL;
-         e = e->next)
-    {
-        if (memcmp(e->group, c->group, sizeof(e->group)) == 0) {
+    unsigned   b = chain ? (unsigned) (chain->hash % HSG_CACHE_BUCKETS) : 0;
+    for (e = __atomic_load_n(&hsg_cache[b], __ATOMIC_ACQUIRE); e != NULL; e = e->next) {
+        if (hsg_entry_is(e, chain)) {
             return e;
         }
     }
     return NULL;
 }
 
-/* Builds the policy for c's settings and adds it to the cache (caller holds the lock or
- * is single-threaded). The entry's policy is NULL when building failed (err says why).
- * warn: log the policy's deploy warnings about proxy trust. */
-static hsg_entry *
-hsg_cache_add(const hsg_dir_conf *c, apr_pool_t *p, char *err, size_t err_cap, int warn)
+/* Builds the policy of the chain keys[0..depth) (laid over each other, outermost first);
+ * NULL on failure, with err and *blame (hsg_build()). */
+static hstsguard_policy *
+hsg_build_chain(const hstsguard_policy_builder *const *keys, unsigned depth, unsigned set,
+                char *err, size_t err_cap, int *blame)
 {
-    hsg_settings s;
-    hsg_entry   *e = apr_pcalloc(p, sizeof(*e));
-    unsigned     b = hsg_cache_bucket(c);
+    hstsguard_policy_builder *acc = NULL, *next;
+    hstsguard_policy         *policy = NULL;
+    unsigned                  i;
 
-    memcpy(e->group, c->group, sizeof(e->group));
-    hsg_settings_of(c, &s);
-    if (hsg_build(&s, &e->policy, err, err_cap) == 0) {
-        char   warning[HSG_ERR_LEN];
-        size_t i;
-        apr_pool_cleanup_register(p, e->policy, hsg_free_policy, apr_pool_cleanup_null);
-        /* Deploy warnings about proxy trust: several headers read, every address trusted. */
-        for (i = 0; warn && hsg_proxy_warning(e->policy, i, warning, sizeof(warning)); i++) {
-            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_WARNING, 0, NULL,
-                         "mod_hstsguard: %s on line %d of %s: %s",
-                         c->where.directive ? c->where.directive : "HstsGuard", c->where.line,
-                         c->where.file ? c->where.file : "?", warning);
+    *blame = -1;
+    for (i = 0; i < depth; i++) {
+        if (hsg_overlay(acc, keys[i], &next, err, err_cap) != 0) {
+            hstsguard_policy_builder_free(acc);
+            return NULL;
         }
-    } else {
-        e->policy = NULL;
+        hstsguard_policy_builder_free(acc);
+        acc = next;
+    }
+    if (hsg_build(acc, set, &policy, blame, err, err_cap) != 0) {
+        policy = NULL;
+    }
+    hstsguard_policy_builder_free(acc);
+    return policy;
+}
+
+/* The links of a chain, outermost first, into a new array from p. */
+static const hstsguard_policy_builder **
+hsg_chain_keys(apr_pool_t *p, const hsg_chain *chain, unsigned *depth)
+{
+    const hstsguard_policy_builder **keys;
+    unsigned                         i;
+
+    *depth = chain ? chain->depth : 0;
+    keys = apr_palloc(p, sizeof(*keys) * (*depth + 1));
+    for (i = *depth; chain != NULL; chain = chain->prev) {
+        keys[--i] = chain->keys;
+    }
+    return keys;
+}
+
+/* Builds the policy of a chain and adds it to the cache (caller holds the lock or is
+ * single-threaded). The entry's policy is NULL when building failed; err and *blame then
+ * say why. */
+static hsg_entry *
+hsg_cache_add(const hsg_chain *chain, unsigned set, apr_pool_t *p, char *err, size_t err_cap,
+              int *blame)
+{
+    hsg_entry *e = apr_pcalloc(p, sizeof(*e));
+    unsigned   b = chain ? (unsigned) (chain->hash % HSG_CACHE_BUCKETS) : 0;
+
+    e->hash = chain ? chain->hash : 0;
+    e->keys = hsg_chain_keys(p, chain, &e->depth);
+    e->policy = hsg_build_chain(e->keys, e->depth, set, err, err_cap, blame);
+    if (e->policy != NULL) {
+        apr_pool_cleanup_register(p, e->policy, hsg_free_policy, apr_pool_cleanup_null);
     }
     e->next = hsg_cache[b];
     __atomic_store_n(&hsg_cache[b], e, __ATOMIC_RELEASE);
@@ -219,44 +294,38 @@ hsg_cache_add(const hsg_dir_conf *c, apr_pool_t *p, char *err, size_t err_cap, i
 }
 
 /* The effective policy of a (merged) configuration. At configuration time p is pconf and
- * err receives the message of a failure; at request time p is the child's pool. warn: as
- * for hsg_cache_add(). */
+ * err receives the message of a failure (*blame the directive of c that set its key, or
+ * -1); at request time p is the child's pool. */
 static hstsguard_policy *
-hsg_resolve(hsg_dir_conf *c, apr_pool_t *p, char *err, size_t err_cap, int warn)
+hsg_resolve(hsg_dir_conf *c, apr_pool_t *p, char *err, size_t err_cap, int *blame)
 {
     hsg_entry *e;
 
+    *blame = -1;
     if (err_cap > 0) {
         err[0] = '\0';
     }
     if (c->policy != NULL) {
         return c->policy;
     }
-    if (c->policy_file != NULL) {
-        c->policy = c->file_policy;
-        return c->policy;
-    }
-    e = hsg_cache_find(c);
+    e = hsg_cache_find(c->chain);
     if (e == NULL) {
         if (hsg_cache_mutex != NULL) {
             apr_thread_mutex_lock(hsg_cache_mutex);
         }
-        e = hsg_cache_find(c);
+        e = hsg_cache_find(c->chain);
         if (e == NULL) {
-            e = hsg_cache_add(c, p, err, err_cap, warn);
+            e = hsg_cache_add(c->chain, c->set, p, err, err_cap, blame);
         }
         if (hsg_cache_mutex != NULL) {
             apr_thread_mutex_unlock(hsg_cache_mutex);
         }
     }
     if (e->policy == NULL && err_cap > 0 && err[0] == '\0') {
-        /* built (and reported) before: say so again for this configuration */
-        hsg_settings s;
-        hstsguard_policy *again = NULL;
-        hsg_settings_of(c, &s);
-        if (hsg_build(&s, &again, err, err_cap) == 0) {
-            hstsguard_policy_free(again);
-        }
+        /* built (and reported) before: build again for this configuration's message */
+        hstsguard_policy *again =
+            hsg_build_chain(e->keys, e->depth, c->set, err, err_cap, blame);
+        hstsguard_policy_free(again);
     }
     c->policy = e->policy;
     return c->policy;
@@ -281,35 +350,22 @@ hsg_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     const hsg_dir_conf *base = basev;
     const hsg_dir_conf *add = addv;
     hsg_dir_conf       *c = apr_palloc(p, sizeof(*c));
-    int                 g;
 
     if (!add->own) {
-        /* Nothing set here: the outer policy as it is (already resolved, usually). */
+        /* No policy directive here: the outer policy as it is (resolved, usually). */
         *c = *base;
         c->enable = add->enable != -1 ? add->enable : base->enable;
+        if (add->first.line != 0) {
+            c->first = add->first; /* HstsGuard On|Off alone */
+        }
         return c;
     }
 
     *c = *add;
     c->enable = add->enable != -1 ? add->enable : base->enable;
-    if (add->policy_file != NULL) {
-        /* A policy file replaces everything outer sections set inline. */
-        return c;
-    }
-    if (base->policy_file != NULL) {
-        /* Inline settings cannot be laid over a policy file: check_config refuses this;
-         * a combination only met at request time keeps the policy file (and is logged). */
-        c->conflict_file = base->policy_file;
-        c->policy_file = base->policy_file;
-        c->file_policy = base->file_policy;
-        c->policy = base->file_policy;
-        return c;
-    }
-    for (g = 0; g < HSG_NGROUPS; g++) {
-        if (c->group[g] == NULL) {
-            c->group[g] = base->group[g];
-        }
-    }
+    /* A policy file starts the chain again; inline keys are laid over what is inherited
+     * (O(1): one link, from this request's pool when merged at request time). */
+    c->chain = add->file != NULL ? add->self : hsg_link(p, base->chain, add->keys);
     c->policy = NULL; /* resolved from the cache */
     return c;
 }
@@ -347,205 +403,211 @@ hsg_note_section(cmd_parms *cmd, void *dconf)
     }
 }
 
+/* Records that this section uses directive `id` at the current line; a policy directive
+ * also (re)makes the section's own links. */
 static void
-hsg_set_where(cmd_parms *cmd, hsg_dir_conf *c)
+hsg_note(cmd_parms *cmd, hsg_dir_conf *c, int id)
 {
-    c->where.file = cmd->directive->filename;
-    c->where.line = cmd->directive->line_num;
-    c->where.directive = cmd->cmd->name;
-    c->own = 1;
-    hsg_note_section(cmd, c);
-}
+    hsg_where w;
 
-static int
-hsg_has_inline(const hsg_dir_conf *c)
-{
-    int g;
-    for (g = 0; g < HSG_NGROUPS; g++) {
-        if (c->group[g] != NULL) {
-            return 1;
-        }
+    w.file = cmd->directive->filename;
+    w.line = cmd->directive->line_num;
+    w.directive = cmd->cmd->name;
+    c->set |= 1u << id;
+    c->where[id] = w;
+    if (c->first.line == 0) {
+        c->first = w;
     }
-    return 0;
+    hsg_note_section(cmd, c);
+    if (id == HSG_D_SWITCH) {
+        return;
+    }
+    c->last_id = id;
+    c->own = 1;
+    if (c->file != NULL) {
+        c->self = hsg_link(cmd->pool, NULL, c->file);
+        if (c->keys != NULL) {
+            c->self = hsg_link(cmd->pool, c->self, c->keys);
+        }
+    } else {
+        c->self = hsg_link(cmd->pool, NULL, c->keys);
+    }
+    /* Unmerged (the main server's configuration): its own links are the chain. */
+    c->chain = c->self;
+    c->policy = NULL;
 }
 
 static const char *
 hsg_cmd_enable(cmd_parms *cmd, void *dconf, int flag)
 {
     hsg_dir_conf *c = dconf;
-    hsg_note_section(cmd, dconf);
     c->enable = flag ? 1 : 0;
+    hsg_note(cmd, c, HSG_D_SWITCH);
     return NULL;
 }
 
 static const char *
 hsg_cmd_policy(cmd_parms *cmd, void *dconf, const char *arg)
 {
-    hsg_dir_conf     *c = dconf;
-    const char       *path;
-    hstsguard_policy *policy = NULL;
-    hstsguard_error  *error = NULL;
-    hstsguard_result  rc;
-    char              err[HSG_ERR_LEN];
+    hsg_dir_conf *c = dconf;
+    const char   *path;
+    char          err[HSG_ERR_LEN];
 
     if (c->policy_file != NULL) {
         return apr_psprintf(cmd->pool, "%s is given twice in this section", cmd->cmd->name);
-    }
-    if (hsg_has_inline(c)) {
-        return apr_psprintf(cmd->pool,
-                            "%s cannot be combined with inline HstsGuard* settings in the "
-                            "same section (the policy file is the whole policy)",
-                            cmd->cmd->name);
     }
     path = ap_server_root_relative(cmd->pool, arg);
     if (path == NULL) {
         return apr_psprintf(cmd->pool, "%s: invalid path \"%s\"", cmd->cmd->name, arg);
     }
-    rc = hstsguard_policy_from_file(path, strlen(path), &policy, &error);
-    if (rc != HSTSGUARD_OK) {
-        if (error != NULL) {
-            hsg_error_text(error, err, sizeof(err));
-            hstsguard_error_free(error);
-        } else {
-            apr_cpystrn(err, hstsguard_result_name(rc), sizeof(err));
-        }
+    if (hsg_read_file(path, strlen(path), &c->file, err, sizeof(err)) != 0) {
         return apr_psprintf(cmd->pool, "%s: \"%s\": %s", cmd->cmd->name, path, err);
     }
-    apr_pool_cleanup_register(cmd->pool, policy, hsg_free_policy, apr_pool_cleanup_null);
-    {
-        size_t i;
-        for (i = 0; hsg_proxy_warning(policy, i, err, sizeof(err)); i++) {
-            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_WARNING, 0, NULL,
-                         "mod_hstsguard: %s \"%s\" on line %d of %s: %s", cmd->cmd->name, path,
-                         cmd->directive->line_num, cmd->directive->filename, err);
-        }
-    }
+    apr_pool_cleanup_register(cmd->pool, c->file, hsg_free_builder, apr_pool_cleanup_null);
     c->policy_file = path;
-    c->file_policy = policy;
-    c->policy = policy;
-    hsg_set_where(cmd, c);
+    hsg_note(cmd, c, (int) (apr_uintptr_t) cmd->info);
     return NULL;
 }
 
+/* An inline directive: its keys set in the section's own builder, checked now. */
 static const char *
-hsg_cmd_group(cmd_parms *cmd, void *dconf, int argc, char *const argv[])
+hsg_cmd_inline(cmd_parms *cmd, void *dconf, int argc, char *const argv[])
 {
-    hsg_dir_conf     *c = dconf;
-    int               g = (int) (apr_uintptr_t) cmd->info;
-    hsg_line         *line;
-    hsg_word         *words;
-    hsg_settings      alone;
-    hstsguard_policy *policy;
-    char              err[HSG_ERR_LEN];
-    int               i;
+    hsg_dir_conf *c = dconf;
+    int           id = (int) (apr_uintptr_t) cmd->info;
+    hsg_word     *words;
+    char          err[HSG_ERR_LEN];
+    int           i;
 
     if (argc < 1) {
         return apr_psprintf(cmd->pool, "%s needs at least one argument", cmd->cmd->name);
     }
-    if (c->policy_file != NULL) {
-        return apr_psprintf(cmd->pool,
-                            "%s cannot be combined with HstsGuardPolicy in the same section "
-                            "(the policy file is the whole policy)",
-                            cmd->cmd->name);
+    if (hsg_directives[id].args == HSG_ARGS_ONE && argc != 1) {
+        return apr_psprintf(cmd->pool, "%s takes one argument", cmd->cmd->name);
     }
-    if (g == HSG_STRICT_PRELOAD
-        && (argc != 1 || (strcasecmp(argv[0], "on") != 0 && strcasecmp(argv[0], "off") != 0)))
-    {
-        return apr_psprintf(cmd->pool, "%s must be On or Off", cmd->cmd->name);
+    if (c->keys == NULL) {
+        if (hstsguard_policy_builder_new(&c->keys) != HSTSGUARD_OK) {
+            c->keys = NULL;
+            return apr_psprintf(cmd->pool, "%s: cannot create a policy builder",
+                                cmd->cmd->name);
+        }
+        apr_pool_cleanup_register(cmd->pool, c->keys, hsg_free_builder,
+                                  apr_pool_cleanup_null);
     }
-
-    if (c->group[g] == NULL) {
-        c->group[g] = apr_array_make(cmd->pool, 2, sizeof(hsg_line));
-    }
-    words = apr_palloc(cmd->pool, sizeof(hsg_word) * (apr_size_t) argc);
+    words = apr_palloc(cmd->temp_pool, sizeof(hsg_word) * (apr_size_t) argc);
     for (i = 0; i < argc; i++) {
-        words[i].data = apr_pstrdup(cmd->pool, argv[i]);
+        words[i].data = argv[i];
         words[i].len = strlen(argv[i]);
     }
-    line = apr_array_push(c->group[g]);
-    line->word = words;
-    line->nword = (size_t) argc;
-    hsg_set_where(cmd, c);
-    c->policy = NULL;
-
-    /* Check the group on its own now, so that the message points at this line;
-     * HstsGuardStrictPreload is checked with the whole policy (check_config). */
-    if (g != HSG_STRICT_PRELOAD) {
-        memset(&alone, 0, sizeof(alone));
-        alone.group[g].line = (const hsg_line *) c->group[g]->elts;
-        alone.group[g].nline = (size_t) c->group[g]->nelts;
-        if (hsg_build(&alone, &policy, err, sizeof(err)) != 0) {
-            return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
-        }
-        hstsguard_policy_free(policy);
+    if (hsg_apply(c->keys, &c->rules, id, words, (size_t) argc, err, sizeof(err)) != 0) {
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
     }
+    hsg_note(cmd, c, id);
     return NULL;
 }
 
-#define HSG_GROUP_CMD(name, group, help)                                                  \
-    AP_INIT_TAKE_ARGV(name, hsg_cmd_group, (void *) (apr_uintptr_t) (group),             \
+/* The directives, from the table both modules share; `cmd->info` carries the id. */
+#define HSG_AP_SWITCH(name, id, help)                                                     \
+    AP_INIT_FLAG(name, hsg_cmd_enable, (void *) (apr_uintptr_t) (id),                     \
+                 RSRC_CONF | ACCESS_CONF, help)
+#define HSG_AP_FILE(name, id, help)                                                       \
+    AP_INIT_TAKE1(name, hsg_cmd_policy, (void *) (apr_uintptr_t) (id),                    \
+                  RSRC_CONF | ACCESS_CONF, help)
+#define HSG_AP_INLINE(name, id, help)                                                     \
+    AP_INIT_TAKE_ARGV(name, hsg_cmd_inline, (void *) (apr_uintptr_t) (id),                \
                       RSRC_CONF | ACCESS_CONF, help)
+#define HSG_AP_SECTION HSG_AP_INLINE
+#define HSG_AP_LIST    HSG_AP_INLINE
+#define HSG_AP_SOURCES HSG_AP_INLINE
+#define HSG_AP_RULE    HSG_AP_INLINE
+#define HSG_AP_FLAG    HSG_AP_INLINE
+#define HSG_AP_COMMAND(id, ngx, apache, kind, key, args, syntax)                          \
+    HSG_AP_##kind(apache, HSG_D_##id, syntax),
 
 static const command_rec hsg_cmds[] = {
-    AP_INIT_FLAG("HstsGuard", hsg_cmd_enable, NULL, RSRC_CONF | ACCESS_CONF,
-                 "On|Off: apply the hstsguard policy (HSTS, redirects, cookie flags) here"),
-    AP_INIT_TAKE1("HstsGuardPolicy", hsg_cmd_policy, NULL, RSRC_CONF | ACCESS_CONF,
-                  "a TOML or JSON policy file (the whole policy of this section)"),
-    HSG_GROUP_CMD("HstsGuardHsts", HSG_HSTS,
-                  "[On|Off] max_age=DURATION include_subdomains[=on|off] preload[=on|off] "
-                  "send=secure|always existing=keep|replace ..."),
-    HSG_GROUP_CMD("HstsGuardRedirect", HSG_REDIRECT,
-                  "On|Off [status_get_head=301] [status_other=308] [canonical_host=NAME] "
-                  "[https_port=443] [keep_port=on|off] [acme_exempt=on|off]"),
-    HSG_GROUP_CMD("HstsGuardAllowedHosts", HSG_ALLOWED_HOSTS,
-                  "hosts a redirect may go to: name, .name (with subdomains) or *"),
-    HSG_GROUP_CMD("HstsGuardExempt", HSG_EXEMPT,
-                  "regular expressions searched in the path: never redirected"),
-    HSG_GROUP_CMD("HstsGuardTrustedProxy", HSG_TRUSTED,
-                  "addresses or CIDR networks of proxies allowed to say the request is HTTPS"),
-    HSG_GROUP_CMD("HstsGuardProxySources", HSG_SOURCES,
-                  "headers read from trusted proxies, which must agree (default "
-                  "x-forwarded-proto) [list=leftmost|rightmost] "
-                  "[custom_header=Name:value]"),
-    HSG_GROUP_CMD("HstsGuardCookies", HSG_COOKIES,
-                  "On|Off [secure_when=always|request_secure] [prefixes=repair|report]"),
-    HSG_GROUP_CMD("HstsGuardCookie", HSG_COOKIE_RULES,
-                  "NAME_GLOB [secure|nosecure] [httponly|nohttponly] "
-                  "[samesite=strict|lax|none]"),
-    HSG_GROUP_CMD("HstsGuardStrictPreload", HSG_STRICT_PRELOAD,
-                  "On|Off: refuse to start unless the HSTS header is preloadable"),
+    HSG_DIRECTIVE_TABLE(HSG_AP_COMMAND)
     {NULL}
 };
 
-/* Builds (or finds) the policy of one configuration and reports what is wrong with it.
- * section: where the configuration comes from, for the message; warn: log the policy's
- * deploy warnings (once per section, not again for each combination of sections); hint:
- * appended to the message of a policy that cannot be built, or "". */
-static int
-hsg_check_one(apr_pool_t *pconf, hsg_dir_conf *c, const char *section, int warn,
-              const char *hint)
-{
-    char err[HSG_ERR_LEN];
+/* Prints one line at startup (apache2 -t too): mod_hstsguard's warnings and errors. */
+#define HSG_STARTUP(level, ...) ap_log_error(APLOG_MARK, APLOG_STARTUP | (level), 0, NULL, __VA_ARGS__)
 
-    if (c->conflict_file != NULL) {
-        ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL,
-                     "mod_hstsguard: %s on line %d of %s (%s) cannot add to the policy file "
-                     "\"%s\" of an outer section: put the setting in the file, or give "
-                     "this section its own HstsGuardPolicy",
-                     c->where.directive, c->where.line, c->where.file, section,
-                     c->conflict_file);
-        return !OK;
+/* True the first time (file, line, code) is asked about during check_config. */
+static int
+hsg_first_print(apr_pool_t *p, const hsg_where *w, const char *code)
+{
+    const char *k = apr_psprintf(p, "%s:%d:%s", w->file ? w->file : "", w->line, code);
+    if (hsg_printed == NULL) {
+        return 1;
     }
-    if (hsg_resolve(c, pconf, err, sizeof(err), warn) == NULL) {
-        if (c->where.directive != NULL) {
-            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL,
-                         "mod_hstsguard: %s on line %d of %s (%s): %s%s", c->where.directive,
-                         c->where.line, c->where.file, section, err, hint);
+    if (apr_hash_get(hsg_printed, k, APR_HASH_KEY_STRING) != NULL) {
+        return 0;
+    }
+    apr_hash_set(hsg_printed, k, APR_HASH_KEY_STRING, "");
+    return 1;
+}
+
+/* The deploy warnings of a configuration where HstsGuard is On, at its first HstsGuard
+ * directive: each warning of its policy that `shown` (the policy of the configuration it
+ * is nested in, whose warnings were printed) did not have. */
+static void
+hsg_warn(apr_pool_t *ptemp, hsg_dir_conf *c, const hstsguard_policy *shown,
+         const char *section)
+{
+    size_t      i;
+    int         rc;
+    const char *code;
+    char        buf[HSG_ERR_LEN];
+
+    if (c->enable != 1 || c->policy == NULL || c->policy == shown || c->first.line == 0) {
+        return;
+    }
+    for (i = 0; (rc = hsg_warning(c->policy, shown, i, buf, sizeof(buf), &code)) >= 0; i++) {
+        if (rc == 1 && hsg_first_print(ptemp, &c->first, code)) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, NULL,
+                         "mod_hstsguard: %s on line %d of %s (%s): %s", c->first.directive,
+                         c->first.line, c->first.file, section, buf);
+        }
+    }
+}
+
+/* What the configuration shows to an inner one: its policy's warnings are printed when
+ * HstsGuard is On there, else those of the configuration it is nested in. */
+static const hstsguard_policy *
+hsg_shown(const hsg_dir_conf *c, const hstsguard_policy *outer)
+{
+    return c->enable == 1 && c->policy != NULL ? c->policy : outer;
+}
+
+/* Builds (or finds) the policy of one configuration and reports what is wrong with it.
+ * section: where the configuration comes from, for the message; shown: as for
+ * hsg_warn(), or NULL with warn == 0 for no warnings (a pair of sections); hint: appended
+ * to the message of a policy that cannot be built, or "". */
+static int
+hsg_check_one(apr_pool_t *pconf, apr_pool_t *ptemp, hsg_dir_conf *c, const char *section,
+              int warn, const hstsguard_policy *shown, const char *hint)
+{
+    char             err[HSG_ERR_LEN];
+    int              blame;
+    const hsg_where *w;
+
+    if (hsg_resolve(c, pconf, err, sizeof(err), &blame) == NULL) {
+        /* At the directive of the (last) section that set the key of the problem, else
+         * its policy file or last directive. */
+        if (blame < 0 || c->where[blame].line == 0) {
+            blame = c->file != NULL ? HSG_D_POLICY : c->last_id;
+        }
+        w = &c->where[blame];
+        if (w->line != 0) {
+            HSG_STARTUP(APLOG_EMERG, "mod_hstsguard: %s on line %d of %s (%s): %s%s",
+                        w->directive, w->line, w->file, section, err, hint);
         } else {
-            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL,
-                         "mod_hstsguard: %s: %s%s", section, err, hint);
+            HSG_STARTUP(APLOG_EMERG, "mod_hstsguard: %s: %s%s", section, err, hint);
         }
         return !OK;
+    }
+    if (warn) {
+        hsg_warn(ptemp, c, shown, section);
     }
     return OK;
 }
@@ -567,13 +629,13 @@ hsg_server_label(apr_pool_t *p, server_rec *s)
  * that order, then <If>s nested in <If>s). Which sections match is only known per
  * request, so check_config builds every section on its own over the virtual host (with
  * the sections it is nested in), and every pair of sections that can apply to one request,
- * in merge order: that is every combination that can fail. A part of the policy (a group
- * of hsg_settings.h) comes as a whole from the last section that sets it, each part was
- * checked on its own when it was read, and the rules that combine parts involve two of
- * them (hsts with strict preload; inline settings over a policy file), so a longer chain
- * of sections fails only if the two sections that set those parts fail together. Longer
- * chains are still built per child at request time (hsg_policy_for(), which fails closed
- * if a future rule over three parts ever made one fail).
+ * in merge order. Each section's keys were checked when they were read; what only the
+ * whole policy shows involves keys that are usually set together or in two sections (a
+ * strict preload check in one, the max-age in another), so a longer chain of sections
+ * that all set something rarely fails where its pairs did not. It could (a rule over three
+ * keys, each set in a different section): longer chains are built per child at request
+ * time (hsg_policy_for()), and one that fails is answered closed (500 over plain HTTP,
+ * the policy's HSTS over TLS) and logged, never passed.
  *
  * Two sections are kept apart only when they can never match one request: two
  * <Directory>s of plain paths neither of which contains the other, two <Location>s of
@@ -730,7 +792,7 @@ hsg_sec_merge(apr_pool_t *p, hsg_dir_conf *base, const hsg_sec *secs, int a, int
  * included, to ptemp. */
 static int
 hsg_check_sections(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s, hsg_dir_conf *c,
-                   module *proxy)
+                   module *proxy, const hstsguard_policy *shown)
 {
     core_server_config *core = ap_get_core_module_config(s->module_config);
     core_dir_config    *sd = ap_get_core_module_config(s->lookup_defaults);
@@ -782,11 +844,20 @@ hsg_check_sections(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s, hsg_dir_
 
     secs = (hsg_sec *) arr->elts;
     for (i = 0; i < arr->nelts; i++) {
+        const hstsguard_policy *outer = shown;
         if (secs[i].conf == NULL || !secs[i].conf->own) {
             continue;
         }
-        if (hsg_check_one(pconf, hsg_sec_merge(ptemp, c, secs, i, -1), secs[i].label, 1, "")
-            != OK)
+        if (secs[i].parent >= 0) {
+            /* the policy of the sections it is nested in, whose warnings came first */
+            hsg_dir_conf *mp = hsg_sec_merge(ptemp, c, secs, secs[i].parent, -1);
+            int           blame;
+            if (hsg_resolve(mp, pconf, err, sizeof(err), &blame) != NULL) {
+                outer = hsg_shown(mp, shown);
+            }
+        }
+        if (hsg_check_one(pconf, ptemp, hsg_sec_merge(ptemp, c, secs, i, -1), secs[i].label,
+                          1, outer, "") != OK)
         {
             return !OK;
         }
@@ -796,26 +867,27 @@ hsg_check_sections(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s, hsg_dir_
             continue;
         }
         for (j = i + 1; j < arr->nelts; j++) {
-            hsg_dir_conf *m;
+            hsg_dir_conf    *m;
+            const hsg_where *wi = &secs[i].conf->where[secs[i].conf->last_id];
+            int              blame;
             if (secs[j].conf == NULL || !secs[j].conf->own || hsg_sec_in(secs, j, i)
                 || !hsg_sec_together(secs, i, j))
             {
                 continue;
             }
             m = hsg_sec_merge(ptemp, c, secs, i, j);
-            if (m->conflict_file == NULL && hsg_resolve(m, pconf, err, sizeof(err), 0) != NULL) {
+            if (hsg_resolve(m, pconf, err, sizeof(err), &blame) != NULL) {
                 continue; /* the common case: no message to make */
             }
-            if (hsg_check_one(pconf, m,
+            if (hsg_check_one(pconf, ptemp, m,
                               apr_psprintf(ptemp, "%s, merged at request time over %s on line "
                                            "%d of %s in %s, as Apache does for a request "
                                            "that matches both",
-                                           secs[j].label, secs[i].conf->where.directive,
-                                           secs[i].conf->where.line,
-                                           secs[i].conf->where.file, secs[i].label),
-                              0,
-                              " (set that part of the policy in the later section too, or "
-                              "keep the two sections from matching one request)") != OK)
+                                           secs[j].label, wi->directive, wi->line, wi->file,
+                                           secs[i].label),
+                              0, NULL,
+                              " (set that key in the later section too, or keep the two "
+                              "sections from matching one request)") != OK)
             {
                 return !OK;
             }
@@ -832,8 +904,10 @@ hsg_check_sections(apr_pool_t *pconf, apr_pool_t *ptemp, server_rec *s, hsg_dir_
 static int
 hsg_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
 {
-    module *proxy = ap_find_linked_module("mod_proxy.c");
-    module *cache = ap_find_linked_module("mod_cache.c");
+    module                 *proxy = ap_find_linked_module("mod_proxy.c");
+    module                 *cache = ap_find_linked_module("mod_cache.c");
+    hsg_dir_conf           *main = NULL;
+    const hstsguard_policy *main_shown = NULL;
 
     (void) plog;
 
@@ -841,16 +915,23 @@ hsg_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_
 
     hsg_reset_cache(NULL);
     apr_pool_cleanup_register(pconf, NULL, hsg_reset_cache, apr_pool_cleanup_null);
+    hsg_printed = apr_hash_make(ptemp);
 
     for (; s != NULL; s = s->next) {
         hsg_dir_conf *c = ap_get_module_config(s->lookup_defaults, &hstsguard_module);
         hsg_srv_conf *sc = ap_get_module_config(s->module_config, &hstsguard_module);
         const char   *name = apr_pstrcat(pconf, "server ", hsg_server_label(pconf, s), NULL);
 
-        if (hsg_check_one(pconf, c, name, 1, "") != OK
-            || hsg_check_sections(pconf, ptemp, s, c, proxy) != OK)
+        /* The main server first: a virtual host's warnings are those it adds. */
+        if (hsg_check_one(pconf, ptemp, c, name, 1, main_shown, "") != OK
+            || hsg_check_sections(pconf, ptemp, s, c, proxy, hsg_shown(c, main_shown)) != OK)
         {
+            hsg_printed = NULL;
             return !OK;
+        }
+        if (main == NULL) {
+            main = c;
+            main_shown = hsg_shown(c, NULL);
         }
         if (cache != NULL && sc != NULL && sc->sections && c->enable == 1) {
             ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, NULL,
@@ -862,9 +943,11 @@ hsg_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_
                          sc->first_section.directive ? sc->first_section.directive : "?",
                          sc->first_section.line,
                          sc->first_section.file ? sc->first_section.file : "?", name);
+            hsg_printed = NULL;
             return !OK;
         }
     }
+    hsg_printed = NULL;
     return OK;
 }
 
@@ -892,32 +975,27 @@ hsg_policy_for(request_rec *r, hsg_dir_conf *c)
 {
     char              err[HSG_ERR_LEN];
     hstsguard_policy *p;
+    const hsg_where  *w = &c->where[c->last_id];
+    int               blame;
 
     if (c->policy != NULL) {
-        if (c->conflict_file != NULL) {
-            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                          "mod_hstsguard: %s (line %d of %s) is ignored here: the policy "
-                          "file \"%s\" of an outer section applies",
-                          c->where.directive, c->where.line, c->where.file, c->conflict_file);
-        }
         return c->policy;
     }
     if (hsg_cache_mutex == NULL) {
         return NULL; /* not in a child process (or no mutex): never build concurrently */
     }
-    if (hsg_cache_find(c) == NULL) {
+    if (hsg_cache_find(c->chain) == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       "mod_hstsguard: building the policy of nested sections (last: %s on "
                       "line %d of %s) in this child",
-                      c->where.directive ? c->where.directive : "?", c->where.line,
-                      c->where.file ? c->where.file : "?");
+                      w->directive ? w->directive : "?", w->line, w->file ? w->file : "?");
     }
-    p = hsg_resolve(c, hsg_child_pool, err, sizeof(err), 1);
+    p = hsg_resolve(c, hsg_child_pool, err, sizeof(err), &blame);
     if (p == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       "mod_hstsguard: no policy for %s (line %d of %s): %s; failing closed",
-                      c->where.directive ? c->where.directive : "this section", c->where.line,
-                      c->where.file ? c->where.file : "?", err);
+                      w->directive ? w->directive : "this section", w->line,
+                      w->file ? w->file : "?", err);
     }
     return p;
 }
@@ -1212,11 +1290,26 @@ hsg_set_header(request_rec *r, const hstsguard_response_header *rh)
                                  ? sts
                                  : apr_pstrmemdup(r->pool, rh->name.data, rh->name.len);
     const char       *value = apr_pstrmemdup(r->pool, rh->value.data, rh->value.len);
+    const char       *existing;
 
-    if (apr_table_get(r->headers_out, name) != NULL
-        || apr_table_get(r->err_headers_out, name) != NULL)
-    {
+    existing = apr_table_get(r->headers_out, name);
+    if (existing == NULL) {
+        existing = apr_table_get(r->err_headers_out, name);
+    }
+    if (existing != NULL) {
         if (!rh->replace) {
+            if (name == sts && strcmp(existing, value) != 0
+                && !__atomic_exchange_n(&hsg_competing_logged, 1, __ATOMIC_RELAXED))
+            {
+                /* Once per child (a warn line naming both values), not per response. */
+                ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                              "mod_hstsguard: the response already has "
+                              "\"Strict-Transport-Security: %s\" (from Header, a proxied "
+                              "backend or the application), which hsts.existing=keep lets "
+                              "win over the policy's \"%s\"; remove it, or set "
+                              "existing=replace (logged once per child process)",
+                              existing, value);
+            }
             return;
         }
         apr_table_unset(r->headers_out, name);
@@ -1275,7 +1368,7 @@ hsg_flag_table(request_rec *r, apr_table_t *t, const hsg_req_ctx *ctx)
 }
 
 static void
-hsg_apply(request_rec *r)
+hsg_apply_response(request_rec *r)
 {
     hsg_dir_conf           *c;
     hsg_req_ctx            *ctx;
@@ -1317,7 +1410,7 @@ hsg_apply(request_rec *r)
 static apr_status_t
 hsg_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
-    hsg_apply(f->r);
+    hsg_apply_response(f->r);
     ap_remove_output_filter(f);
     return ap_pass_brigade(f->next, bb);
 }
