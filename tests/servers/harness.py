@@ -319,6 +319,9 @@ def write_docroot(d: Path) -> Path:
         "v6/x": "v6\n",
         "errout/index.html": "errout\n",
         "cached.html": "cached page\n",
+        "short/index.html": "short\n",
+        "ramp/index.html": "ramp\n",
+        "zone/index.html": "zone\n",
     }
     for rel, text in files.items():
         p = root / rel

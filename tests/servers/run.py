@@ -18,6 +18,7 @@ anything failed.
 from __future__ import annotations
 
 import argparse
+import datetime
 import http.client
 import json
 import random
@@ -172,8 +173,21 @@ def log_size(srv: harness.Server) -> int:
 def check_log(srv: harness.Server, mark: int, expect: dict) -> list[str]:
     """log_present: each text must appear in what the server logged from `mark` on (the
     line is written before the response is sent; a moment is allowed all the same);
-    log_absent: the whole error log must not contain the text."""
+    log_absent: the whole error log must not contain the text; log_count: the whole error
+    log must contain each text exactly that many times (a line logged once per worker)."""
     problems = []
+    counts = expect.get("log_count", {})
+    if counts:
+        deadline = time.monotonic() + 3
+        while True:
+            log = srv.log.read_text(errors="replace")
+            got = {text: log.count(text) for text in counts}
+            if all(got[t] >= n for t, n in counts.items()) or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        for text, n in counts.items():
+            if got[text] != n:
+                problems.append(f"the error log has {text!r} {got[text]} times, expected {n}")
     want = expect.get("log_present", [])
     missing = list(want)
     deadline = time.monotonic() + 3
@@ -211,11 +225,13 @@ def run_requests(kind: str, srv: harness.Server, ctx, table: dict, tally: Tally,
         what = f"{kind:6} {case['id']}"
         tls = case["listener"] == "tls"
         if "sequence" in case:
+            mark = log_size(srv)
             try:
                 problems, sums = run_sequence(srv.tls_port if tls else srv.plain_port,
                                               ctx if tls else None, case["sequence"])
             except Exception as e:  # noqa: BLE001
                 problems, sums = [f"the exchange failed: {e}"], []
+            problems += check_log(srv, mark, case.get("log", {}))
             answers.setdefault(case["id"], {})[server] = (
                 tuple(sums), {"TLS_PORT": str(srv.tls_port), "PLAIN_PORT": str(srv.plain_port)})
             if problems:
@@ -282,12 +298,32 @@ def run_config_errors(kind: str, module: Path, base: Path, table: dict, tally: T
             tally.fail(what, f"could not run the config test: {e}")
             continue
         problems = []
+        rendered = conf.read_text().splitlines()
+
+        def where_of(line: str) -> str:
+            lineno = next(n for n, text in enumerate(rendered, 1) if text.strip() == line.strip())
+            return f"{conf}:{lineno}" if kind == "nginx" else f"line {lineno} of {conf}"
+
         if case.get("ok"):
             if rc != 0:
                 problems.append(f"the config must pass, exit {rc}")
-            for text in case.get("expect", []):  # warnings it must print
-                if text.lower() not in out.lower():
+            # Warnings it must print: each on a line of its own, and with warn_at (an index
+            # of the case's lines) that line must point at that directive.
+            at = where_of(lines[case["warn_at"]]) if "warn_at" in case else None
+            for text in case.get("expect", []):
+                hits = [x for x in out.splitlines() if text.lower() in x.lower()]
+                if not hits:
                     problems.append(f"the output does not mention {text!r}")
+                elif at is not None and not any(at in x for x in hits):
+                    problems.append(f"{text!r} is not printed at {at}")
+                elif not any("warn" in x for x in hits):
+                    problems.append(f"{text!r} is not printed as a warning")
+            for text in case.get("expect_absent", []):
+                if text.lower() in out.lower():
+                    problems.append(f"the output mentions {text!r}")
+            for text, n in case.get("expect_count", {}).items():
+                if out.count(text) != n:
+                    problems.append(f"the output has {text!r} {out.count(text)} times, expected {n}")
         else:
             if rc == 0:
                 problems.append("the config test passed; it must fail")
@@ -299,9 +335,7 @@ def run_config_errors(kind: str, module: Path, base: Path, table: dict, tally: T
             directive = bad.split()[0]
             if directive.lower() not in low:
                 problems.append(f"the output does not name the directive {directive}")
-            rendered = conf.read_text().splitlines()
-            lineno = next(n for n, text in enumerate(rendered, 1) if text.strip() == bad.strip())
-            where = f"{conf}:{lineno}" if kind == "nginx" else f"line {lineno} of {conf}"
+            where = where_of(bad)
             if where not in out:
                 problems.append(f"the output does not point at {where}")
         if problems:
@@ -443,6 +477,29 @@ def run_apache_cache(module: Path, work: Path, certs, ctx, extra: dict, table: d
 EXAMPLES = HERE.parent.parent / "examples"
 
 
+def site_wide_directives(kind: str, text: str) -> list[str]:
+    """The hstsguard directives of a site file that sit outside every server block /
+    <VirtualHost> (issue 16: a file meant for sites-enabled must not turn the module on,
+    or set its policy, for every virtual host of the machine)."""
+    found, depth = [], 0
+    for line in text.splitlines():
+        code = line.split("#", 1)[0].strip()
+        if not code:
+            continue
+        if kind == "nginx":
+            if depth == 0 and code.split()[0].startswith("hstsguard"):
+                found.append(code)
+            depth += code.count("{") - code.count("}")
+        else:
+            if code.startswith("</"):
+                depth -= 1
+            elif code.startswith("<"):
+                depth += 1
+            elif depth == 0 and code.split()[0].lower().startswith("hstsguard"):
+                found.append(code)
+    return found
+
+
 def run_examples(kind: str, module: Path, base: Path, certs, docroot: Path, tally: Tally) -> None:
     """examples/nginx and examples/apache must pass `nginx -t` / `apache2 -t` as shipped,
     with only the install paths pointed at this build."""
@@ -460,6 +517,13 @@ def run_examples(kind: str, module: Path, base: Path, certs, docroot: Path, tall
         "/etc/ssl/private/example.com.key": str(certs.key),
         "/var/www/example.com": str(docroot),
     }
+    site = EXAMPLES / kind / "hstsguard-site.conf"
+    wide = site_wide_directives(kind, site.read_text())
+    if wide:
+        tally.fail(f"{kind:6} example {site.name} leaves other sites alone",
+                   "directives outside every server block / <VirtualHost>: " + "; ".join(wide))
+    else:
+        tally.ok(f"{kind:6} example {site.name} leaves other sites alone")
     for src in sorted((EXAMPLES / kind).iterdir()):
         text = src.read_text()
         for old, new in paths.items():
@@ -593,8 +657,10 @@ def main() -> int:
         ctx = harness.tls_context(certs.ca)
         upstream = harness.start_upstream()
         docroot = harness.write_docroot(work)
+        # A ramp that started 8 days ago (UTC), a week a stage: the second stage is in force.
+        ramp_start = datetime.datetime.now(datetime.timezone.utc).date() - datetime.timedelta(days=8)
         extra = {"CERT": str(certs.cert), "KEY": str(certs.key), "DOCROOT": str(docroot),
-                 "UPSTREAM_PORT": str(upstream)}
+                 "UPSTREAM_PORT": str(upstream), "RAMP_START": ramp_start.isoformat()}
         for kind, module, faults_module, template in (
                 ("nginx", args.nginx_module, args.nginx_faults_module, "nginx.conf"),
                 ("apache", args.apache_module, args.apache_faults_module, "httpd.conf")):
