@@ -299,8 +299,8 @@ typedef struct hstsguard_policy_builder hstsguard_policy_builder;
 typedef struct hstsguard_cookie {
     // The length of the value to send (written to the caller buffer when it fits).
     size_t len;
-    // True when the value to send differs from the input. When false, the input can be
-    // sent as it is (the buffer, if it fitted, holds the same bytes).
+    // True when the value to send differs from the input (then it is in the caller's
+    // buffer). When false, send the input as it is: nothing was written to the buffer.
     bool changed;
     // The number of issues found (`cookie.prefix.*`, `cookie.samesite_none.*`,
     // `cookie.malformed.*`, ...); the first ones are written to the issue array.
@@ -649,8 +649,9 @@ extern "C" {
 // `decision.secure`) or not. Every attribute hstsguard does not own is kept byte for
 // byte; a malformed value comes back unchanged with a `cookie.malformed.*` issue.
 //
-// The value to send is written to `buf` (`cap` bytes, not NUL-terminated) and its length
-// is `cookie_out->len`. When it does not fit nothing is written to `buf` and the result is
+// A changed value is written to `buf` (`cap` bytes, not NUL-terminated) and its length
+// is `cookie_out->len`; an unchanged one is not copied (send the input: no work, no
+// allocation for the common case of a cookie already right). When it does not fit nothing is written to `buf` and the result is
 // `HSTSGUARD_BUFFER_TOO_SMALL`, with `cookie_out` complete (so `changed == false` still
 // means "send the input as it is"); `buf` may be NULL when `cap` is 0. The issues go to
 // `issues` (`issues_cap` entries; pass NULL and 0 if you do not want them): when more
@@ -960,6 +961,22 @@ hstsguard_result hstsguard_policy_evaluate(const struct hstsguard_policy *policy
 // # Safety
 // As `hstsguard_policy_evaluate()`; `secure_out` must be writable.
 hstsguard_result hstsguard_policy_is_secure(const struct hstsguard_policy *policy, const struct hstsguard_request *request, bool *secure_out);
+
+// The headers a response gets (`Strict-Transport-Security`, HPKP when configured) for a
+// request already known to be secure (`secure`: a TLS connection) or not, with its Host
+// (`host.data == NULL`: none; IP literals and `localhost` may be skipped, as the policy
+// says): what `hstsguard_policy_evaluate()` puts in a decision, without a redirect
+// decision and without a request to describe. One call for the response path of a TLS
+// request, where there is nothing to decide; `now` is the time in seconds since the
+// epoch (0: the system clock, read only for an `[hsts.ramp]`).
+//
+// Writes up to `cap` entries (views valid while the policy lives) to `headers_out` and
+// their number to `*len_out`; 2 entries always suffice. Does not allocate.
+//
+// # Safety
+// `policy` must be a live policy; `host` must be a valid view; `headers_out` must have
+// `cap` writable entries (NULL when `cap` is 0); `len_out` must be writable.
+hstsguard_result hstsguard_policy_response_headers(const struct hstsguard_policy *policy, bool secure, struct hstsguard_str host, uint64_t now, struct hstsguard_response_header *headers_out, size_t cap, size_t *len_out);
 
 // The name of a result code: the stable code string shared with the Rust core, Python
 // and Node (`"ok"`, `"argument.null"`, `"buffer.too_small"`, `"duration.negative"`,

@@ -820,8 +820,50 @@ static void threads(hstsguard_policy *p) {
     CHECK(errors == 0);
 }
 
+/* The response path of a TLS request: one call, no request, no allocation. */
+static void response_headers(hstsguard_policy *p) {
+    hstsguard_response_header h[2];
+    size_t n = 99;
+    CHECK_RC(hstsguard_policy_response_headers(p, true, str_of(LIT("www.example.com")), 0, h, 2,
+                                               &n),
+             HSTSGUARD_OK);
+    CHECK(n == 1 && h[0].name.len == 25 &&
+          memcmp(h[0].name.data, "Strict-Transport-Security", 25) == 0 && !h[0].replace);
+    /* IP literals and localhost are skipped; plain HTTP gets nothing. */
+    CHECK_RC(hstsguard_policy_response_headers(p, true, str_of(LIT("127.0.0.1:8443")), 0, h, 2, &n),
+             HSTSGUARD_OK);
+    CHECK(n == 0);
+    CHECK_RC(hstsguard_policy_response_headers(p, true, str_of(LIT("App.LOCALHOST.")), 0, h, 2, &n),
+             HSTSGUARD_OK);
+    CHECK(n == 0);
+    CHECK_RC(hstsguard_policy_response_headers(p, false, str_of(LIT("www.example.com")), 0, h, 2,
+                                               &n),
+             HSTSGUARD_OK);
+    CHECK(n == 0);
+    /* No Host: sent (nothing says it is an IP). Bytes that are not UTF-8: not a name. */
+    CHECK_RC(hstsguard_policy_response_headers(p, true, str_of(NULL, 0), 0, h, 2, &n),
+             HSTSGUARD_OK);
+    CHECK(n == 1);
+    CHECK_RC(hstsguard_policy_response_headers(p, true, str_of(LIT("ex\xffmple.com")), 0, h, 2,
+                                               &n),
+             HSTSGUARD_OK);
+    CHECK(n == 0);
+    /* Too little room, NULLs. */
+    CHECK_RC(hstsguard_policy_response_headers(p, true, str_of(LIT("example.com")), 0, NULL, 0, &n),
+             HSTSGUARD_BUFFER_TOO_SMALL);
+    CHECK_RC(hstsguard_policy_response_headers(p, true, str_of(LIT("example.com")), 0, NULL, 2, &n),
+             HSTSGUARD_NULL_ARGUMENT);
+    CHECK_RC(hstsguard_policy_response_headers(NULL, true, str_of(LIT("example.com")), 0, h, 2, &n),
+             HSTSGUARD_NULL_ARGUMENT);
+    CHECK_RC(hstsguard_policy_response_headers(p, true, str_of(LIT("example.com")), 0, h, 2, NULL),
+             HSTSGUARD_NULL_ARGUMENT);
+    CHECK_RC(hstsguard_policy_response_headers(p, true, str_of(NULL, 5), 0, h, 2, &n),
+             HSTSGUARD_NULL_ARGUMENT);
+}
+
 int main(void) {
     hstsguard_policy *p = policy_from_toml(POLICY_TOML);
+    response_headers(p);
     nulls(p);
     small_buffers(p);
     bad_text(p);

@@ -13,8 +13,8 @@ use crate::result::{hstsguard_result, status};
 pub struct hstsguard_cookie {
     /// The length of the value to send (written to the caller buffer when it fits).
     pub len: usize,
-    /// True when the value to send differs from the input. When false, the input can be
-    /// sent as it is (the buffer, if it fitted, holds the same bytes).
+    /// True when the value to send differs from the input (then it is in the caller's
+    /// buffer). When false, send the input as it is: nothing was written to the buffer.
     pub changed: bool,
     /// The number of issues found (`cookie.prefix.*`, `cookie.samesite_none.*`,
     /// `cookie.malformed.*`, ...); the first ones are written to the issue array.
@@ -26,8 +26,9 @@ pub struct hstsguard_cookie {
 /// `decision.secure`) or not. Every attribute hstsguard does not own is kept byte for
 /// byte; a malformed value comes back unchanged with a `cookie.malformed.*` issue.
 ///
-/// The value to send is written to `buf` (`cap` bytes, not NUL-terminated) and its length
-/// is `cookie_out->len`. When it does not fit nothing is written to `buf` and the result is
+/// A changed value is written to `buf` (`cap` bytes, not NUL-terminated) and its length
+/// is `cookie_out->len`; an unchanged one is not copied (send the input: no work, no
+/// allocation for the common case of a cookie already right). When it does not fit nothing is written to `buf` and the result is
 /// `HSTSGUARD_BUFFER_TOO_SMALL`, with `cookie_out` complete (so `changed == false` still
 /// means "send the input as it is"); `buf` may be NULL when `cap` is 0. The issues go to
 /// `issues` (`issues_cap` entries; pass NULL and 0 if you do not want them): when more
@@ -84,9 +85,8 @@ pub unsafe extern "C" fn hstsguard_policy_flag_set_cookie(
                 changed: flagged.changed(),
                 issues_len: flagged.issues().len(),
             };
-            // An unchanged value that does not fit needs no writing: the caller sends
-            // its input.
-            let fitted = write_bytes(&buf, flagged.value()) || !flagged.changed();
+            // An unchanged value is never copied: the caller sends its input.
+            let fitted = !flagged.changed() || write_bytes(&buf, flagged.value());
             write_issues(&issue_buf, flagged.issues())?;
             if fitted {
                 Ok(())

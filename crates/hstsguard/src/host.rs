@@ -281,6 +281,9 @@ pub(crate) fn parse_view(raw: &str) -> Result<HostView<'_>, HostError> {
 /// is no host a user agent could note). Same classification as [`Host::is_ip_literal`]
 /// and [`Host::is_localhost`]; allocates only for hosts that need normalising.
 pub(crate) fn skip_hsts(raw: &str, skip_ip: bool, skip_localhost: bool) -> bool {
+    if let Some(localhost) = plain_name_is_localhost(raw.as_bytes()) {
+        return skip_localhost && localhost;
+    }
     match parse_view(raw) {
         Ok(view) => {
             (skip_ip && !matches!(view.kind, Kind::Name))
@@ -288,6 +291,88 @@ pub(crate) fn skip_hsts(raw: &str, skip_ip: bool, skip_localhost: bool) -> bool 
         }
         Err(_) => true,
     }
+}
+
+/// The request path's shortcut for the common Host: a plain DNS name (ASCII letters,
+/// digits, `-` and `_` in labels of 1 to 63 octets, one trailing dot allowed, at most 253
+/// octets, no `xn--` label, a last label that is not numeric) with an optional port of
+/// 1 to 5 digits that fits 1-65535. For such a Host, [`parse_view`] would give
+/// [`Kind::Name`]; the answer is whether it is `localhost` or under it. Anything else is
+/// `None`, for the full parse to decide. One pass over the bytes, no allocation.
+fn plain_name_is_localhost(raw: &[u8]) -> Option<bool> {
+    let mut label_len = 0usize;
+    let mut label_start = 0usize;
+    let mut last_label = (0usize, 0usize);
+    let mut name_end = raw.len();
+    let mut i = 0;
+    while i < raw.len() {
+        match raw[i] {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' => {
+                if label_len == 0 {
+                    label_start = i;
+                    if raw.len() - i >= 4 && raw[i..i + 4].eq_ignore_ascii_case(b"xn--") {
+                        return None;
+                    }
+                }
+                label_len += 1;
+                if label_len > MAX_LABEL {
+                    return None;
+                }
+            }
+            b'.' => {
+                if label_len == 0 {
+                    return None;
+                }
+                last_label = (label_start, i);
+                label_len = 0;
+            }
+            b':' => {
+                name_end = i;
+                break;
+            }
+            _ => return None,
+        }
+        i += 1;
+    }
+    if label_len > 0 {
+        last_label = (label_start, name_end);
+    } else if name_end == 0 || raw[name_end - 1] != b'.' || last_label.1 + 1 != name_end {
+        return None; // empty, or ends in an empty label
+    }
+    // One trailing dot is removed: the name is what is left.
+    let name = if label_len == 0 {
+        &raw[..name_end - 1]
+    } else {
+        &raw[..name_end]
+    };
+    if name.is_empty() || name.len() > MAX_NAME {
+        return None;
+    }
+    if name_end < raw.len() {
+        let digits = &raw[name_end + 1..];
+        if digits.is_empty() || digits.len() > 5 || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let port = digits
+            .iter()
+            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+        if port == 0 || port > 65_535 {
+            return None;
+        }
+    }
+    let last = &raw[last_label.0..last_label.1];
+    let numeric = last.iter().all(u8::is_ascii_digit)
+        || (last.len() >= 2 && last[..2].eq_ignore_ascii_case(b"0x"));
+    if numeric {
+        return None;
+    }
+    const LOCALHOST: &[u8] = b"localhost";
+    Some(
+        name.eq_ignore_ascii_case(LOCALHOST)
+            || (name.len() > LOCALHOST.len()
+                && name[name.len() - LOCALHOST.len() - 1] == b'.'
+                && name[name.len() - LOCALHOST.len()..].eq_ignore_ascii_case(LOCALHOST)),
+    )
 }
 
 /// The first reason to refuse `raw` outright, by the classes of characters that must
@@ -781,6 +866,93 @@ fn check_pattern(pattern: &str) -> Result<HostPattern, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut never disagrees with the full parse: where it answers, the full
+    /// classification gives the same answer.
+    #[test]
+    fn the_plain_name_shortcut_agrees_with_the_full_parse() {
+        let full = |raw: &str| match parse_view(raw) {
+            Ok(v) if v.kind == Kind::Name => Some(is_localhost(&v.name, v.kind)),
+            _ => None,
+        };
+        let mut samples: Vec<String> = [
+            "example.com",
+            "EXAMPLE.com",
+            "example.com.",
+            "example.com..",
+            ".example.com",
+            "localhost",
+            "LOCALHOST",
+            "localhost.",
+            "app.localhost",
+            "app.localhost.:80",
+            "notlocalhost",
+            "localhost.example",
+            "a.b-c_d.example:8443",
+            "example.com:0",
+            "example.com:65535",
+            "example.com:65536",
+            "example.com:",
+            "example.com:08",
+            "example.com:123456",
+            "1.2.3.4",
+            "1.2.3.4:80",
+            "a.0x1f",
+            "0x7f.1",
+            "a.b.c.123",
+            "xn--bcher-kva.example",
+            "a.XN--bcher-kva.example",
+            "-a.example",
+            "a-.example",
+            "a..b",
+            ":80",
+            "",
+            ".",
+            "..",
+            "a.",
+            "_dmarc.example",
+            "[::1]",
+            "ex ample.com",
+            "exa%6dple.com",
+            "bücher.example",
+            "a.b.c.d.e.f.g",
+            "localhost:65535",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        samples.push(format!("{}.com", "a".repeat(63)));
+        samples.push(format!("{}.com", "a".repeat(64)));
+        samples.push(format!("{}.com", ["abcdefghij"; 25].join(".")));
+        samples.push(format!("{}.co", ["abcdefghij"; 23].join(".")));
+        // Every short string over a small alphabet.
+        let alphabet = ['a', 'L', '0', '9', '.', ':', '-', '_', 'x'];
+        let mut frontier = vec![String::new()];
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for s in &frontier {
+                for c in alphabet {
+                    next.push(format!("{s}{c}"));
+                }
+            }
+            samples.extend(next.iter().cloned());
+            frontier = next;
+        }
+        for raw in &samples {
+            if let Some(fast) = plain_name_is_localhost(raw.as_bytes()) {
+                assert_eq!(Some(fast), full(raw), "{raw:?}");
+            }
+        }
+        // ... and it answers for the hosts of ordinary requests.
+        for raw in [
+            "example.com",
+            "www.example.com:8443",
+            "Example.COM.",
+            "localhost:3000",
+        ] {
+            assert!(plain_name_is_localhost(raw.as_bytes()).is_some(), "{raw}");
+        }
+    }
 
     fn ok(raw: &str) -> Host {
         parse_host(raw).unwrap_or_else(|e| panic!("{raw:?}: {e}"))

@@ -246,6 +246,17 @@ impl Policy {
         self.headers(secure, host, None)
     }
 
+    /// [`Policy::response_headers`] at a time the caller has at hand (seconds since the
+    /// epoch; `None` reads the system clock if an `[hsts.ramp]` needs the time).
+    pub fn response_headers_at(
+        &self,
+        secure: bool,
+        host: Option<&str>,
+        now: Option<u64>,
+    ) -> ResponseHeaders<'_> {
+        self.headers(secure, host, now)
+    }
+
     fn headers(&self, secure: bool, host: Option<&str>, now: Option<u64>) -> ResponseHeaders<'_> {
         let h = &self.hsts;
         let wanted = h.enabled && (secure || h.send == SendHsts::Always);
