@@ -490,6 +490,65 @@ pub unsafe extern "C" fn hstsguard_policy_is_secure(
     })
 }
 
+/// The headers a response gets (`Strict-Transport-Security`, HPKP when configured) for a
+/// request already known to be secure (`secure`: a TLS connection) or not, with its Host
+/// (`host.data == NULL`: none; IP literals and `localhost` may be skipped, as the policy
+/// says): what `hstsguard_policy_evaluate()` puts in a decision, without a redirect
+/// decision and without a request to describe. One call for the response path of a TLS
+/// request, where there is nothing to decide; `now` is the time in seconds since the
+/// epoch (0: the system clock, read only for an `[hsts.ramp]`).
+///
+/// Writes up to `cap` entries (views valid while the policy lives) to `headers_out` and
+/// their number to `*len_out`; 2 entries always suffice. Does not allocate.
+///
+/// # Safety
+/// `policy` must be a live policy; `host` must be a valid view; `headers_out` must have
+/// `cap` writable entries (NULL when `cap` is 0); `len_out` must be writable.
+#[no_mangle]
+pub unsafe extern "C" fn hstsguard_policy_response_headers(
+    policy: *const hstsguard_policy,
+    secure: bool,
+    host: hstsguard_str,
+    now: u64,
+    headers_out: *mut hstsguard_response_header,
+    cap: usize,
+    len_out: *mut usize,
+) -> hstsguard_result {
+    guard(|| {
+        status((|| unsafe {
+            let len = crate::ffi::init(len_out, 0)?;
+            let policy = &policy
+                .as_ref()
+                .ok_or(hstsguard_result::NULL_ARGUMENT)?
+                .inner;
+            if headers_out.is_null() && cap != 0 {
+                return Err(hstsguard_result::NULL_ARGUMENT);
+            }
+            let mut host_slot = None;
+            let host = if host.data.is_null() && host.len == 0 {
+                None
+            } else {
+                Some(field_text(host.bytes()?, &mut host_slot, lossy))
+            };
+            let headers = policy.response_headers_at(secure, host, (now != 0).then_some(now));
+            let mut n = 0;
+            for h in headers.iter() {
+                if n == cap {
+                    return Err(hstsguard_result::BUFFER_TOO_SMALL);
+                }
+                headers_out.add(n).write(hstsguard_response_header {
+                    name: hstsguard_str::of(h.name),
+                    value: hstsguard_str::of(h.value),
+                    replace: h.existing == ExistingHeader::Replace,
+                });
+                n += 1;
+                *len = n;
+            }
+            Ok(())
+        })())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -577,63 +636,4 @@ mod tests {
     fn invalid_target_bytes_are_percent_encoded() {
         assert_eq!(encode_invalid(b"/a\xffb?\xc3\xa9\xc3"), "/a%FFb?\u{e9}%C3");
     }
-}
-
-/// The headers a response gets (`Strict-Transport-Security`, HPKP when configured) for a
-/// request already known to be secure (`secure`: a TLS connection) or not, with its Host
-/// (`host.data == NULL`: none; IP literals and `localhost` may be skipped, as the policy
-/// says): what `hstsguard_policy_evaluate()` puts in a decision, without a redirect
-/// decision and without a request to describe. One call for the response path of a TLS
-/// request, where there is nothing to decide; `now` is the time in seconds since the
-/// epoch (0: the system clock, read only for an `[hsts.ramp]`).
-///
-/// Writes up to `cap` entries (views valid while the policy lives) to `headers_out` and
-/// their number to `*len_out`; 2 entries always suffice. Does not allocate.
-///
-/// # Safety
-/// `policy` must be a live policy; `host` must be a valid view; `headers_out` must have
-/// `cap` writable entries (NULL when `cap` is 0); `len_out` must be writable.
-#[no_mangle]
-pub unsafe extern "C" fn hstsguard_policy_response_headers(
-    policy: *const hstsguard_policy,
-    secure: bool,
-    host: hstsguard_str,
-    now: u64,
-    headers_out: *mut hstsguard_response_header,
-    cap: usize,
-    len_out: *mut usize,
-) -> hstsguard_result {
-    guard(|| {
-        status((|| unsafe {
-            let len = crate::ffi::init(len_out, 0)?;
-            let policy = &policy
-                .as_ref()
-                .ok_or(hstsguard_result::NULL_ARGUMENT)?
-                .inner;
-            if headers_out.is_null() && cap != 0 {
-                return Err(hstsguard_result::NULL_ARGUMENT);
-            }
-            let mut host_slot = None;
-            let host = if host.data.is_null() && host.len == 0 {
-                None
-            } else {
-                Some(field_text(host.bytes()?, &mut host_slot, lossy))
-            };
-            let headers = policy.response_headers_at(secure, host, (now != 0).then_some(now));
-            let mut n = 0;
-            for h in headers.iter() {
-                if n == cap {
-                    return Err(hstsguard_result::BUFFER_TOO_SMALL);
-                }
-                headers_out.add(n).write(hstsguard_response_header {
-                    name: hstsguard_str::of(h.name),
-                    value: hstsguard_str::of(h.value),
-                    replace: h.existing == ExistingHeader::Replace,
-                });
-                n += 1;
-                *len = n;
-            }
-            Ok(())
-        })())
-    })
 }
