@@ -797,9 +797,9 @@ hstsguard_result hstsguard_policy_default(struct hstsguard_policy **policy_out);
 // `policy` must be NULL or a policy from this library, not freed before.
 void hstsguard_policy_free(struct hstsguard_policy *policy);
 
-// The `Strict-Transport-Security` value the policy sends (e.g.
-// `max-age=31536000; includeSubDomains`), as a view valid while the policy lives;
-// `data` is NULL when HSTS is disabled.
+// The `Strict-Transport-Security` value the policy sends now (e.g.
+// `max-age=31536000; includeSubDomains`; with an `[hsts.ramp]`, the stage in force), as
+// a view valid while the policy lives; `data` is NULL when HSTS is disabled.
 //
 // # Safety
 // `policy` must be a live policy; `value_out` must be writable.

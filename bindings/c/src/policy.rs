@@ -249,9 +249,9 @@ pub unsafe extern "C" fn hstsguard_policy_free(policy: *mut hstsguard_policy) {
     })
 }
 
-/// The `Strict-Transport-Security` value the policy sends (e.g.
-/// `max-age=31536000; includeSubDomains`), as a view valid while the policy lives;
-/// `data` is NULL when HSTS is disabled.
+/// The `Strict-Transport-Security` value the policy sends now (e.g.
+/// `max-age=31536000; includeSubDomains`; with an `[hsts.ramp]`, the stage in force), as
+/// a view valid while the policy lives; `data` is NULL when HSTS is disabled.
 ///
 /// # Safety
 /// `policy` must be a live policy; `value_out` must be writable.
@@ -267,8 +267,13 @@ pub unsafe extern "C" fn hstsguard_policy_hsts_value(
                 .as_ref()
                 .ok_or(hstsguard_result::NULL_ARGUMENT)?
                 .inner;
-            if p.hsts().enabled {
-                *v = hstsguard_str::of(p.hsts().policy.value());
+            // With an `[hsts.ramp]`, the stage in force now (each stage's value lives as
+            // long as the policy).
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            if let Some(value) = p.hsts_value_at(now) {
+                *v = hstsguard_str::of(value);
             }
             Ok(())
         })())

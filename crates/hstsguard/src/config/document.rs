@@ -509,18 +509,26 @@ impl PolicyDocument {
     /// assert_eq!(doc.hsts().ramp().unwrap().stages().unwrap().len(), 3);
     /// let err = doc.set_text("hsts.max_agee", "1y").unwrap_err();
     /// assert!(err.to_string().contains("did you mean `max_age`"), "{err}");
+    /// // A problem leaves the document as it was.
+    /// let before = doc.clone();
+    /// assert!(doc.set_text("proxy.sources", "forwarded, bogus").is_err());
+    /// assert_eq!(doc, before);
     /// ```
     pub fn set_text(&mut self, key: &str, text: &str) -> Result<(), crate::Error> {
         let mut r = Reader::new(Spelling::Loose);
+        // On a problem the document is left as it was: the change is made on a copy.
+        let mut changed = self.clone();
         match super::field::segments(key) {
-            Some(segs) => self.set_text_at(&segs, text, "", &mut r),
+            Some(segs) => changed.set_text_at(&segs, text, "", &mut r),
             None => r.push(
                 "",
                 Code::ConfigUnknownKey,
                 format!("malformed key {}: expected dotted names such as hsts.max_age or cookies.rules[0].name", crate::issue::quote(key)),
             ),
         }
-        finish(r, ())
+        finish(r, ())?;
+        *self = changed;
+        Ok(())
     }
 
     /// The document with `over` laid over it, key by key (see [`HstsSection::overlay`]):

@@ -522,8 +522,8 @@ pub(crate) fn append_text<T: Field>(
     } else {
         vec![text]
     };
-    for (i, part) in parts.into_iter().enumerate() {
-        let item_path = format!("{path}[{}]", list.len() + i);
+    for part in parts {
+        let item_path = format!("{path}[{}]", list.len());
         if part.is_empty() {
             r.invalid_value(&item_path, "empty value in a list");
             continue;
