@@ -62,44 +62,66 @@ pub enum hstsguard_same_site {
     None = 3,
 }
 
-/// Runs a policy constructor and hands the outcome to C.
+/// Runs a constructor and hands the outcome to C: the new handle in `*out`, or the
+/// error object in `*error_out` and its result code.
 ///
 /// # Safety
-/// `policy_out` and `error_out` must be NULL or writable.
-unsafe fn deliver(
-    policy_out: *mut *mut hstsguard_policy,
+/// `out` and `error_out` must be NULL or writable.
+unsafe fn deliver<T, H>(
+    out: *mut *mut H,
     error_out: *mut *mut hstsguard_error,
-    build: impl FnOnce() -> Result<Result<Policy, Error>, (hstsguard_result, &'static str)>,
+    what: &'static str,
+    wrap: impl FnOnce(T) -> H,
+    build: impl FnOnce() -> Result<Result<T, Error>, (hstsguard_result, &'static str)>,
 ) -> hstsguard_result {
     // SAFETY: promised by the caller; outputs are written, never read.
     unsafe {
         if !error_out.is_null() {
             error_out.write(std::ptr::null_mut());
         }
-        if policy_out.is_null() {
+        if out.is_null() {
             give(
                 error_out,
-                hstsguard_error::of_result(hstsguard_result::NULL_ARGUMENT, "policy_out is NULL"),
+                hstsguard_error::of_result(hstsguard_result::NULL_ARGUMENT, what),
             );
             return hstsguard_result::NULL_ARGUMENT;
         }
-        policy_out.write(std::ptr::null_mut());
+        out.write(std::ptr::null_mut());
         match build() {
-            Ok(Ok(policy)) => {
-                policy_out.write(Box::into_raw(Box::new(hstsguard_policy { inner: policy })));
+            Ok(Ok(value)) => {
+                out.write(Box::into_raw(Box::new(wrap(value))));
                 hstsguard_result::OK
             }
             Ok(Err(err)) => {
-                let e = hstsguard_error::of_core(&err);
-                let r = hstsguard_result::of_error(&err);
-                give(error_out, e);
-                r
+                give(error_out, hstsguard_error::of_core(&err));
+                hstsguard_result::of_error(&err)
             }
             Err((r, why)) => {
                 give(error_out, hstsguard_error::of_result(r, why));
                 r
             }
         }
+    }
+}
+
+/// [`deliver`] for a policy.
+///
+/// # Safety
+/// As [`deliver`].
+unsafe fn deliver_policy(
+    policy_out: *mut *mut hstsguard_policy,
+    error_out: *mut *mut hstsguard_error,
+    build: impl FnOnce() -> Result<Result<Policy, Error>, (hstsguard_result, &'static str)>,
+) -> hstsguard_result {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        deliver(
+            policy_out,
+            error_out,
+            "policy_out is NULL",
+            |inner| hstsguard_policy { inner },
+            build,
+        )
     }
 }
 
@@ -146,7 +168,7 @@ pub unsafe extern "C" fn hstsguard_policy_from_toml(
     error_out: *mut *mut hstsguard_error,
 ) -> hstsguard_result {
     guard(|| unsafe {
-        deliver(policy_out, error_out, || {
+        deliver_policy(policy_out, error_out, || {
             Ok(Policy::from_toml(doc_text(toml, len)?))
         })
     })
@@ -165,7 +187,7 @@ pub unsafe extern "C" fn hstsguard_policy_from_json(
     error_out: *mut *mut hstsguard_error,
 ) -> hstsguard_result {
     guard(|| unsafe {
-        deliver(policy_out, error_out, || {
+        deliver_policy(policy_out, error_out, || {
             Ok(Policy::from_json(doc_text(json, len)?))
         })
     })
@@ -187,7 +209,7 @@ pub unsafe extern "C" fn hstsguard_policy_from_file(
     error_out: *mut *mut hstsguard_error,
 ) -> hstsguard_result {
     guard(|| unsafe {
-        deliver(policy_out, error_out, || {
+        deliver_policy(policy_out, error_out, || {
             if path.is_null() {
                 return Err(arg_error(
                     hstsguard_result::NULL_ARGUMENT,
@@ -228,7 +250,7 @@ pub unsafe extern "C" fn hstsguard_policy_default(
     policy_out: *mut *mut hstsguard_policy,
 ) -> hstsguard_result {
     guard(|| unsafe {
-        deliver(policy_out, std::ptr::null_mut(), || {
+        deliver_policy(policy_out, std::ptr::null_mut(), || {
             Ok(Ok(Policy::default()))
         })
     })
@@ -361,45 +383,27 @@ pub unsafe extern "C" fn hstsguard_policy_builder_new(
     })
 }
 
-/// Runs a builder constructor and hands the outcome to C.
+/// [`deliver`] for a builder holding a document.
 ///
 /// # Safety
-/// `builder_out` and `error_out` must be NULL or writable.
+/// As [`deliver`].
 unsafe fn deliver_builder(
     builder_out: *mut *mut hstsguard_policy_builder,
     error_out: *mut *mut hstsguard_error,
     read: impl FnOnce() -> Result<Result<PolicyDocument, Error>, (hstsguard_result, &'static str)>,
 ) -> hstsguard_result {
-    // SAFETY: promised by the caller; outputs are written, never read.
+    // SAFETY: forwarded to the caller.
     unsafe {
-        if !error_out.is_null() {
-            error_out.write(std::ptr::null_mut());
-        }
-        if builder_out.is_null() {
-            give(
-                error_out,
-                hstsguard_error::of_result(hstsguard_result::NULL_ARGUMENT, "builder_out is NULL"),
-            );
-            return hstsguard_result::NULL_ARGUMENT;
-        }
-        builder_out.write(std::ptr::null_mut());
-        match read() {
-            Ok(Ok(doc)) => {
-                builder_out.write(Box::into_raw(Box::new(hstsguard_policy_builder {
-                    doc,
-                    pending: Vec::new(),
-                })));
-                hstsguard_result::OK
-            }
-            Ok(Err(err)) => {
-                give(error_out, hstsguard_error::of_core(&err));
-                hstsguard_result::of_error(&err)
-            }
-            Err((r, why)) => {
-                give(error_out, hstsguard_error::of_result(r, why));
-                r
-            }
-        }
+        deliver(
+            builder_out,
+            error_out,
+            "builder_out is NULL",
+            |doc| hstsguard_policy_builder {
+                doc,
+                pending: Vec::new(),
+            },
+            read,
+        )
     }
 }
 
@@ -753,7 +757,7 @@ pub unsafe extern "C" fn hstsguard_policy_builder_build(
     error_out: *mut *mut hstsguard_error,
 ) -> hstsguard_result {
     guard(|| unsafe {
-        deliver(policy_out, error_out, || {
+        deliver_policy(policy_out, error_out, || {
             let b = builder.as_ref().ok_or(arg_error(
                 hstsguard_result::NULL_ARGUMENT,
                 "the builder is NULL",

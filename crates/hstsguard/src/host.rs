@@ -606,25 +606,7 @@ impl fmt::Display for HostPattern {
     }
 }
 
-impl Field for HostPattern {
-    const KIND: ConfigKind = ConfigKind::Text;
-
-    fn read(value: &Value, path: &str, r: &mut Reader) -> Option<HostPattern> {
-        match value {
-            Value::String(s) => s.parse().map_err(|e| r.error(path, e)).ok(),
-            other => {
-                r.invalid_type(path, "a string", other);
-                None
-            }
-        }
-    }
-
-    fn to_value(&self) -> Value {
-        Value::String(self.text.to_string())
-    }
-}
-
-crate::config::field::list_field!(HostPattern => ConfigKind::Text);
+crate::config::field::text_field!(HostPattern, split_commas = true);
 
 impl Field for Host {
     const KIND: ConfigKind = ConfigKind::Text;

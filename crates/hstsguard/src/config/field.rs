@@ -455,6 +455,46 @@ macro_rules! words {
 }
 pub(crate) use words;
 
+/// Reads a string value with `T`'s `FromStr`, recording its error at `path`.
+pub(crate) fn read_parsed<T>(value: &Value, path: &str, r: &mut Reader) -> Option<T>
+where
+    T: std::str::FromStr<Err = crate::Error>,
+{
+    match value {
+        Value::String(s) => s.parse().map_err(|e| r.error(path, e)).ok(),
+        other => {
+            r.invalid_type(path, "a string", other);
+            None
+        }
+    }
+}
+
+/// Implements [`Field`] for a type written as text and read with its `FromStr` (a host
+/// pattern, a regular expression, a glob, a pin), and for lists of it.
+macro_rules! text_field {
+    ($ty:ty, split_commas = $split:expr) => {
+        impl $crate::config::field::Field for $ty {
+            const KIND: $crate::config::Kind = $crate::config::Kind::Text;
+            const SPLIT_COMMAS: bool = $split;
+
+            fn read(
+                value: &::serde_json::Value,
+                path: &str,
+                r: &mut $crate::config::reader::Reader,
+            ) -> Option<$ty> {
+                $crate::config::field::read_parsed(value, path, r)
+            }
+
+            fn to_value(&self) -> ::serde_json::Value {
+                ::serde_json::Value::String(self.to_string())
+            }
+        }
+
+        $crate::config::field::list_field!($ty => $crate::config::Kind::Text);
+    };
+}
+pub(crate) use text_field;
+
 // ---------------------------------------------------------------------------------------
 // Lists
 // ---------------------------------------------------------------------------------------

@@ -3,12 +3,8 @@
 use std::fmt;
 
 use regex::Regex;
-use serde_json::Value;
 
 use crate::config::field::words;
-use crate::config::field::Field;
-use crate::config::reader::Reader;
-use crate::config::Kind as ConfigKind;
 use crate::error::Error;
 
 #[allow(unused_imports)]
@@ -285,23 +281,13 @@ impl std::str::FromStr for NamePattern {
     }
 }
 
-impl Field for NamePattern {
-    const KIND: ConfigKind = ConfigKind::Text;
-
-    fn read(value: &Value, path: &str, r: &mut Reader) -> Option<NamePattern> {
-        match value {
-            Value::String(s) => s.parse().map_err(|e| r.error(path, e)).ok(),
-            other => {
-                r.invalid_type(path, "a string", other);
-                None
-            }
-        }
-    }
-
-    fn to_value(&self) -> Value {
-        Value::String(self.0.to_string())
+impl fmt::Display for NamePattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
+
+crate::config::field::text_field!(NamePattern, split_commas = true);
 
 impl fmt::Debug for CookieRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

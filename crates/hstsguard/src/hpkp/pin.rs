@@ -132,29 +132,7 @@ pub(crate) fn decode_received_pin(text: &str) -> Result<(PinSha256, bool), PinPr
     }
 }
 
-impl crate::config::field::Field for PinSha256 {
-    const KIND: crate::config::Kind = crate::config::Kind::Text;
-
-    fn read(
-        value: &serde_json::Value,
-        path: &str,
-        r: &mut crate::config::reader::Reader,
-    ) -> Option<PinSha256> {
-        match value {
-            serde_json::Value::String(s) => s.parse().map_err(|e| r.error(path, e)).ok(),
-            other => {
-                r.invalid_type(path, "a string", other);
-                None
-            }
-        }
-    }
-
-    fn to_value(&self) -> serde_json::Value {
-        serde_json::Value::String(self.to_string())
-    }
-}
-
-crate::config::field::list_field!(PinSha256 => crate::config::Kind::Text);
+crate::config::field::text_field!(PinSha256, split_commas = true);
 
 impl FromStr for PinSha256 {
     type Err = Error;

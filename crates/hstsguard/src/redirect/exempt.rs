@@ -2,11 +2,6 @@
 
 use regex::Regex;
 
-use serde_json::Value;
-
-use crate::config::field::Field;
-use crate::config::reader::Reader;
-use crate::config::Kind;
 use crate::error::Error;
 
 #[allow(unused_imports)]
@@ -105,26 +100,13 @@ impl std::str::FromStr for ExemptPattern {
     }
 }
 
-impl Field for ExemptPattern {
-    const KIND: Kind = Kind::Text;
-    const SPLIT_COMMAS: bool = false;
-
-    fn read(value: &Value, path: &str, r: &mut Reader) -> Option<ExemptPattern> {
-        match value {
-            Value::String(s) => s.parse().map_err(|e| r.error(path, e)).ok(),
-            other => {
-                r.invalid_type(path, "a string", other);
-                None
-            }
-        }
-    }
-
-    fn to_value(&self) -> Value {
-        Value::String(self.as_str().to_owned())
+impl std::fmt::Display for ExemptPattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
-crate::config::field::list_field!(ExemptPattern => Kind::Text);
+crate::config::field::text_field!(ExemptPattern, split_commas = false);
 
 /// Compiles an exempt pattern; the error's reason is the regex error's last line.
 pub(crate) fn compile_exempt(pattern: &str) -> Result<Regex, Error> {
