@@ -46,8 +46,12 @@ test-node: ## the Node stage: addon build, drift check of binding.js / binding.d
 bench-node: ## Express middleware vs helmet and express-sslify (direct calls and autocannon), with ratios
 	cd bindings/node && npm install --no-audit --no-fund && npm run build && node bench/bench.js
 
-docs: ## regenerate docs/CODES.md from the core
-	UPDATE_DOCS=1 cargo test -q -p hstsguard --test codes_doc
+docs: ## regenerate docs/CODES.md, docs/POLICY.md and docs/policy.schema.json from the core
+	UPDATE_DOCS=1 cargo test -q -p hstsguard --test codes_doc --test policy_doc
+
+generated: docs c-generated ## regenerate every generated face of the schema and codes (commit them)
+	UPDATE_GENERATED=1 cargo test -q -p hstsguard-python --test generated
+	UPDATE_GENERATED=1 cargo test -q -p hstsguard-node --test generated
 
 clean: ## remove build output
 	cargo clean
