@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Node stage: builds the napi-rs addon (bindings/node), checks that the generated
-# loader binding.js and types binding.d.ts match the committed ones, and runs the Node
+# loader binding.js and types binding.d.ts match the committed ones, that policy.d.ts
+# matches the core's policy schema it is generated from, and runs the Node
 # tests (shared vectors, API, the package's own loader errors, Express 5 and 4,
 # node:http, real TLS; the client side: KnownHosts, hstsguard/fetch against real
 # loopback servers with a test CA and curl --hsts interop, scan() compared with
@@ -52,6 +53,11 @@ for f in "${generated[@]}"; do
 done
 [ "$drift" -eq 0 ] || exit 1
 echo "no drift"
+
+# policy.d.ts (the types of policy options and documents) is generated from the core's
+# schema by a Rust test, which fails when the committed file differs.
+step "policy.d.ts matches the core's schema (cargo test -p hstsguard-node --test generated)"
+(cd "$ROOT" && cargo test -q -p hstsguard-node --test generated)
 
 # scan() must resolve to the object the CLI prints: test/scan.test.js compares the two.
 step "cargo build -p hstsguard-cli (scan() is compared with hstsguard scan --json)"

@@ -2,59 +2,63 @@
  * hstsguard/express: HTTPS transport security middleware for Express 4 and 5 and plain
  * `node:http` servers, deciding with the hstsguard core.
  *
+ * Every option is camelCase and is read by the core with the one policy schema: the
+ * option types below are the generated sections of `policy.d.ts` (`HstsSection`,
+ * `RedirectSection`, `CookiesSection`, ...), plus the middleware's own options.
+ *
  * A request is secure when its connection is TLS, when Express says so (`req.secure`,
  * which applies the app's `trust proxy` setting), or when the hstsguard policy's `proxy`
  * section says so (the socket's peer must be a trusted proxy).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Policy, PolicyDocument } from './index'
+import type { Issue, Policy } from './index'
+import type {
+  CookieRuleSection,
+  CookiesSection,
+  HstsSection,
+  PolicyOptions,
+  ProxySection,
+  RedirectSection,
+} from './policy'
 
 /** A Connect / Express / node:http middleware. */
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void
 
-/** Options of `hsts()`: helmet's `strictTransportSecurity` names and defaults, plus `send`. */
-export interface HstsOptions {
-  /** Seconds (a whole, non-negative number) or a duration such as `'1y'`. Default 31536000. */
-  maxAge?: number | string
-  /** Add `includeSubDomains`. Default true. */
-  includeSubDomains?: boolean
-  /** Add `preload`. Default false. */
-  preload?: boolean
-  /**
-   * `'secure'` (default): only on secure requests, as RFC 6797 §7.2 requires;
-   * `'always'`: on every response, as helmet does.
-   */
-  send?: 'secure' | 'always'
+/** A deploy warning of a middleware's policy, as `onWarning` gets it. */
+export interface HstsguardWarning extends Issue {
+  /** The middleware that logs it. */
+  middleware: 'hsts' | 'enforceHttps' | 'secureCookies' | 'hstsguard'
 }
 
-/** Options of `enforceHttps()`. */
-export interface EnforceHttpsOptions {
+/**
+ * Where a middleware's deploy warnings go. Each middleware reports the core's warnings
+ * about its part of the policy (`policy.warnings`: `policy.hsts.*`, `policy.redirect.*`,
+ * ...) once, when it is made.
+ */
+export interface WarningOptions {
   /**
-   * Hosts a redirect may go to (Django semantics: `'example.com'`, `'.example.com'` for the
-   * domain and its subdomains, `'*'`). Default `['*']`. A Host outside the list gets 400.
+   * Anything with a `warn` method (console, pino, winston...): gets one line per warning,
+   * `hstsguard <middleware>: <message> [<code>]`. Default: `console`.
    */
-  allowedHosts?: string | string[]
-  /** Redirect every insecure request to this host (and port). */
-  canonicalHost?: string
-  /** The port of the Location. Default 443 (omitted). */
-  httpsPort?: number
-  /** Keep a Host's non-80 port instead of `httpsPort`. Default false. */
-  keepPort?: boolean
-  /** Regular expressions (Rust syntax) searched in the raw path: `'^/health$'`. */
-  exempt?: string | string[]
-  /** Never redirect `/.well-known/acme-challenge/`. Default true. */
-  acmeExempt?: boolean
-  /** Status for GET and HEAD: 301 (default), 302, 303, 307 or 308. */
-  statusGetHead?: number
-  /** Status for other methods: 308 (default), 301, 302, 303, 307, or 403 / 426 to refuse. */
-  statusOther?: number
-  /** Proxies (CIDR networks or addresses) whose scheme headers are believed. */
-  trustedProxies?: string | string[]
-  /** Which headers a trusted proxy uses (policy `proxy.sources`). Default Forwarded, X-Forwarded-Proto. */
-  proxySources?: string | string[]
-  /** express-sslify: believe `X-Forwarded-Proto` (from any peer unless `trustedProxies` narrows it). */
+  logger?: { warn(message: string): unknown }
+  /** Gets each warning as an object, instead of the logger. */
+  onWarning?: (warning: HstsguardWarning) => void
+}
+
+/**
+ * Options of `hsts()`: the policy's `hsts` section, whose names are helmet's
+ * `strictTransportSecurity` options (`maxAge`, `includeSubDomains`, `preload`) and the
+ * schema's (`send`, `existing`, `skipIpHosts`, `skipLocalhost`, `ramp`, ...).
+ */
+export interface HstsOptions extends HstsSection, WarningOptions {}
+
+/** Options of `enforceHttps()`: the policy's `redirect` section, `proxy`, and express-sslify's names. */
+export interface EnforceHttpsOptions extends RedirectSection, WarningOptions {
+  /** Which peers are trusted proxies and which of their headers say HTTPS (the policy's `proxy` section). */
+  proxy?: ProxySection
+  /** express-sslify: believe `X-Forwarded-Proto` (from any peer unless `proxy.trusted` narrows it). */
   trustProtoHeader?: boolean
-  /** express-sslify: believe Azure's `X-ARR-SSL` (from any peer unless `trustedProxies` narrows it). */
+  /** express-sslify: believe Azure's `X-ARR-SSL` (from any peer unless `proxy.trusted` narrows it). */
   trustAzureHeader?: boolean
   /**
    * express-sslify: redirect to `X-Forwarded-Host` instead of `Host`. Needs `allowedHosts`
@@ -64,33 +68,19 @@ export interface EnforceHttpsOptions {
 }
 
 /** One cookie rule: every matching rule applies; for each attribute the last one wins. */
-export interface CookieRule {
-  /** An exact cookie name or a glob (`*`, `?`). */
-  name: string
-  /** true: ensure `Secure`; false: remove it; absent: leave it. */
-  secure?: boolean
-  /** true: ensure `HttpOnly`; false: remove it; absent: leave it. */
-  httpOnly?: boolean
-  /** `'Strict'`, `'Lax'` or `'None'` (which always gets `Secure`). */
-  sameSite?: 'Strict' | 'Lax' | 'None'
-}
+export type CookieRule = CookieRuleSection
 
-/** Options of `secureCookies()` (or pass the list of rules directly). */
-export interface SecureCookiesOptions {
-  /** The rules. Default: every cookie gets `Secure`. */
-  rules?: CookieRule[]
-  /** `'always'` (default) or `'requestSecure'`: add `Secure` only on secure requests. */
-  secureWhen?: 'always' | 'requestSecure'
-  /** `__Secure-` / `__Host-` violations: `'repair'` (default) or `'report'` (leave them). */
-  prefixes?: 'repair' | 'report'
-}
+/** Options of `secureCookies()`: the policy's `cookies` section (or pass the list of rules). */
+export interface SecureCookiesOptions extends CookiesSection, WarningOptions {}
 
 /**
  * Strict-Transport-Security with helmet's option names and defaults, sent only on secure
- * requests unless `send: 'always'`. Unknown or misspelled options throw
- * (`err.code === 'config.unknown_key'`); a bad `maxAge` throws with a `duration.*` code.
+ * requests unless `send: 'always'`, never for an IP-literal or `localhost` Host (unless
+ * `skipIpHosts` / `skipLocalhost` are false), following `ramp` when set. Unknown or
+ * misspelt options throw (`err.code === 'config.unknown_key'`, with a did-you-mean); a
+ * bad `maxAge` throws with a `duration.*` code. `headerValue` is the value sent now.
  */
-export declare function hsts(options?: HstsOptions): Middleware & { readonly headerValue: string }
+export declare function hsts(options?: HstsOptions): Middleware & { readonly headerValue: string | null; readonly policy: Policy }
 
 /**
  * Redirects insecure requests to HTTPS (301 for GET/HEAD, 308 otherwise), answers 400 for
@@ -98,14 +88,16 @@ export declare function hsts(options?: HstsOptions): Middleware & { readonly hea
  */
 export declare function enforceHttps(options?: EnforceHttpsOptions): Middleware & { readonly policy: Policy }
 
-/** Flags every Set-Cookie of the response, whoever writes it. */
-export declare function secureCookies(rules?: CookieRule[] | SecureCookiesOptions): Middleware & { readonly policy: Policy }
+/** Flags every Set-Cookie of the response, whoever writes it, when its headers are written. */
+export declare function secureCookies(
+  options?: readonly CookieRuleSection[] | SecureCookiesOptions,
+): Middleware & { readonly policy: Policy }
 
 /**
- * Everything from one policy: a `Policy`, a policy document object (docs/POLICY.md), or
- * the path of a TOML or JSON policy file.
+ * Everything from one policy: a `Policy`, policy options (camelCase, as `new Policy()`
+ * takes them), or the path of a TOML or JSON policy file.
  */
-export declare function hstsguard(policy?: Policy | PolicyDocument | string): Middleware & { readonly policy: Policy }
+export declare function hstsguard(policy?: Policy | PolicyOptions | string, options?: WarningOptions): Middleware & { readonly policy: Policy }
 
 /**
  * Was this request secure? The decision of the `hstsguard()` middleware that ran for it

@@ -3,14 +3,24 @@
  * hstsguard/express: HTTPS transport security middleware for Express 4 and 5 and plain
  * `node:http` servers, deciding with the hstsguard core.
  *
- *   hsts(options)          Strict-Transport-Security with helmet's option names
- *   enforceHttps(options)  HTTP -> HTTPS redirects (no open redirect, method-aware status)
- *   secureCookies(rules)   Secure / HttpOnly / SameSite on every Set-Cookie of the response
- *   hstsguard(policy)      all of it from one policy document (docs/POLICY.md)
+ *   hsts(options)            Strict-Transport-Security: the policy's `hsts` section
+ *                            (helmet's option names are the schema's: maxAge, ...)
+ *   enforceHttps(options)    HTTP -> HTTPS redirects: the `redirect` section, plus `proxy`
+ *   secureCookies(options)   Secure / HttpOnly / SameSite on every Set-Cookie: `cookies`
+ *   hstsguard(policy)        all of it from one policy (options, a Policy or a file)
  *
- * Every header value and rule is computed when the middleware is created. Per request:
- * the HSTS path is plain JavaScript once the request is known to be secure; a redirect
- * decision is one call into the core; each Set-Cookie write is one call into the core.
+ * Options are camelCase (`maxAge`, `allowedHosts`, `httpOnly`, `sameSite`) and are read
+ * by the core, with the schema of every policy: each unknown or misspelt option, each
+ * bad value, is reported with its path and a did-you-mean (docs/POLICY.md lists every
+ * key; policy.d.ts types them). Each middleware logs the core's deploy warnings about
+ * its part of the policy once, when it is made: through `console.warn`, a `logger`
+ * (anything with `warn`) or an `onWarning(warning)` callback.
+ *
+ * Everything is decided when the middleware is made, or by the core. Per request: the
+ * HSTS path is plain JavaScript (the last Host's answer is remembered; with a ramp, the
+ * value is fetched from the core at most once a minute); a redirect decision is one call
+ * into the core; the Set-Cookie fields of a response are flagged in one call, when its
+ * headers are written.
  *
  * Is the request secure? (The same answer in every middleware here.)
  *   1. the connection is TLS (`req.socket.encrypted`), or
@@ -18,19 +28,19 @@
  *      X-Forwarded-Proto, so an app that trusts its proxy in Express needs nothing more, or
  *   3. the hstsguard policy's `proxy` section says so (the socket's peer address must be
  *      in `proxy.trusted`; the headers of any other peer are ignored). Only `hstsguard()`
- *      and `enforceHttps()` (with its proxy options) read a policy's proxy section.
+ *      and `enforceHttps()` (with `proxy` or the express-sslify options) read it.
  * On a plain `node:http` server there is no `req.secure`: 1 and 3 apply.
  */
 
-const { STATUS_CODES } = require('node:http')
-const { Policy, HstsPolicy } = require('./index.js')
-
-const STS = 'Strict-Transport-Security'
-const DEFAULT_MAX_AGE = 365 * 24 * 60 * 60
+const { STATUS_CODES, OutgoingMessage } = require('node:http')
+const { Policy } = require('./index.js')
 
 // ---------------------------------------------------------------------------------------
-// Option checking: every misspelled option is refused loudly, with a did-you-mean hint.
+// Options
 // ---------------------------------------------------------------------------------------
+
+/** The middleware's own options, which are not policy keys. */
+const OWN_OPTIONS = ['logger', 'onWarning']
 
 /** An `Error` with the core's kind of `code` (and `errors` for configuration problems). */
 function optionError(code, message, errors) {
@@ -38,60 +48,6 @@ function optionError(code, message, errors) {
   err.code = code
   if (errors !== undefined) err.errors = errors
   return err
-}
-
-function normalize(key) {
-  return key.toLowerCase().replace(/[-_]/g, '')
-}
-
-/** Levenshtein distance, small strings only. */
-function distance(a, b) {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = cur
-    }
-  }
-  return row[b.length]
-}
-
-/** The known option closest to `key`, when it is close enough to be a typo. */
-function suggest(key, known) {
-  const k = normalize(key)
-  let best = null
-  let bestScore = Infinity
-  for (const cand of known) {
-    const c = normalize(cand)
-    const d = c === k ? 0 : distance(k, c)
-    if (d < bestScore) {
-      best = cand
-      bestScore = d
-    }
-  }
-  return bestScore <= Math.max(1, Math.floor(key.length / 4)) ? best : null
-}
-
-/**
- * Checks that `options` is undefined or a plain object whose keys are all known, and
- * returns it (or `{}`). `extra(key)` may throw a more specific message first (helmet's).
- */
-function checkKeys(where, options, known, extra) {
-  if (options === undefined) return {}
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw optionError('config.invalid_type', `${where}: options must be an object, got ${describe(options)}`)
-  }
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue
-    if (extra) extra(key)
-    const near = suggest(key, known)
-    const hint = near ? `; did you mean \`${near}\`?` : `; known options: ${known.join(', ')}`
-    throw optionError('config.unknown_key', `${where}: unknown option \`${key}\`${hint}`)
-  }
-  return options
 }
 
 function describe(value) {
@@ -102,67 +58,67 @@ function describe(value) {
   return `a value of type ${typeof value}`
 }
 
-function checkBool(where, name, value, fallback) {
-  if (value === undefined) return fallback
-  if (typeof value !== 'boolean') {
-    throw optionError('config.invalid_type', `${where}: \`${name}\` must be true or false, got ${describe(value)}`)
-  }
-  return value
+function isPlainObject(value) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
-function checkChoice(where, name, value, choices, fallback) {
-  if (value === undefined) return fallback
-  if (!choices.includes(value)) {
-    throw optionError(
-      'config.invalid_value',
-      `${where}: \`${name}\` must be ${choices.map((c) => JSON.stringify(c)).join(' or ')}, got ${describe(value)}`,
-    )
-  }
-  return value
-}
+const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k)
 
-/** A string or a list of strings, as a list (undefined stays undefined). */
-function checkList(where, name, value) {
-  if (value === undefined) return undefined
-  const list = typeof value === 'string' ? [value] : value
-  if (!Array.isArray(list) || !list.every((v) => typeof v === 'string')) {
-    throw optionError('config.invalid_type', `${where}: \`${name}\` must be a string or a list of strings, got ${describe(value)}`)
+/**
+ * Splits `options` into the policy section (everything else, checked by the core) and
+ * the middleware's own `names`. Anything but a plain object goes to the core as it is,
+ * which names what is wrong with it.
+ */
+function splitOptions(options, names) {
+  const own = {}
+  if (!isPlainObject(options)) return [options, own]
+  let section = options
+  for (const name of names) {
+    if (hasOwn(options, name)) {
+      if (section === options) section = { ...options }
+      own[name] = options[name]
+      delete section[name]
+    }
   }
-  return list
+  return [section, own]
 }
 
 /**
- * Builds a Policy from a document assembled from middleware options, and rewrites the
- * paths of configuration errors (`redirect.allowed_hosts[1]`) to option names
- * (`allowedHosts[1]`) with `rename`.
+ * The policy of a middleware: `options` read by the core as the `section` of a policy
+ * document (camelCase), over `base` (the other sections). A problem throws one `Error`
+ * naming every option that is wrong, with its path in the options (`allowedHosts[1]`,
+ * `rules[0].sameSite`). `messageOf` may word a problem differently (helmet's messages).
  */
-function buildPolicy(where, doc, rename) {
+function middlewarePolicy(where, section, options, base, messageOf) {
   try {
-    return new Policy(doc)
+    return Policy._forMiddleware(section, options, base)
   } catch (err) {
     if (!Array.isArray(err.errors)) throw err
-    const errors = err.errors.map((e) => ({ ...e, path: rename(e.path) }))
-    const lines = errors.map((e) => `  ${e.path}: ${e.message} [${e.code}]`)
-    const n = errors.length
-    throw optionError(err.code, `${where}: invalid option${n === 1 ? '' : 's'}\n${lines.join('\n')}`, errors)
+    const lines = err.errors.map((e) => `  ${e.path || '(options)'}: ${messageOf ? messageOf(e) : e.message} [${e.code}]`)
+    const n = err.errors.length
+    throw optionError(err.code, `${where}: invalid option${n === 1 ? '' : 's'}\n${lines.join('\n')}`, err.errors)
   }
 }
 
-function camel(snake) {
-  return snake.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
-}
-
-/** `cookies.rules[0].http_only` -> `rules[0].httpOnly`, `redirect.allowed_hosts` -> `allowedHosts`. */
-function renamePath(path, sections) {
-  for (const [prefix, replacement] of sections) {
-    if (path === prefix) return replacement
-    if (path.startsWith(prefix + '.') || path.startsWith(prefix + '[')) {
-      const rest = path.slice(prefix.length).replace(/^\./, '')
-      const renamed = rest.replace(/[a-z_]+/g, camel)
-      return replacement ? `${replacement}.${renamed}` : renamed
-    }
+/**
+ * Logs the policy's deploy warnings about `families` (the second word of their codes:
+ * `hsts`, `redirect`, `proxy`, `cookie`, `hpkp`; null for all) once, as the middleware is
+ * made: to `onWarning(warning)` when given (each `{code, severity, message, middleware}`),
+ * else to `logger.warn(text)`, else to `console.warn(text)`.
+ */
+function announce(where, policy, families, own) {
+  const { logger, onWarning } = own
+  if (onWarning !== undefined && typeof onWarning !== 'function') {
+    throw optionError('config.invalid_type', `${where}: \`onWarning\` must be a function, got ${describe(onWarning)}`)
   }
-  return path
+  if (logger !== undefined && !(logger !== null && typeof logger === 'object' && typeof logger.warn === 'function')) {
+    throw optionError('config.invalid_type', `${where}: \`logger\` must have a \`warn\` method (console, pino, winston...), got ${describe(logger)}`)
+  }
+  for (const w of policy.warnings) {
+    if (families !== null && !families.includes(w.code.split('.')[1])) continue
+    if (onWarning !== undefined) onWarning({ ...w, middleware: where })
+    else (logger || console).warn(`hstsguard ${where}: ${w.message} [${w.code}]`)
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -170,6 +126,7 @@ function renamePath(path, sections) {
 // ---------------------------------------------------------------------------------------
 
 const kTrust = Symbol('hstsguard.trust')
+const kSecure = Symbol('hstsguard.secure')
 
 /**
  * Secure without asking the core: a TLS socket, or what Express's `req.secure` says when
@@ -212,15 +169,17 @@ function targetOf(req) {
 }
 
 /**
- * Asks the core about one request (one native call): `true` secure, `false` insecure but
- * served (exempt, redirects off), or the redirect / reject to send. An absolute-form
- * target (`GET http://example.com/x HTTP/1.1`) is split: its authority is the host (RFC
- * 9112 §3.2.2), its path and query the target. When the policy trusts proxies, the peer
+ * Asks the core about a request that is not secure by its transport (one native call):
+ * `true` a trusted proxy says it is secure, `false` it is served as it is (exempt,
+ * redirects off), a string for a plain redirect (three status digits, then the
+ * Location), or an object for anything else. An absolute-form target
+ * (`GET http://example.com/x HTTP/1.1`) is split: its authority is the host (RFC 9112
+ * §3.2.2), its path and query the target. When the policy trusts proxies, the peer
  * address and only the fields its proxy sources read are passed along (Node joins a
  * repeated field with ", ", which the core reads as the same list).
  */
 function makeDecider(policy, hostOf) {
-  const proxyHeaders = policy.proxyHeaders
+  const proxyHeaders = policy._proxyHeaders
   const trusts = proxyHeaders.length > 0
   return function decide(req) {
     let target = targetOf(req)
@@ -232,7 +191,7 @@ function makeDecider(policy, hostOf) {
         target = m[2] === '' ? '/' : m[2]
       }
     }
-    if (!trusts) return policy.decide(req.method, host, target, false)
+    if (!trusts) return policy._decide(req.method, host, target)
     const headers = []
     const h = req.headers
     for (let i = 0; i < proxyHeaders.length; i++) {
@@ -241,7 +200,7 @@ function makeDecider(policy, hostOf) {
     }
     const socket = req.socket
     const peer = socket != null ? socket.remoteAddress : undefined
-    return policy.decide(req.method, host, target, false, peer, headers)
+    return policy._decide(req.method, host, target, peer, headers)
   }
 }
 
@@ -257,177 +216,221 @@ const REJECT_BODY = {
 }
 
 /**
- * Sends the core's redirect or reject. A redirect has an empty body; a reject a short
- * text naming the problem (never the request's own text: that is in `message`, for logs).
+ * Sends the core's redirect or reject, with one `writeHead`. A redirect has an empty
+ * body; a reject a short text naming the problem (never the request's own text: that is
+ * in `message`, for logs).
  */
 function respond(res, outcome) {
   if (res.headersSent) return
-  res.statusCode = outcome.status
-  const headers = outcome.headers
-  if (headers !== undefined) for (const name in headers) res.setHeader(name, headers[name])
-  if (outcome.action === 'redirect') {
-    res.setHeader('Location', outcome.location)
-    res.setHeader('Content-Length', '0')
+  if (typeof outcome === 'string') {
+    // A plain redirect: "301https://...".
+    const status = outcome.charCodeAt(0) * 100 + outcome.charCodeAt(1) * 10 + outcome.charCodeAt(2) - 5328
+    res.writeHead(status, ['Location', outcome.slice(3), 'Content-Length', '0'])
+    res.end()
+    return
+  }
+  const headers = outcome.headers === undefined ? [] : outcome.headers.slice()
+  if (outcome.location !== undefined) {
+    headers.push('Location', outcome.location, 'Content-Length', '0')
+    res.writeHead(outcome.status, headers)
     res.end()
     return
   }
   const body = REJECT_BODY[outcome.code] || `${STATUS_CODES[outcome.status] || 'Error'}\n`
-  res.setHeader('Content-Type', 'text/plain; charset=utf-8')
-  res.setHeader('Content-Length', String(Buffer.byteLength(body)))
+  headers.push('Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)))
+  res.writeHead(outcome.status, headers)
   res.end(body)
 }
 
 // ---------------------------------------------------------------------------------------
-// Response hooks: Set-Cookie flagging and header replacement, whoever writes the header
+// Response headers: the core's answer for the last Host, per secure / insecure
 // ---------------------------------------------------------------------------------------
 
-const kState = Symbol('hstsguard.response')
-const kSecure = Symbol('hstsguard.secure')
-
-function isSetCookie(name) {
-  return typeof name === 'string' && name.length === 10 && name.toLowerCase() === 'set-cookie'
-}
-
-/** The value that replaces header `name` on this response (`existing = "replace"`), if any. */
-function replacement(st, name) {
-  return st.replace === null || typeof name !== 'string' ? undefined : st.replace.get(name.toLowerCase())
-}
-
-function secureOf(st) {
-  if (st.secure === undefined) st.secure = secureByTransport(st.req)
-  return st.secure
-}
+/** How many Hosts' answers are remembered, per kind of request (the Host is the client's word). */
+const MAX_HOSTS = 64
 
 /**
- * Flags a Set-Cookie value as Node would send it: a string, or a list (each element
- * stringified, as Node does). Values this response already flagged are not flagged again
- * (`res.append` re-sends the earlier cookies with every new one).
+ * The headers the policy adds (Strict-Transport-Security, Public-Key-Pins) for a Host and
+ * a secure or insecure request. The core's answer depends on nothing else (an IP-literal
+ * or `localhost` Host may be skipped: `skipIpHosts`, `skipLocalhost`), so it is asked once
+ * per Host and remembered (the last Host first: most servers see one or a few). With a
+ * ramp the value changes with time: every answer is dropped after a minute, so the core
+ * is asked at most once a minute per Host, never per request.
  */
-function flagValue(st, value) {
-  if (typeof value === 'string') return st.policy.flagSetCookieValue(value, secureOf(st))
-  if (!Array.isArray(value)) return value === undefined || value === null ? value : flagValue(st, String(value))
-  const done = st.flagged
-  let i = 0
-  while (i < value.length && i < done.length && value[i] === done[i]) i++
-  if (i === value.length) return value
-  const rest = []
-  for (let j = i; j < value.length; j++) rest.push(String(value[j]))
-  const flagged = st.policy.flagSetCookies(rest, secureOf(st))
-  const out = i === 0 ? flagged : done.slice(0, i).concat(flagged)
-  st.flagged = out
-  return out
-}
-
-function patchedSetHeader(name, value) {
-  const st = this[kState]
-  if (!st.busy) {
-    if (st.cookies && isSetCookie(name)) value = flagValue(st, value)
-    else {
-      const v = replacement(st, name)
-      if (v !== undefined) value = v
-    }
+class HeaderMemo {
+  constructor(policy) {
+    this.policy = policy
+    this.ramp = policy._hasRamp
+    this.secure = { hosts: new Map(), lastHost: undefined, last: null, until: 0 }
+    this.plain = { hosts: new Map(), lastHost: undefined, last: null, until: 0 }
   }
-  return st.setHeader.call(this, name, value)
-}
 
-function patchedAppendHeader(name, value) {
-  const st = this[kState]
-  if (!st.busy) {
-    if (st.cookies && isSetCookie(name)) value = flagValue(st, value)
-    else if (replacement(st, name) !== undefined) return this
+  /** `{headers, replace}`: what to set, and the fields to replace at write time (or null). */
+  get(host, secure) {
+    const k = secure ? this.secure : this.plain
+    if (k.last !== null && k.lastHost === host && (!this.ramp || Date.now() < k.until)) return k.last
+    return this.lookup(k, host, secure)
   }
-  return st.appendHeader.call(this, name, value)
-}
 
-/** The headers argument of writeHead with Set-Cookie flagged (a copy when it changes). */
-function flagHeadersArg(st, headers) {
-  if (Array.isArray(headers)) {
-    if (headers.length > 0 && Array.isArray(headers[0])) {
-      // [[name, value], ...]
-      return headers.map((pair) => {
-        if (st.cookies && isSetCookie(pair[0])) return [pair[0], flagValue(st, pair[1])]
-        const v = replacement(st, pair[0])
-        return v === undefined ? pair : [pair[0], v]
-      })
-    }
-    // [name, value, name, value, ...]
-    const out = headers.slice()
-    for (let i = 0; i + 1 < out.length; i += 2) {
-      if (st.cookies && isSetCookie(out[i])) out[i + 1] = flagValue(st, out[i + 1])
-      else {
-        const v = replacement(st, out[i])
-        if (v !== undefined) out[i + 1] = v
+  lookup(k, host, secure) {
+    let now
+    if (this.ramp) {
+      const ms = Date.now()
+      if (ms >= k.until) {
+        k.hosts.clear()
+        k.until = ms + 60000
       }
+      now = Math.floor(ms / 1000)
     }
-    return out
+    let entry = k.hosts.get(host)
+    if (entry === undefined) {
+      const headers = this.policy._responseHeaders(host === undefined ? null : host, secure, now)
+      const replace = headers.filter((h) => h.replace)
+      entry = { headers, replace: replace.length > 0 ? replace : null }
+      if (k.hosts.size >= MAX_HOSTS) k.hosts.clear()
+      k.hosts.set(host, entry)
+    }
+    k.last = entry
+    k.lastHost = host
+    return entry
   }
-  if (typeof headers !== 'object' || headers === null) return headers
-  let out = headers
-  for (const name of Object.keys(headers)) {
-    let value
-    if (st.cookies && isSetCookie(name)) value = flagValue(st, headers[name])
-    else if ((value = replacement(st, name)) === undefined) continue
-    if (out === headers) out = { ...headers }
-    out[name] = value
-  }
-  return out
 }
 
-function patchedWriteHead(statusCode, reason, headers) {
-  const st = this[kState]
-  if (st.busy) return st.writeHead.apply(this, arguments)
-  const args = Array.prototype.slice.call(arguments)
-  const at = typeof reason === 'string' ? 2 : 1
-  if (args[at] !== undefined) args[at] = flagHeadersArg(st, args[at])
-  if (st.replace !== null && !this.headersSent) {
-    // Whatever the application set meanwhile, these fields go out with the policy's value.
-    for (const [name, value] of st.replace) st.setHeader.call(this, name, value)
-  }
-  // Node's writeHead calls setHeader / appendHeader itself for headers given here: they
-  // are flagged already.
-  st.busy = true
-  try {
-    return st.writeHead.apply(this, args)
-  } finally {
-    st.busy = false
-  }
+const nodeSetHeader = OutgoingMessage.prototype.setHeader
+const nodeHasHeader = OutgoingMessage.prototype.hasHeader
+
+/**
+ * True when `res.setHeader` and `res.hasHeader` are Node's own, found on the response's
+ * prototype. Express gives each response a prototype of its own choosing
+ * (`Object.setPrototypeOf` per request), so V8 cannot cache a method lookup on the
+ * response itself, and each one costs about as much as a call; the prototype is one
+ * object shared by every response of an app, where the lookup is cached. When this is
+ * true, calling Node's methods directly calls exactly what `res.setHeader(...)` would;
+ * otherwise (an override on the response or its prototype, a response that is not
+ * Node's) the response's own methods are used.
+ */
+function nodeMethods(res) {
+  const p = Object.getPrototypeOf(res)
+  return p !== null && p.setHeader === nodeSetHeader && p.hasHeader === nodeHasHeader && !hasOwn(res, 'setHeader') && !hasOwn(res, 'hasHeader')
 }
 
 /**
- * Installs the hooks on one response. `secure` may be undefined (computed on first use).
- * `cookies`: flag Set-Cookie; `replace`: a Map of lower-case header names to the values
- * that replace whatever the application sets (`hsts.existing = "replace"`), or null.
+ * Sets a header unless the response has it (`existing = "keep"`), or always (`replace`).
+ * Field names go out in lower case, as given: they are case-insensitive (RFC 9110 §5.1;
+ * HTTP/2 and HTTP/3 send them so), and Node's setHeader lower-cases every name it is
+ * given, which allocates a new string per call unless it is lower case already.
  */
-function hookResponse(req, res, policy, secure, cookies, replace) {
-  if (res[kState] !== undefined) {
-    // Another hstsguard middleware hooked this response already: merge.
-    const st = res[kState]
-    if (cookies) {
-      st.cookies = true
-      st.policy = policy
-    }
+function setHeader(res, lower, value, replace) {
+  if (nodeMethods(res)) {
+    if (replace || !nodeHasHeader.call(res, lower)) nodeSetHeader.call(res, lower, value)
+  } else if (replace || !res.hasHeader(lower)) {
+    res.setHeader(lower, value)
+  }
+}
+
+/** Sets the policy's headers on the response: `replace` ones always, others unless the response has them. */
+function setHeaders(res, headers) {
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]
+    setHeader(res, h.lower, h.value, h.replace)
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// At header-write time (in the shape of jshttp's on-headers): one wrapper of writeHead
+// per response, which Node calls for every response (res.end and res.write call it
+// through _implicitHeader, res.flushHeaders too). When it runs, every Set-Cookie of the
+// response is flagged, whoever set it and however, and `existing = "replace"` fields get
+// the policy's value.
+// ---------------------------------------------------------------------------------------
+
+const kHook = Symbol('hstsguard.onHeaders')
+
+/**
+ * Installs the listener on one response, or adds to it when another hstsguard middleware
+ * installed it already. `policy`: whose cookie rules flag Set-Cookie (null: none);
+ * `secure`: the request's decision, or undefined (asked when needed); `replace`: the
+ * headers (`{name, value}`) that replace whatever the application sets, or null.
+ */
+function hookResponse(req, res, policy, secure, replace) {
+  const st = res[kHook]
+  if (st !== undefined) {
+    if (policy !== null) st.policy = policy
     if (replace !== null) st.replace = replace
     if (secure !== undefined) st.secure = secure
     return
   }
-  res[kState] = {
-    req,
-    policy,
-    secure,
-    cookies,
-    replace,
-    busy: false,
-    flagged: [],
-    setHeader: res.setHeader,
-    appendHeader: res.appendHeader,
-    writeHead: res.writeHead,
+  res[kHook] = { req, policy, secure, replace, prev: res.writeHead, fired: false }
+  res.writeHead = writeHeadWithListener
+}
+
+function writeHeadWithListener(statusCode, reason, headers) {
+  const st = this[kHook]
+  if (st.fired || this.headersSent) return st.prev.apply(this, arguments)
+  st.fired = true
+  // writeHead(status[, reason][, headers]), as Node reads it.
+  const obj = typeof reason === 'string' ? headers : (headers ?? reason)
+  if (obj !== undefined && obj !== null && mergeHeaders(this, obj)) {
+    onHeaders(this, st)
+    return typeof reason === 'string' ? st.prev.call(this, statusCode, reason) : st.prev.call(this, statusCode)
   }
-  res.setHeader = patchedSetHeader
-  if (typeof res.appendHeader === 'function') res.appendHeader = patchedAppendHeader
-  res.writeHead = patchedWriteHead
-  // Set-Cookie fields set before this middleware ran (by earlier middleware).
-  if (cookies && res.hasHeader('set-cookie') && !res.headersSent) {
-    res.setHeader('set-cookie', res.getHeader('set-cookie'))
+  onHeaders(this, st)
+  return st.prev.apply(this, arguments)
+}
+
+/**
+ * Sets the headers given to writeHead on the response (they take precedence over earlier
+ * ones, as in Node), so the listener sees them. A name repeated in an array is appended,
+ * as Node sends every field of an array. False (nothing done) for what Node itself will
+ * refuse (an array of odd length).
+ */
+function mergeHeaders(res, obj) {
+  if (Array.isArray(obj)) {
+    const pairs = obj.length > 0 && Array.isArray(obj[0])
+    if (!pairs && obj.length % 2 !== 0) return false
+    const seen = new Set()
+    const n = pairs ? obj.length : obj.length / 2
+    for (let i = 0; i < n; i++) {
+      const name = pairs ? obj[i][0] : obj[2 * i]
+      const value = pairs ? obj[i][1] : obj[2 * i + 1]
+      if (!name) continue
+      const lower = String(name).toLowerCase()
+      if (seen.has(lower)) appendHeader(res, name, value)
+      else {
+        seen.add(lower)
+        res.setHeader(name, value)
+      }
+    }
+    return true
+  }
+  if (typeof obj !== 'object') return false
+  const keys = Object.keys(obj)
+  for (let i = 0; i < keys.length; i++) if (keys[i]) res.setHeader(keys[i], obj[keys[i]])
+  return true
+}
+
+function appendHeader(res, name, value) {
+  if (typeof res.appendHeader === 'function') return res.appendHeader(name, value)
+  // Node < 18.3.
+  const prev = res.getHeader(name)
+  res.setHeader(name, [].concat(prev === undefined ? [] : prev, value))
+}
+
+/** The listener: flags every Set-Cookie (one core call) and applies the replacements. */
+function onHeaders(res, st) {
+  if (st.policy !== null) {
+    const v = res.getHeader('set-cookie')
+    if (v !== undefined) {
+      const many = Array.isArray(v)
+      let list = many ? v : [v]
+      if (!list.every((x) => typeof x === 'string')) list = list.map(String)
+      if (st.secure === undefined) st.secure = isSecure(st.req)
+      const flagged = st.policy._flagSetCookies(list, st.secure)
+      if (flagged !== null) res.setHeader('Set-Cookie', many ? flagged : flagged[0])
+    }
+  }
+  if (st.replace !== null) {
+    for (let i = 0; i < st.replace.length; i++) res.setHeader(st.replace[i].lower, st.replace[i].value)
   }
 }
 
@@ -435,62 +438,75 @@ function hookResponse(req, res, policy, secure, cookies, replace) {
 // hsts(options)
 // ---------------------------------------------------------------------------------------
 
-const HSTS_OPTIONS = ['maxAge', 'includeSubDomains', 'preload', 'send']
-
 /** helmet 8's own messages for the two misspellings it knows. */
-function helmetTypos(key) {
-  if (key === 'maxage') {
-    throw optionError(
-      'config.unknown_key',
-      'Strict-Transport-Security received an unsupported property, `maxage`. Did you mean to pass `maxAge`?',
-    )
-  }
-  if (key === 'includeSubdomains') {
-    throw optionError(
-      'config.unknown_key',
-      'Strict-Transport-Security middleware should use `includeSubDomains` instead of `includeSubdomains`. (The correct one has an uppercase "D".)',
-    )
-  }
+const HELMET_MESSAGES = {
+  maxage: 'Strict-Transport-Security received an unsupported property, `maxage`. Did you mean to pass `maxAge`?',
+  includeSubdomains:
+    'Strict-Transport-Security middleware should use `includeSubDomains` instead of `includeSubdomains`. (The correct one has an uppercase "D".)',
 }
 
 /**
- * Strict-Transport-Security with helmet's `strictTransportSecurity` options: `maxAge`
- * (default 31536000), `includeSubDomains` (default true), `preload` (default false).
- * Unlike helmet, the header is sent only on secure requests (RFC 6797 §7.2) unless
- * `send: 'always'`; `maxAge` is a number of seconds taken as helmet takes it (a fraction
- * is floored, `-0` is `0`) or a duration string (`'1y'`); a negative, NaN or infinite
- * number, and one above 2^53 - 1 seconds, is refused with the core's `duration.*` code;
- * every unknown option is refused.
+ * Strict-Transport-Security: the `hsts` section of a policy, whose option names are
+ * helmet's (`maxAge`, default one year; `includeSubDomains`, default true; `preload`,
+ * default false) and the schema's (`send`, `existing`, `skipIpHosts`, `skipLocalhost`,
+ * `ramp`, ...). Unlike helmet, the header is sent only on secure requests (RFC 6797 §7.2)
+ * unless `send: 'always'`, and never for an IP-literal or `localhost` Host (as every
+ * hstsguard face); `maxAge` is a number of seconds taken as helmet takes it (a fraction
+ * is floored, `-0` is `0`) or a duration string (`'1y'`).
  */
 function hsts(options) {
   const where = 'Strict-Transport-Security'
-  const o = checkKeys(where, options, HSTS_OPTIONS, helmetTypos)
-  const given = o.maxAge === undefined ? DEFAULT_MAX_AGE : o.maxAge
+  let [section, own] = splitOptions(options, OWN_OPTIONS)
   // helmet's reading of a number: floored when finite and not negative (`|| 0` turns -0
   // into 0). Everything else goes to the core as given, which names what is wrong.
-  const maxAge = typeof given === 'number' && Number.isFinite(given) && given >= 0 ? Math.floor(given) || 0 : given
-  const includeSubDomains = checkBool(where, 'includeSubDomains', o.includeSubDomains, true)
-  const preload = checkBool(where, 'preload', o.preload, false)
-  const always = checkChoice(where, 'send', o.send, ['secure', 'always'], 'secure') === 'always'
-  let policy
-  try {
-    if (typeof maxAge !== 'number' && typeof maxAge !== 'string') {
-      throw optionError('config.invalid_type', 'it must be a number of seconds or a duration string such as "1y"')
+  const given = isPlainObject(section) ? section.maxAge : undefined
+  if (typeof given === 'number' && Number.isFinite(given) && given >= 0) section = { ...section, maxAge: Math.floor(given) || 0 }
+  const policy = middlewarePolicy(where, 'hsts', section, { redirect: { enabled: false }, cookies: { enabled: false } }, (e) => {
+    if (e.code === 'config.unknown_key' && hasOwn(HELMET_MESSAGES, e.path)) return HELMET_MESSAGES[e.path]
+    if (e.path === 'maxAge') {
+      return `${describe(given)} is not a valid value for maxAge (${e.message}). Please choose a non-negative number of seconds.`
     }
-    policy = new HstsPolicy(maxAge, includeSubDomains)
-  } catch (err) {
-    throw optionError(
-      err.code,
-      `${where}: ${JSON.stringify(given)} is not a valid value for maxAge (${err.message}). Please choose a non-negative number of seconds.`,
-    )
-  }
-  const value = (preload ? policy.withPreload() : policy).value
+    return e.message
+  })
+  announce('hsts', policy, ['hsts'], own)
+  const memo = new HeaderMemo(policy)
+  const always = policy.hstsSend === 'always'
+  const ramp = policy._hasRamp
+  // The answer for the last Host of a secure request, kept in this closure: the path
+  // every HTTPS request takes (HeaderMemo for the rest).
+  let lastHost
+  let last = null
+  let until = 0
 
   function hstsMiddleware(req, res, next) {
-    if (always || secureByTransport(req)) res.setHeader(STS, value)
+    const secure = secureByTransport(req)
+    if (secure) {
+      const host = req.headers.host
+      if (last === null || host !== lastHost || (ramp && Date.now() >= until)) {
+        last = memo.get(host, true)
+        lastHost = host
+        until = memo.secure.until
+      }
+      if (last.headers.length === 1 && last.replace === null) {
+        // One header, kept when the response has one (existing = "keep").
+        const h = last.headers[0]
+        setHeader(res, h.lower, h.value, false)
+      } else {
+        setHeaders(res, last.headers)
+        if (last.replace !== null) hookResponse(req, res, null, true, last.replace)
+      }
+    } else if (always) {
+      const entry = memo.get(req.headers.host, false)
+      setHeaders(res, entry.headers)
+      if (entry.replace !== null) hookResponse(req, res, null, false, entry.replace)
+    }
     next()
   }
-  hstsMiddleware.headerValue = value
+  Object.defineProperty(hstsMiddleware, 'headerValue', {
+    enumerable: true,
+    get: () => policy.hstsValueAt(),
+  })
+  hstsMiddleware.policy = policy
   return hstsMiddleware
 }
 
@@ -498,58 +514,49 @@ function hsts(options) {
 // enforceHttps(options)
 // ---------------------------------------------------------------------------------------
 
-const ENFORCE_OPTIONS = [
-  'allowedHosts',
-  'canonicalHost',
-  'httpsPort',
-  'keepPort',
-  'exempt',
-  'acmeExempt',
-  'statusGetHead',
-  'statusOther',
-  'trustedProxies',
-  'proxySources',
-  'trustProtoHeader',
-  'trustAzureHeader',
-  'trustXForwardedHostHeader',
-]
+/**
+ * express-sslify's option names, kept for its users: `trustProtoHeader` believes
+ * X-Forwarded-Proto and `trustAzureHeader` X-ARR-SSL (from any peer, as express-sslify
+ * does, unless `proxy.trusted` narrows it), `trustXForwardedHostHeader` redirects to
+ * X-Forwarded-Host (validated like any Host).
+ */
+const SSLIFY_OPTIONS = {
+  trustProtoHeader: 'x-forwarded-proto',
+  trustAzureHeader: 'x-arr-ssl',
+  trustXForwardedHostHeader: null,
+}
+
+function flag(where, name, value) {
+  if (value === undefined) return false
+  if (typeof value !== 'boolean') {
+    throw optionError('config.invalid_type', `${where}: \`${name}\` must be true or false, got ${describe(value)}`)
+  }
+  return value
+}
 
 /**
- * HTTP to HTTPS redirects decided by the core: 301 for GET and HEAD, 308 for other
- * methods (which keeps the method and body), host validation (`allowedHosts`,
- * `canonicalHost`: a Host outside them gets 400, never a redirect elsewhere), exempt
- * paths, and the express-sslify option names where they mean the same thing.
+ * HTTP to HTTPS redirects decided by the core: the `redirect` section of a policy
+ * (`allowedHosts`, `canonicalHost`, `httpsPort`, `keepPort`, `exempt`, `acmeExempt`,
+ * `statusGetHead`, `statusOther`), plus `proxy` (the `proxy` section: which peers may
+ * say the request came over HTTPS) and express-sslify's three option names.
  */
 function enforceHttps(options) {
   const where = 'enforceHttps'
-  const o = checkKeys(where, options, ENFORCE_OPTIONS)
-  const redirect = {}
-  const allowed = checkList(where, 'allowedHosts', o.allowedHosts)
-  if (allowed !== undefined) redirect.allowed_hosts = allowed
-  if (o.canonicalHost !== undefined) redirect.canonical_host = o.canonicalHost
-  if (o.httpsPort !== undefined) redirect.https_port = o.httpsPort
-  if (o.keepPort !== undefined) redirect.keep_port = o.keepPort
-  const exempt = checkList(where, 'exempt', o.exempt)
-  if (exempt !== undefined) redirect.exempt = exempt
-  if (o.acmeExempt !== undefined) redirect.acme_exempt = o.acmeExempt
-  if (o.statusGetHead !== undefined) redirect.status_get_head = o.statusGetHead
-  if (o.statusOther !== undefined) redirect.status_other = o.statusOther
-
-  const protoHeader = checkBool(where, 'trustProtoHeader', o.trustProtoHeader, false)
-  const azureHeader = checkBool(where, 'trustAzureHeader', o.trustAzureHeader, false)
-  const forwardedHost = checkBool(where, 'trustXForwardedHostHeader', o.trustXForwardedHostHeader, false)
-  const proxy = {}
-  const trusted = checkList(where, 'trustedProxies', o.trustedProxies)
-  const sources = checkList(where, 'proxySources', o.proxySources)
-  if (trusted !== undefined) proxy.trusted = trusted
-  else if (protoHeader || azureHeader) proxy.trusted = ['0.0.0.0/0', '::/0'] // express-sslify trusts any peer
-  if (sources !== undefined) proxy.sources = sources
-  else if (protoHeader || azureHeader) {
-    proxy.sources = [...(protoHeader ? ['x-forwarded-proto'] : []), ...(azureHeader ? ['x-arr-ssl'] : [])]
+  const [section, own] = splitOptions(options, [...OWN_OPTIONS, 'proxy', ...Object.keys(SSLIFY_OPTIONS)])
+  const sources = []
+  for (const name of ['trustProtoHeader', 'trustAzureHeader']) {
+    if (flag(where, name, own[name])) sources.push(SSLIFY_OPTIONS[name])
   }
-
+  const forwardedHost = flag(where, 'trustXForwardedHostHeader', own.trustXForwardedHostHeader)
+  let proxy = own.proxy
+  if (sources.length > 0 && (proxy === undefined || isPlainObject(proxy))) {
+    // express-sslify believes these headers from any peer.
+    proxy = { trusted: ['0.0.0.0/0', '::/0'], sources, ...proxy }
+  }
   if (forwardedHost) {
-    const explicit = allowed !== undefined && allowed.length > 0 && !allowed.includes('*')
+    const o = isPlainObject(section) ? section : {}
+    const allowed = o.allowedHosts === undefined ? [] : [].concat(o.allowedHosts)
+    const explicit = allowed.length > 0 && !allowed.includes('*')
     if (!explicit && o.canonicalHost === undefined) {
       throw optionError(
         'config.conflict',
@@ -558,12 +565,10 @@ function enforceHttps(options) {
       )
     }
   }
-
-  const policy = buildPolicy(where, { hsts: { enabled: false }, cookies: { enabled: false }, redirect, proxy }, (path) => {
-    if (path.startsWith('proxy.trusted')) return path.replace('proxy.trusted', 'trustedProxies')
-    if (path.startsWith('proxy.sources')) return path.replace('proxy.sources', 'proxySources')
-    return renamePath(path, [['redirect', '']])
-  })
+  const base = { hsts: { enabled: false }, cookies: { enabled: false } }
+  if (proxy !== undefined) base.proxy = proxy
+  const policy = middlewarePolicy(where, 'redirect', section, base)
+  announce(where, policy, ['redirect', 'proxy'], own)
 
   const hostOf = forwardedHost
     ? (req) => {
@@ -588,41 +593,24 @@ function enforceHttps(options) {
 }
 
 // ---------------------------------------------------------------------------------------
-// secureCookies(rules)
+// secureCookies(options)
 // ---------------------------------------------------------------------------------------
-
-const COOKIE_OPTIONS = ['rules', 'secureWhen', 'prefixes']
-const RULE_OPTIONS = ['name', 'secure', 'httpOnly', 'sameSite']
 
 /**
  * Flags every Set-Cookie of the response, whoever writes it (`res.cookie`, other
  * middleware, `res.setHeader`, `res.appendHeader`, `res.writeHead` with an object or an
- * array). `rules` is a list of `{name, secure, httpOnly, sameSite}` (every matching rule
- * applies; for each attribute the last one wins), or `{rules, secureWhen, prefixes}`;
- * without rules every cookie gets `Secure`.
+ * array), when the headers are written. `options` is the `cookies` section of a policy
+ * (`rules`, `secureWhen`, `prefixes`), or just its list of rules; without rules every
+ * cookie gets `Secure`.
  */
-function secureCookies(rules) {
+function secureCookies(options) {
   const where = 'secureCookies'
-  const o = Array.isArray(rules) ? { rules } : checkKeys(where, rules, COOKIE_OPTIONS)
-  const cookies = {}
-  if (o.rules !== undefined) {
-    if (!Array.isArray(o.rules)) {
-      throw optionError('config.invalid_type', `${where}: \`rules\` must be a list of rules, got ${describe(o.rules)}`)
-    }
-    cookies.rules = o.rules.map((rule, i) => {
-      const r = checkKeys(`${where}: rules[${i}]`, rule, RULE_OPTIONS)
-      return { name: r.name, secure: r.secure, http_only: r.httpOnly, same_site: r.sameSite }
-    })
-  }
-  const secureWhen = checkChoice(where, 'secureWhen', o.secureWhen, ['always', 'requestSecure'], undefined)
-  if (secureWhen !== undefined) cookies.secure_when = secureWhen === 'always' ? 'always' : 'request_secure'
-  if (o.prefixes !== undefined) cookies.prefixes = o.prefixes
-  const policy = buildPolicy(where, { hsts: { enabled: false }, redirect: { enabled: false }, cookies }, (path) =>
-    renamePath(path, [['cookies', '']]),
-  )
+  const [section, own] = Array.isArray(options) ? [{ rules: options }, {}] : splitOptions(options, OWN_OPTIONS)
+  const policy = middlewarePolicy(where, 'cookies', section, { hsts: { enabled: false }, redirect: { enabled: false } })
+  announce(where, policy, ['cookie'], own)
 
   function secureCookiesMiddleware(req, res, next) {
-    hookResponse(req, res, policy, undefined, true, null)
+    hookResponse(req, res, policy, undefined, null)
     next()
   }
   secureCookiesMiddleware.policy = policy
@@ -637,32 +625,35 @@ function toPolicy(policy) {
   if (policy instanceof Policy) return policy
   if (policy === undefined) return new Policy()
   if (typeof policy === 'string') return Policy.fromFile(policy)
-  if (typeof policy === 'object' && policy !== null && !Array.isArray(policy)) return new Policy(policy)
+  if (isPlainObject(policy)) return new Policy(policy)
   throw optionError(
     'config.invalid_type',
-    `hstsguard: expected a Policy, a policy document object or a policy file path, got ${describe(policy)}`,
+    `hstsguard: expected a Policy, policy options (camelCase, as new Policy() takes them) or a policy file path, got ${describe(policy)}`,
   )
 }
 
 /**
- * Everything from one policy (a `Policy`, a document object as in docs/POLICY.md, or the
+ * Everything from one policy (a `Policy`, options as `new Policy()` takes them, or the
  * path of a TOML / JSON policy file): redirects or rejects insecure requests, sends
  * Strict-Transport-Security (and HPKP, if configured) per the policy, and flags every
- * Set-Cookie.
+ * Set-Cookie. `options`: `{logger, onWarning}`, where the policy's deploy warnings go.
  */
-function hstsguard(policy) {
+function hstsguard(policy, options) {
+  const where = 'hstsguard'
+  const [rest, own] = splitOptions(options === undefined ? {} : options, OWN_OPTIONS)
+  if (!isPlainObject(rest)) {
+    throw optionError('config.invalid_type', `${where}: options must be an object ({logger, onWarning}), got ${describe(rest)}`)
+  }
+  for (const key of Object.keys(rest)) {
+    throw optionError('config.unknown_key', `${where}: unknown option \`${key}\`; its options are ${OWN_OPTIONS.join(', ')} (the policy is the first argument)`)
+  }
   const p = toPolicy(policy)
+  announce(where, p, null, own)
   const sendsHeaders = p.hsts !== null || p.hpkp !== null
-  const cookies = p.cookiesEnabled
+  const cookies = p.cookiesEnabled ? p : null
   const askCore = p.redirectEnabled || p.trustsProxies
   const decide = makeDecider(p, hostHeader)
-  // The headers depend on the Host and on secure / insecure only (IP literals and
-  // localhost may be skipped): remember the last answer of each kind, most servers see
-  // one or a few Host values.
-  const memo = [
-    { host: kState, headers: null },
-    { host: kState, headers: null },
-  ]
+  const memo = new HeaderMemo(p)
 
   function hstsguardMiddleware(req, res, next) {
     let secure = secureByTransport(req)
@@ -676,25 +667,11 @@ function hstsguard(policy) {
     }
     let replace = null
     if (sendsHeaders) {
-      const host = req.headers.host
-      const m = memo[secure ? 1 : 0]
-      if (m.host !== host) {
-        m.headers = p.responseHeaders(host, secure)
-        m.host = host
-      }
-      const headers = m.headers
-      for (let i = 0; i < headers.length; i++) {
-        const h = headers[i]
-        if (h.existing === 'replace') {
-          res.setHeader(h.name, h.value)
-          if (replace === null) replace = new Map()
-          replace.set(h.name.toLowerCase(), h.value)
-        } else if (!res.hasHeader(h.name)) {
-          res.setHeader(h.name, h.value)
-        }
-      }
+      const entry = memo.get(req.headers.host, secure)
+      setHeaders(res, entry.headers)
+      replace = entry.replace
     }
-    if (cookies || replace !== null) hookResponse(req, res, p, secure, cookies, replace)
+    if (cookies !== null || replace !== null) hookResponse(req, res, cookies, secure, replace)
     next()
   }
   hstsguardMiddleware.policy = p

@@ -125,4 +125,16 @@ if (binding.VERSION !== version) {
 /** This package's version: the one version of every hstsguard artefact (equal to `VERSION`). */
 binding.version = version
 
+// The Express middleware's private entry points on Policy (`_decide`, `_responseHeaders`,
+// ...; see src/policy.rs) are not part of the API: absent from the types, and hidden
+// from enumeration here.
+for (const target of [binding.Policy, binding.Policy.prototype]) {
+  for (const name of Object.getOwnPropertyNames(target)) {
+    if (name.startsWith('_')) {
+      const d = Object.getOwnPropertyDescriptor(target, name)
+      if (d.enumerable && d.configurable) Object.defineProperty(target, name, { ...d, enumerable: false })
+    }
+  }
+}
+
 module.exports = binding

@@ -18,14 +18,43 @@ pub struct FlaggedCookie {
     pub changed: bool,
     /// Every issue, in a stable order: duplicates, prefix, `SameSite=None`, malformed.
     pub issues: Vec<Issue>,
+    /// The attributes of `setCookie`, as user agents read them (the core's reader).
+    pub attributes: CookieAttributes,
+}
+
+/// The attributes of a `Set-Cookie` value, as user agents read them.
+#[napi(object, object_from_js = false, use_nullable = true)]
+pub struct CookieAttributes {
+    /// The cookie name (empty for a nameless cookie).
+    pub name: String,
+    /// `Secure` is present.
+    pub secure: bool,
+    /// `HttpOnly` is present.
+    pub http_only: bool,
+    /// The last `SameSite` value when user agents know it.
+    #[napi(ts_type = "'Strict' | 'Lax' | 'None' | null")]
+    pub same_site: Option<&'static str>,
+    /// The last `Path` value.
+    pub path: Option<String>,
+    /// A `Domain` attribute is present.
+    pub domain: bool,
 }
 
 impl From<&hstsguard::cookies::FlaggedCookie<'_>> for FlaggedCookie {
     fn from(f: &hstsguard::cookies::FlaggedCookie<'_>) -> Self {
+        let a = f.attributes();
         FlaggedCookie {
             set_cookie: f.value().to_owned(),
             changed: f.changed(),
             issues: issues(f.issues()),
+            attributes: CookieAttributes {
+                name: a.name.to_owned(),
+                secure: a.secure,
+                http_only: a.http_only,
+                same_site: a.same_site.map(|s| s.as_str()),
+                path: a.path.map(str::to_owned),
+                domain: a.domain,
+            },
         }
     }
 }

@@ -10,7 +10,8 @@
 //! | [`preload`] | `preloadCheck`, `removableCheck`, `domainCheck`, `auditRedirectChain` | `preload` |
 //! | [`hpkp`] | `parseHpkp`, `pinFromPemOrDer`, `pinsFromPemChain`, `pinOfSpki`, `HpkpHeader` | `hpkp` |
 //! | [`cookie`] | `flagSetCookie` | `cookie` |
-//! | [`policy`] | `Policy`, `policy.evaluate()` and the middleware entry points | `policy` |
+//! | [`document`] | JavaScript options and documents to the core's document model | `config` |
+//! | [`policy`] | `Policy`, `policy.evaluate()` (and the middleware's private entry points) | `policy` |
 //! | [`ua`] | `KnownHosts`, `preloadLookup`, `preloadListInfo` (the client side; `hstsguard/fetch` builds on it) | `ua` |
 //! | [`scan`] | `scan` (a Promise; runs on the libuv pool) | crate `hstsguard-scan` |
 //!
@@ -34,6 +35,7 @@ pub mod duration;
 pub mod error;
 pub mod hpkp;
 pub mod issue;
+pub mod js_schema;
 pub mod policy;
 pub mod preload;
 pub mod scan;

@@ -26,7 +26,7 @@ pub const DEFAULT_CAPACITY: u32 = ua::DEFAULT_CAPACITY as u32;
 
 /// Seconds since the epoch from an optional JavaScript `now`: the system clock when
 /// absent, otherwise a whole, non-negative number (`duration.*` codes otherwise).
-fn now_or_clock(now: Option<f64>) -> std::result::Result<u64, hstsguard::Error> {
+pub(crate) fn now_or_clock(now: Option<f64>) -> std::result::Result<u64, hstsguard::Error> {
     match now {
         Some(n) => hstsguard::duration_from_f64(n),
         None => Ok(SystemTime::now()

@@ -15,6 +15,15 @@ const { listen, close, raw, thrown } = require('../support/helpers')
 const STS = 'strict-transport-security'
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
+/** `YYYY-MM-DD` of the UTC day `days` from today. */
+function day(days) {
+  return new Date(Date.now() + days * 86400000).toISOString().slice(0, 10)
+}
+
+// Every middleware logs its deploy warnings when it is made (policy.redirect.any_host for
+// most of the apps below): keep the test output quiet. The warning tests capture them.
+console.warn = () => {}
+
 /** A route answering every method with 200 "ok". */
 function ok(req, res) {
   res.status(200).send('ok')
@@ -95,10 +104,103 @@ for (const [label, express] of [
   describe(`${label}: hsts()`, () => {
     test('helmet defaults, sent on secure requests only', async () => {
       const a = app(hsts(), { trust: 'loopback' })
-      const secure = await request(a).get('/').set('X-Forwarded-Proto', 'https')
+      const secure = await request(a).get('/').set('Host', 'example.com').set('X-Forwarded-Proto', 'https')
       assert.equal(secure.headers[STS], 'max-age=31536000; includeSubDomains')
-      const plain = await request(a).get('/')
+      const plain = await request(a).get('/').set('Host', 'example.com')
       assert.equal(plain.headers[STS], undefined, 'never over plain HTTP (RFC 6797 §7.2)')
+    })
+
+    test('ramp: the schedule, with a start in the past and in the future (hsts() and hstsguard())', async () => {
+      const cases = [
+        // Started long ago: the last stage, with includeSubDomains (only the last stage has it).
+        [{ start: '2000-01-01', stages: ['5m', '1d', '1y'], step: '1w' }, 'max-age=31536000; includeSubDomains'],
+        // Not started yet: the first stage.
+        [{ start: '2999-01-01', stages: ['5m', '1d', '1y'], step: '1w' }, 'max-age=300'],
+        // Started 8 days ago, one stage a week: the second stage.
+        [{ start: day(-8), stages: [300, '1d', '1y'], step: '1w' }, 'max-age=86400'],
+        // Started today.
+        [{ start: day(0), stages: ['5m', '1d'], step: 86400 * 7 }, 'max-age=300'],
+      ]
+      for (const [ramp, want] of cases) {
+        for (const mw of [hsts({ ramp }), hstsguard({ hsts: { ramp }, redirect: { enabled: false } })]) {
+          const r = await request(app(mw, { trust: true })).get('/').set('Host', 'example.com').set('X-Forwarded-Proto', 'https')
+          assert.equal(r.headers[STS], want, JSON.stringify(ramp))
+        }
+        assert.equal(hsts({ ramp }).headerValue, want)
+      }
+      const err = thrown(() => hsts({ ramp: { start: '2026-13-01', stages: [], step: 0 } }))
+      assert.deepEqual(err.errors.map((e) => `${e.path} ${e.code}`), ['ramp.start config.invalid_value', 'ramp.stages config.invalid_value', 'ramp.step config.invalid_value'])
+    })
+
+    test('IP-literal and localhost Hosts are skipped, as by hstsguard() and every other face', async () => {
+      const a = app(hsts(), { trust: 'loopback' })
+      const b = app(hstsguard({ redirect: { enabled: false } }), { trust: 'loopback' })
+      for (const host of ['127.0.0.1', '127.0.0.1:3000', 'localhost', 'LOCALHOST:8080', 'app.localhost', '[::1]:8443', '10.1.2.3', 'example.com', 'www.example.com:8443']) {
+        const want = /example\.com/.test(host) ? 'max-age=31536000; includeSubDomains' : undefined
+        for (const [name, x] of [['hsts()', a], ['hstsguard()', b]]) {
+          const r = await request(x).get('/').set('Host', host).set('X-Forwarded-Proto', 'https')
+          assert.equal(r.headers[STS], want, `${name}, Host ${host}`)
+        }
+      }
+      // The same keys turn it off in both.
+      const c = app(hsts({ skipIpHosts: false, skipLocalhost: false }), { trust: 'loopback' })
+      for (const host of ['127.0.0.1:3000', 'localhost']) {
+        const r = await request(c).get('/').set('Host', host).set('X-Forwarded-Proto', 'https')
+        assert.equal(r.headers[STS], 'max-age=31536000; includeSubDomains', host)
+      }
+    })
+
+    test("a response's own setHeader / hasHeader (another middleware's patch) is honoured", async () => {
+      const seen = []
+      const spy = (req, res, next) => {
+        const set = res.setHeader
+        res.setHeader = function (name, value) {
+          seen.push(String(name).toLowerCase())
+          return set.call(this, name, value)
+        }
+        next()
+      }
+      const a = app([spy, hsts()], { trust: true })
+      const r = await request(a).get('/').set('Host', 'example.com').set('X-Forwarded-Proto', 'https')
+      assert.equal(r.headers[STS], 'max-age=31536000; includeSubDomains')
+      assert.ok(seen.includes('strict-transport-security'), JSON.stringify(seen))
+      // On the app's response prototype too.
+      const b = app(hsts(), { trust: true })
+      const hasHeader = b.response.hasHeader
+      b.response.hasHeader = function (name) {
+        return name === 'strict-transport-security' ? true : hasHeader.call(this, name)
+      }
+      const s2 = await request(b).get('/').set('Host', 'example.com').set('X-Forwarded-Proto', 'https')
+      assert.equal(s2.headers[STS], undefined, "the prototype's hasHeader says there is one: kept")
+    })
+
+    test('the last Host is remembered, not mixed up with the next one', async () => {
+      const a = app(hsts(), { trust: 'loopback' })
+      for (const host of ['example.com', 'localhost', 'localhost', 'example.com', '10.0.0.1', 'example.com', undefined]) {
+        const req = request(a).get('/').set('X-Forwarded-Proto', 'https')
+        const r = await (host === undefined ? req : req.set('Host', host))
+        const want = host === undefined || /example/.test(host) ? 'max-age=31536000; includeSubDomains' : undefined
+        assert.equal(r.headers[STS], host === undefined ? undefined : want, String(host))
+      }
+    })
+
+    test("existing: 'keep' leaves an earlier header, 'replace' wins over a later one", async () => {
+      const early = (req, res, next) => {
+        res.setHeader('Strict-Transport-Security', 'max-age=5')
+        next()
+      }
+      const late = (x) =>
+        x.get('/late', (req, res) => {
+          res.setHeader('Strict-Transport-Security', 'max-age=6')
+          res.send('ok')
+        })
+      const keep = app([early, hsts()], { trust: true })
+      assert.equal((await request(keep).get('/').set('Host', 'example.com').set('X-Forwarded-Proto', 'https')).headers[STS], 'max-age=5')
+      const replace = app([early, hsts({ existing: 'replace' })], { trust: true, routes: late })
+      const r1 = await request(replace).get('/').set('Host', 'example.com').set('X-Forwarded-Proto', 'https')
+      assert.equal(r1.headers[STS], 'max-age=31536000; includeSubDomains')
+      const r2 = await request(replace).get('/late').set('Host', 'example.com').set('X-Forwarded-Proto', 'https')
+      assert.equal(r2.headers[STS], 'max-age=31536000; includeSubDomains')
     })
 
     test('a spoofed X-Forwarded-Proto is ignored without trust proxy', async () => {
@@ -114,7 +216,7 @@ for (const [label, express] of [
     })
 
     test("send: 'always' sends it over plain HTTP too, as helmet does", async () => {
-      const r = await request(app(hsts({ send: 'always' }))).get('/')
+      const r = await request(app(hsts({ send: 'always' }))).get('/').set('Host', 'example.com')
       assert.equal(r.headers[STS], 'max-age=31536000; includeSubDomains')
     })
 
@@ -128,7 +230,7 @@ for (const [label, express] of [
       assert.equal(hsts({ maxAge: 0.9, includeSubDomains: false }).headerValue, 'max-age=0')
       assert.equal(hsts({ maxAge: -0, includeSubDomains: false }).headerValue, 'max-age=0')
       const a = app(hsts({ maxAge: '18w', includeSubDomains: false }), { trust: true })
-      const r = await request(a).get('/x').set('X-Forwarded-Proto', 'https')
+      const r = await request(a).get('/x').set('Host', 'example.com').set('X-Forwarded-Proto', 'https')
       assert.equal(r.headers[STS], 'max-age=10886400')
     })
 
@@ -141,12 +243,14 @@ for (const [label, express] of [
       assert.match(b.message, /should use `includeSubDomains` instead of `includeSubdomains`/)
     })
 
-    test('other misspellings get a did-you-mean', () => {
-      for (const [key, near] of [['preLoad', 'preload'], ['max_age', 'maxAge'], ['includeSubDomain', 'includeSubDomains'], ['sendAlways', null]]) {
+    test("other misspellings get the core's did-you-mean, in camelCase", () => {
+      for (const [key, near] of [['preLoad', 'preload'], ['max_age', 'maxAge'], ['includeSubDomain', 'includeSubDomains'], ['skipIPHosts', 'skipIpHosts'], ['xyz', null]]) {
         const err = thrown(() => hsts({ [key]: true }))
         assert.equal(err.code, 'config.unknown_key', key)
+        // (The core reports `max_age` as `maxAge`: a known key's snake name is respelled.)
+        if (key !== 'max_age') assert.equal(err.errors[0].path, key)
         if (near) assert.match(err.message, new RegExp(`did you mean \`${near}\``), key)
-        else assert.match(err.message, /known options: maxAge, includeSubDomains, preload, send/)
+        else assert.match(err.message, /known keys here: enabled, maxAge, includeSubDomains, preload, requirePreloadable, send, existing, skipIpHosts, skipLocalhost, ramp/)
       }
     })
 
@@ -174,6 +278,13 @@ for (const [label, express] of [
       assert.equal(thrown(() => hsts({ send: 'sometimes' })).code, 'config.invalid_value')
       assert.equal(thrown(() => hsts(null)).code, 'config.invalid_type')
       assert.equal(thrown(() => hsts('1y')).code, 'config.invalid_type')
+      assert.equal(thrown(() => hsts([])).code, 'config.invalid_type')
+      const both = thrown(() => hsts({ preload: 1, maxAge: -1, ramp: { stages: ['1x'] } }))
+      assert.equal(both.code, 'config.invalid')
+      assert.deepEqual(
+        both.errors.map((e) => `${e.path} ${e.code}`),
+        ['maxAge duration.negative', 'preload config.invalid_type', 'ramp.start config.invalid_value', 'ramp.stages[0] duration.unknown_unit'],
+      )
     })
   })
 
@@ -238,6 +349,44 @@ for (const [label, express] of [
       assert.equal((await request(b).get('/.well-known/acme-challenge/tok').set('Host', 'example.com')).status, 301)
     })
 
+    test('a RegExp in exempt: its source, with i, m and s as inline flags', async () => {
+      const a = app(enforceHttps({ exempt: /^\/health$/i }))
+      assert.equal((await request(a).get('/HEALTH').set('Host', 'example.com')).status, 200)
+      assert.equal((await request(a).get('/health?x=1').set('Host', 'example.com')).status, 200)
+      assert.equal((await request(a).get('/healthz').set('Host', 'example.com')).status, 301)
+      const b = app(enforceHttps({ exempt: [/^\/a\//, '^/b$', new RegExp('^/c$', 'gu')] }))
+      for (const [path, status] of [['/a/x', 200], ['/b', 200], ['/c', 200], ['/bb', 301], ['/C', 301]]) {
+        assert.equal((await request(b).get(path).set('Host', 'example.com')).status, status, path)
+      }
+      let err = thrown(() => enforceHttps({ exempt: [/ok/, /^\/x/y] }))
+      assert.equal(err.code, 'config.invalid_value')
+      assert.equal(err.errors[0].path, 'exempt[1]')
+      assert.match(err.message, /`y` \(sticky\) flag cannot be honoured/)
+      err = thrown(() => enforceHttps({ exempt: /[\p{L}--[a-z]]/v }))
+      assert.match(err.message, /`v` flag/)
+      err = thrown(() => enforceHttps({ exempt: /(?<=a)b/ }))
+      assert.equal(err.errors[0].path, 'exempt', 'the core checks the pattern: no look-behind in Rust regex')
+      err = thrown(() => enforceHttps({ canonicalHost: /example/ }))
+      assert.equal(err.code, 'config.invalid_type')
+      assert.equal(err.errors[0].path, 'canonicalHost')
+    })
+
+    test('exempt patterns are searched in the whole original path, leading / included, also in a mounted router', async () => {
+      const a = express()
+      const api = express.Router()
+      api.use(enforceHttps({ exempt: '^/api/health$' }))
+      api.get('/health', ok)
+      a.use('/api', api)
+      const b = express()
+      const api2 = express.Router()
+      api2.use(enforceHttps({ exempt: '^/health$' })) // the router's own path: never matches
+      api2.get('/health', ok)
+      b.use('/api', api2)
+      assert.equal((await request(a).get('/api/health').set('Host', 'example.com')).status, 200)
+      assert.equal((await request(a).get('/api/health/').set('Host', 'example.com')).status, 301)
+      assert.equal((await request(b).get('/api/health').set('Host', 'example.com')).status, 301)
+    })
+
     test('statusOther 403 (express-sslify) and 426 (with Upgrade)', async () => {
       const a = app(enforceHttps({ statusOther: 403 }))
       const post = await request(a).post('/form').set('Host', 'example.com')
@@ -258,12 +407,12 @@ for (const [label, express] of [
       assert.equal((await request(az).get('/').set('X-ARR-SSL', '2048|256|C=US...')).status, 200)
     })
 
-    test('trustedProxies: the policy trusts the peer, not Express', async () => {
-      const a = app(enforceHttps({ trustedProxies: ['127.0.0.1', '::1'] }))
+    test('proxy: the policy trusts the peer, not Express', async () => {
+      const a = app(enforceHttps({ proxy: { trusted: ['127.0.0.1', '::1'] } }))
       assert.equal((await request(a).get('/').set('X-Forwarded-Proto', 'https')).status, 200)
       // One source by default (issue 15): a Forwarded header is not read.
       assert.equal((await request(a).get('/').set('Host', 'example.com').set('Forwarded', 'for=1.2.3.4;proto=https')).status, 301)
-      const b = app(enforceHttps({ trustedProxies: ['10.0.0.0/8'] }))
+      const b = app(enforceHttps({ proxy: { trusted: ['10.0.0.0/8'] } }))
       assert.equal((await request(b).get('/').set('Host', 'example.com').set('X-Forwarded-Proto', 'https')).status, 301)
     })
 
@@ -321,8 +470,9 @@ for (const [label, express] of [
         ['exempt[0] config.invalid_value', 'httpsPort config.invalid_type', 'statusOther config.invalid_value'],
       )
       assert.match(err.message, /httpsPort: /)
-      err = thrown(() => enforceHttps({ trustedProxies: ['10.0.0.0/33'] }))
-      assert.equal(err.errors[0].path, 'trustedProxies[0]')
+      err = thrown(() => enforceHttps({ proxy: { trusted: ['10.0.0.0/33'], source: 'forwarded' } }))
+      assert.deepEqual(err.errors.map((e) => `${e.path} ${e.code}`), ['proxy.trusted[0] config.invalid_value', 'proxy.source config.unknown_key'])
+      assert.match(err.message, /did you mean `sources`/)
       assert.equal(thrown(() => enforceHttps({ trustProtoHeader: 'yes' })).code, 'config.invalid_type')
     })
   })
@@ -377,6 +527,28 @@ for (const [label, express] of [
         res.setHeader('Set-Cookie', '__Host-id=1; Domain=example.com; Path=/app')
         res.end('ok')
       })
+      a.get('/writehead-pairs', (req, res) => {
+        res.writeHead(200, [['Set-Cookie', 'p=1'], ['Set-Cookie', 'q=2'], ['Content-Type', 'text/plain']])
+        res.end('ok')
+      })
+      a.get('/writehead-undefined-reason', (req, res) => {
+        res.writeHead(200, undefined, { 'Set-Cookie': 'u=1' })
+        res.end('ok')
+      })
+      a.get('/flush', (req, res) => {
+        res.cookie('f', '1')
+        res.flushHeaders()
+        res.end('ok')
+      })
+      a.get('/write', (req, res) => {
+        res.setHeader('Set-Cookie', ['w1=1', 'w2=2; Secure'])
+        res.write('o')
+        res.end('k')
+      })
+      a.get('/already-secure', (req, res) => {
+        res.setHeader('Set-Cookie', 'done=1; Secure')
+        res.end('ok')
+      })
     }
 
     const cases = [
@@ -390,6 +562,11 @@ for (const [label, express] of [
       ['/writehead-after-setheader', ['late=1; Secure']],
       ['/setheaders', ['m=1; Secure', 'n=2; Secure']],
       ['/prefix', ['__Host-id=1; Path=/; Secure']],
+      ['/writehead-pairs', ['p=1; Secure', 'q=2; Secure']],
+      ['/writehead-undefined-reason', ['u=1; Secure']],
+      ['/flush', ['f=1; Path=/; Secure']],
+      ['/write', ['w1=1; Secure', 'w2=2; Secure']],
+      ['/already-secure', ['done=1; Secure']],
     ]
 
     test('every Set-Cookie gets Secure, whoever writes it', async () => {
@@ -444,13 +621,49 @@ for (const [label, express] of [
       ])
     })
 
-    test("secureWhen: 'requestSecure' adds Secure on secure requests only", async () => {
-      const a = app(secureCookies({ secureWhen: 'requestSecure' }), {
+    test("secureWhen: 'request_secure' adds Secure on secure requests only", async () => {
+      const a = app(secureCookies({ secureWhen: 'request_secure' }), {
         trust: 'loopback',
         routes: (x) => x.get('/', (req, res) => res.cookie('a', '1').send('ok')),
       })
       assert.deepEqual((await request(a).get('/')).headers['set-cookie'], ['a=1; Path=/'])
       assert.deepEqual((await request(a).get('/').set('X-Forwarded-Proto', 'https')).headers['set-cookie'], ['a=1; Path=/; Secure'])
+    })
+
+    test('sameSite: true, \'lax\' and \'Lax\' are read with their meaning', async () => {
+      const a = app(
+        secureCookies([
+          { name: '*', secure: true },
+          { name: 'a', sameSite: true },
+          { name: 'b', sameSite: 'lax' },
+          { name: 'c', sameSite: 'Lax' },
+          { name: 'd', sameSite: 'none' },
+        ]),
+        { routes: (x) => x.get('/', (req, res) => res.cookie('a', '1').cookie('b', '2').cookie('c', '3').cookie('d', '4').send('ok')) },
+      )
+      const r = await request(a).get('/')
+      assert.deepEqual(r.headers['set-cookie'], [
+        'a=1; Path=/; Secure; SameSite=Strict',
+        'b=2; Path=/; Secure; SameSite=Lax',
+        'c=3; Path=/; Secure; SameSite=Lax',
+        'd=4; Path=/; Secure; SameSite=None',
+      ])
+    })
+
+    test('one listener per response, at header-write time (no setHeader / appendHeader patch)', async () => {
+      const proto = express.response
+      const a = app(secureCookies(), {
+        routes: (x) =>
+          x.get('/own', (req, res) => {
+            const own = Object.keys(res).filter((k) => ['setHeader', 'appendHeader', 'writeHead'].includes(k))
+            res.cookie('a', '1')
+            // Nothing is flagged before the headers are written.
+            res.json({ own, before: res.getHeader('set-cookie'), same: res.setHeader === proto.setHeader })
+          }),
+      })
+      const r = await request(a).get('/own')
+      assert.deepEqual(r.body, { own: ['writeHead'], before: 'a=1; Path=/', same: true })
+      assert.deepEqual(r.headers['set-cookie'], ['a=1; Path=/; Secure'])
     })
 
     test('option errors name the rule and the option', () => {
@@ -460,6 +673,7 @@ for (const [label, express] of [
       err = thrown(() => secureCookies([{ name: 'a', sameSite: 'Sometimes' }, { secure: true }]))
       assert.deepEqual(err.errors.map((e) => e.path), ['rules[0].sameSite', 'rules[1].name'])
       assert.equal(thrown(() => secureCookies({ secureWhen: 'never' })).code, 'config.invalid_value')
+      assert.equal(thrown(() => secureCookies([{ name: 'a', sameSite: false }])).code, 'config.invalid_type')
       assert.equal(thrown(() => secureCookies({ rule: [] })).code, 'config.unknown_key')
       assert.equal(thrown(() => secureCookies({ rules: 'x' })).code, 'config.invalid_type')
     })
@@ -467,9 +681,9 @@ for (const [label, express] of [
 
   describe(`${label}: hstsguard(policy)`, () => {
     const policyDoc = {
-      hsts: { max_age: '2y', preload: true },
-      redirect: { allowed_hosts: ['.example.com'], exempt: ['^/health$'] },
-      cookies: { rules: [{ name: '*', secure: true, http_only: true }] },
+      hsts: { maxAge: '2y', preload: true },
+      redirect: { allowedHosts: ['.example.com'], exempt: [/^\/health$/] },
+      cookies: { rules: [{ name: '*', secure: true, httpOnly: true }] },
     }
     const routes = (x) =>
       x.get('/login', (req, res) => {
@@ -537,7 +751,7 @@ for (const [label, express] of [
     })
 
     test('existing: replace also overrides a header given to writeHead', async () => {
-      const a = app(hstsguard({ hsts: { existing: 'replace', max_age: 600 } }), {
+      const a = app(hstsguard({ hsts: { existing: 'replace', maxAge: 600 } }), {
         trust: true,
         routes: (x) =>
           x.get('/raw', (req, res) => {
@@ -565,7 +779,7 @@ for (const [label, express] of [
         hstsguard({
           hsts: { send: 'always' },
           redirect: { enabled: false },
-          hpkp: { acknowledge_deprecation: true, pins, max_age: '30d', report_only: true, report_uri: 'https://example.com/r' },
+          hpkp: { acknowledgeDeprecation: true, pins, maxAge: '30d', reportOnly: true, reportUri: 'https://example.com/r' },
         }),
         { trust: true },
       )
@@ -587,27 +801,164 @@ for (const [label, express] of [
       assert.equal(s.status, 301, 'loopback is not a trusted proxy here: a spoof')
     })
 
-    test('a bad policy throws with every problem', () => {
-      const err = thrown(() => hstsguard({ hsts: { maxage: 1, max_age: -1 }, redirect: { status_other: 200 } }))
+    test('a bad policy throws with every problem, in camelCase', () => {
+      const err = thrown(() => hstsguard({ hsts: { maxage: 1, maxAge: -1 }, redirect: { statusOther: 200 }, cookies: { rules: [{ name: 'a', httponly: true }] } }))
       assert.equal(err.code, 'config.invalid')
       assert.deepEqual(
         err.errors.map((e) => [e.path, e.code]),
         [
-          ['hsts.max_age', 'duration.negative'],
+          ['hsts.maxAge', 'duration.negative'],
           ['hsts.maxage', 'config.unknown_key'],
-          ['redirect.status_other', 'config.invalid_value'],
+          ['redirect.statusOther', 'config.invalid_value'],
+          ['cookies.rules[0].httponly', 'config.unknown_key'],
         ],
       )
+      assert.match(err.errors[1].message, /did you mean `maxAge`/)
+      assert.match(err.errors[3].message, /did you mean `httpOnly`/)
+      // The snake_case document of a policy file: Policy.fromDocument.
+      const fromFile = hstsguard(Policy.fromDocument({ hsts: { max_age: '1d' } }))
+      assert.equal(fromFile.policy.hsts, 'max-age=86400; includeSubDomains')
+      assert.equal(thrown(() => hstsguard({}, { logger: console, verbose: true })).code, 'config.unknown_key')
       assert.equal(thrown(() => hstsguard(42)).code, 'config.invalid_type')
       assert.equal(thrown(() => hstsguard('/nonexistent/policy.toml')).code, 'io')
     })
   })
 }
 
+describe('deploy warnings at start-up', () => {
+  /** Runs `fn` with console.warn captured; returns the lines. */
+  function warned(fn) {
+    const lines = []
+    const saved = console.warn
+    console.warn = (...args) => lines.push(args.join(' '))
+    try {
+      fn()
+    } finally {
+      console.warn = saved
+    }
+    return lines
+  }
+
+  test('console.warn by default: once, when the middleware is made, with the code', () => {
+    let mw
+    const lines = warned(() => {
+      mw = hsts({ maxAge: 31536000000 })
+    })
+    assert.equal(lines.length, 1)
+    assert.match(lines[0], /^hstsguard hsts: HSTS max-age is 31536000000 seconds, .*looks like milliseconds.*did you mean 31536000\?/)
+    assert.match(lines[0], /\[policy\.hsts\.max_age_looks_like_milliseconds\]$/)
+    const again = warned(() => {
+      for (let i = 0; i < 3; i++) mw({ socket: { encrypted: true }, headers: { host: 'example.com' } }, { hasHeader: () => false, setHeader() {} }, () => {})
+    })
+    assert.deepEqual(again, [], 'nothing per request')
+  })
+
+  test('a logger, or onWarning', () => {
+    const logged = []
+    const logger = { warn: (m) => logged.push(m) }
+    assert.deepEqual(warned(() => enforceHttps({ logger })), [])
+    assert.equal(logged.length, 1)
+    assert.match(logged[0], /^hstsguard enforceHttps: Redirects follow any Host header.*\[policy\.redirect\.any_host\]$/)
+    const seen = []
+    assert.deepEqual(warned(() => hstsguard({ hsts: { maxAge: '1d', send: 'always' } }, { onWarning: (w) => seen.push(w), logger })), [])
+    assert.equal(logged.length, 1, 'onWarning takes them all')
+    assert.deepEqual(seen.map((w) => w.code), ['policy.hsts.short_max_age', 'policy.hsts.sent_over_http', 'policy.redirect.any_host'])
+    assert.deepEqual(Object.keys(seen[0]).sort(), ['code', 'message', 'middleware', 'severity'])
+    assert.equal(seen[0].severity, 'warning')
+    assert.equal(seen[0].middleware, 'hstsguard')
+    assert.equal(thrown(() => hsts({ onWarning: 'log' })).code, 'config.invalid_type')
+    assert.equal(thrown(() => hsts({ logger: {} })).code, 'config.invalid_type')
+  })
+
+  test("each middleware reports its own part of the policy, and nothing about the parts it leaves off", () => {
+    const codes = (make) => {
+      const seen = []
+      make((w) => seen.push(w.code))
+      return seen
+    }
+    assert.deepEqual(codes((onWarning) => hsts({ onWarning })), [])
+    assert.deepEqual(codes((onWarning) => hsts({ includeSubDomains: false, onWarning })), ['policy.hsts.no_include_subdomains'])
+    assert.deepEqual(codes((onWarning) => enforceHttps({ allowedHosts: ['example.com'], onWarning })), [])
+    assert.deepEqual(codes((onWarning) => enforceHttps({ onWarning })), ['policy.redirect.any_host'])
+    assert.deepEqual(codes((onWarning) => enforceHttps({ canonicalHost: 'example.com', trustProtoHeader: true, onWarning })), ['policy.proxy.trusts_everyone'])
+    assert.deepEqual(codes((onWarning) => secureCookies({ onWarning })), [])
+    assert.deepEqual(codes((onWarning) => secureCookies({ rules: [{ name: '*', httpOnly: true }], onWarning })), ['policy.cookie.not_secure'])
+    assert.deepEqual(codes((onWarning) => hstsguard(undefined, { onWarning })), ['policy.redirect.any_host'])
+    assert.deepEqual(codes((onWarning) => hstsguard(new Policy({ redirect: { allowedHosts: ['example.com'] } }), { onWarning })), [])
+  })
+})
+
+describe('the ramp: fetched from the core at most once a minute', () => {
+  test('a cached value with an expiry, never a core call per request', () => {
+    const start = Date.UTC(2030, 0, 1) // stages change on 2030-01-08 and 2030-01-15
+    const change = start + 7 * 86400000
+    const realNow = Date.now
+    let now = change - 30000
+    Date.now = () => now
+    try {
+      const mw = hsts({ ramp: { start: '2030-01-01', stages: ['5m', '1d', '1y'], step: '1w' }, onWarning() {} })
+      let calls = 0
+      const core = mw.policy._responseHeaders.bind(mw.policy)
+      Object.defineProperty(mw.policy, '_responseHeaders', {
+        value: (...args) => {
+          calls++
+          return core(...args)
+        },
+      })
+      const sent = () => {
+        let value
+        const res = { hasHeader: () => false, setHeader: (n, v) => (value = v) }
+        mw({ socket: { encrypted: true }, headers: { host: 'example.com' } }, res, () => {})
+        return value
+      }
+      for (let i = 0; i < 100; i++) assert.equal(sent(), 'max-age=300')
+      assert.equal(calls, 1)
+      now = change + 29000 // the stage changed, but the value is 59 s old: still in use
+      assert.equal(sent(), 'max-age=300')
+      assert.equal(calls, 1)
+      now = change + 31000 // a minute later: asked again
+      for (let i = 0; i < 100; i++) assert.equal(sent(), 'max-age=86400')
+      assert.equal(calls, 2)
+      now = change + 7 * 86400000 + 60000
+      assert.equal(sent(), 'max-age=31536000; includeSubDomains')
+      assert.equal(calls, 3)
+      // Without a ramp, the value never expires.
+      const plain = hsts({ onWarning() {} })
+      assert.equal(plain.policy._hasRamp, false)
+    } finally {
+      Date.now = realNow
+    }
+  })
+})
+
+describe('per-request cost: the core is asked once per Host', () => {
+  test('alternating Hosts, in hsts() and hstsguard()', () => {
+    for (const mw of [hsts({ onWarning() {} }), hstsguard({ redirect: { enabled: false } }, { onWarning() {} })]) {
+      let calls = 0
+      const core = mw.policy._responseHeaders.bind(mw.policy)
+      Object.defineProperty(mw.policy, '_responseHeaders', {
+        value: (...args) => {
+          calls++
+          return core(...args)
+        },
+      })
+      const hosts = ['example.com', 'www.example.com', 'localhost', '127.0.0.1']
+      for (let i = 0; i < 200; i++) {
+        const host = hosts[i % hosts.length]
+        let value
+        const res = { hasHeader: () => false, setHeader: (n, v) => (value = v), getHeader() {} }
+        mw({ socket: { encrypted: true }, headers: { host }, method: 'GET', url: '/' }, res, () => {})
+        assert.equal(value, /example/.test(host) ? 'max-age=31536000; includeSubDomains' : undefined, host)
+      }
+      assert.equal(calls, hosts.length)
+    }
+  })
+})
+
 describe('node:http', () => {
   test('the same middleware on a plain node:http server', async () => {
     const http = require('node:http')
-    const mw = [hstsguard({ proxy: { trusted: ['127.0.0.1'] }, redirect: { allowed_hosts: ['example.com'] } }), secureCookies()]
+    const mw = [hstsguard({ proxy: { trusted: ['127.0.0.1'] }, redirect: { allowedHosts: ['example.com'] } }), secureCookies()]
     const server = http.createServer((req, res) => {
       let i = 0
       const next = (err) => {
@@ -634,6 +985,33 @@ describe('node:http', () => {
       assert.deepEqual(r.headerAll('set-cookie'), ['sid=1; HttpOnly; Secure'])
       r = await raw(port, 'GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n')
       assert.equal(r.status, 400)
+    } finally {
+      await close(server)
+    }
+  })
+
+  test('hsts() with its Host check, and cookies written with writeHead arrays, on a plain node:http server', async () => {
+    const http = require('node:http')
+    const mw = [hsts({ send: 'always', onWarning() {} }), secureCookies({ rules: [{ name: '*', secure: true, sameSite: 'lax' }] })]
+    const server = http.createServer((req, res) => {
+      let i = 0
+      const next = () => {
+        const m = mw[i++]
+        if (m) return m(req, res, next)
+        res.writeHead(200, 'Fine', ['Set-Cookie', 'a=1', 'Set-Cookie', 'b=2; SameSite=Strict', 'Content-Type', 'text/plain'])
+        res.end('ok')
+      }
+      next()
+    })
+    const port = await listen(server)
+    try {
+      let r = await raw(port, 'GET / HTTP/1.1\r\nHost: example.com\r\n\r\n')
+      assert.equal(r.header(STS), 'max-age=31536000; includeSubDomains')
+      assert.deepEqual(r.headerAll('set-cookie'), ['a=1; Secure; SameSite=Lax', 'b=2; SameSite=Lax; Secure'])
+      for (const host of ['127.0.0.1', 'localhost:8080', '[::1]']) {
+        r = await raw(port, `GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`)
+        assert.equal(r.header(STS), undefined, host)
+      }
     } finally {
       await close(server)
     }

@@ -61,7 +61,7 @@ for (const [label, make] of [
 
     before(async () => {
       const app = make()
-      app.use(hstsguard({ redirect: { allowed_hosts: ['example.com'] }, hsts: { max_age: '2y' } }))
+      app.use(hstsguard({ redirect: { allowedHosts: ['example.com'] }, hsts: { maxAge: '2y' } }))
       if (label !== 'node:http') app.get('/', (req, res) => res.cookie('sid', '1').send('ok'))
       httpsServer = https.createServer({ key: tls.key, cert: tls.cert }, app)
       httpServer = http.createServer(app)
