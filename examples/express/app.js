@@ -32,8 +32,11 @@ const policyFile = process.env.HSTSGUARD_POLICY || path.join(__dirname, '..', 'p
 const app = express()
 app.disable('x-powered-by')
 // One middleware, first in the chain: redirects, HSTS, cookie flags. A policy with an
-// error stops the app here, with every problem and its path.
-app.use(hstsguard(policyFile))
+// error stops the app here, with every problem and its path; the policy's deploy warnings
+// (none for examples/policy.toml) are logged once, here, through the logger given
+// (console by default; or { onWarning(warning) { ... } }). The same policy as options:
+//   hstsguard({ hsts: { maxAge: '2y', preload: true }, redirect: { allowedHosts: [...] }, ... })
+app.use(hstsguard(policyFile, { logger: console }))
 
 app.get('/', (req, res) => {
   // Flagged on the way out: sessionid=demo; Path=/; Secure; HttpOnly; SameSite=Lax

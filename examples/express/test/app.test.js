@@ -103,6 +103,45 @@ test('the app runs on the hstsguard package it resolves', (t) => {
   assert.equal(hg.VERSION, version)
 })
 
+test('the example policy has no deploy warnings (the app would log them at start-up)', () => {
+  assert.doesNotMatch(output, /hstsguard hstsguard: /)
+})
+
+test('a policy with a deploy warning: logged once at start-up, with its code', async () => {
+  const file = path.join(tmp, 'warns.toml')
+  fs.writeFileSync(file, '[hsts]\nmax_age = 31536000000\n')
+  const app = spawn(process.execPath, [path.join(APP_DIR, 'app.js')], {
+    cwd: APP_DIR,
+    env: { ...process.env, PORT: '0', HSTSGUARD_POLICY: file, TLS_CERT: '', TLS_KEY: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  try {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the app did not start:\n${out}`)), 15000)
+      const seen = (c) => {
+        out += c
+        if (/listening on http:/.test(out)) {
+          clearTimeout(timer)
+          resolve()
+        }
+      }
+      app.stdout.on('data', seen)
+      app.stderr.on('data', seen)
+    })
+    const lines = out.split('\n').filter((l) => l.startsWith('hstsguard hstsguard: '))
+    assert.deepEqual(
+      lines.map((l) => /\[([a-z._]+)\]$/.exec(l)[1]),
+      ['policy.hsts.max_age_looks_like_milliseconds', 'policy.redirect.any_host'],
+    )
+    assert.match(lines[0], /looks like milliseconds/)
+  } finally {
+    const exited = new Promise((resolve) => app.once('exit', resolve))
+    app.kill('SIGTERM')
+    await exited
+  }
+})
+
 test('plain HTTP GET: 301 to the same URL over HTTPS, and no HSTS header', async () => {
   const r = await plain('GET', 'example.com', '/page?x=1')
   assert.equal(r.status, 301)
