@@ -3,7 +3,12 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
-step() { printf '\n==> %s\n' "$*"; }
+# The time since the outermost script started, so a log shows where the minutes go.
+export HSTSGUARD_T0="${HSTSGUARD_T0:-$(date +%s)}"
+step() {
+  local t=$(($(date +%s) - HSTSGUARD_T0))
+  printf '\n==> [%02d:%02d] %s\n' $((t / 60)) $((t % 60)) "$*"
+}
 
 need_cargo() {
   if ! command -v cargo >/dev/null 2>&1; then
