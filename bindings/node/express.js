@@ -216,28 +216,29 @@ const REJECT_BODY = {
 }
 
 /**
- * Sends the core's redirect or reject, with one `writeHead`. A redirect has an empty
+ * Sends the core's redirect or reject, with one `writeHead` (field names in lower case,
+ * as for every header hstsguard sets: see `setHeader` below). A redirect has an empty
  * body; a reject a short text naming the problem (never the request's own text: that is
  * in `message`, for logs).
  */
 function respond(res, outcome) {
   if (res.headersSent) return
   if (typeof outcome === 'string') {
-    // A plain redirect: "301https://...".
+    // A plain redirect: "301https://...", the status's three digits and the Location.
     const status = outcome.charCodeAt(0) * 100 + outcome.charCodeAt(1) * 10 + outcome.charCodeAt(2) - 5328
-    res.writeHead(status, ['Location', outcome.slice(3), 'Content-Length', '0'])
+    res.writeHead(status, ['location', outcome.slice(3), 'content-length', '0'])
     res.end()
     return
   }
   const headers = outcome.headers === undefined ? [] : outcome.headers.slice()
   if (outcome.location !== undefined) {
-    headers.push('Location', outcome.location, 'Content-Length', '0')
+    headers.push('location', outcome.location, 'content-length', '0')
     res.writeHead(outcome.status, headers)
     res.end()
     return
   }
   const body = REJECT_BODY[outcome.code] || `${STATUS_CODES[outcome.status] || 'Error'}\n`
-  headers.push('Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(Buffer.byteLength(body)))
+  headers.push('content-type', 'text/plain; charset=utf-8', 'content-length', String(Buffer.byteLength(body)))
   res.writeHead(outcome.status, headers)
   res.end(body)
 }
@@ -471,34 +472,13 @@ function hsts(options) {
   announce('hsts', policy, ['hsts'], own)
   const memo = new HeaderMemo(policy)
   const always = policy.hstsSend === 'always'
-  const ramp = policy._hasRamp
-  // The answer for the last Host of a secure request, kept in this closure: the path
-  // every HTTPS request takes (HeaderMemo for the rest).
-  let lastHost
-  let last = null
-  let until = 0
 
   function hstsMiddleware(req, res, next) {
     const secure = secureByTransport(req)
-    if (secure) {
-      const host = req.headers.host
-      if (last === null || host !== lastHost || (ramp && Date.now() >= until)) {
-        last = memo.get(host, true)
-        lastHost = host
-        until = memo.secure.until
-      }
-      if (last.headers.length === 1 && last.replace === null) {
-        // One header, kept when the response has one (existing = "keep").
-        const h = last.headers[0]
-        setHeader(res, h.lower, h.value, false)
-      } else {
-        setHeaders(res, last.headers)
-        if (last.replace !== null) hookResponse(req, res, null, true, last.replace)
-      }
-    } else if (always) {
-      const entry = memo.get(req.headers.host, false)
+    if (secure || always) {
+      const entry = memo.get(req.headers.host, secure)
       setHeaders(res, entry.headers)
-      if (entry.replace !== null) hookResponse(req, res, null, false, entry.replace)
+      if (entry.replace !== null) hookResponse(req, res, null, secure, entry.replace)
     }
     next()
   }

@@ -2,7 +2,9 @@
 // Per-request cost of hstsguard's Express middleware against its peers, measured in the
 // same run:
 //   HSTS path      hsts()           vs helmet's strictTransportSecurity()
-//   redirect path  enforceHttps()   vs express-sslify's HTTPS()
+//   redirect path  enforceHttps()   vs express-sslify's HTTPS(), and two references that
+//                  check nothing: Express's res.redirect(301, ...) (what express-sslify
+//                  sends) and a bare writeHead(301) + end()
 //
 // 1. Direct calls: each middleware is called on fresh Express req/res objects (a real
 //    http.ServerResponse, as Express's own init makes them), made before the timed loop. The cases run in alternating
@@ -11,12 +13,13 @@
 //    the median of those paired differences (ns per request) and ours / peer.
 // 2. A real server: one Express 5 app per middleware in a child process on 127.0.0.1,
 //    driven by autocannon (bounded duration, rounds rotating between the apps). Printed:
-//    the server's CPU time per request (its CPU time over a run / requests answered),
-//    requests/s, and ours / peer as medians of per-round ratios. CPU per request is the
+//    requests/s and the server's CPU time per request (its CPU time over a run / requests
+//    answered), and ours / peer as medians of per-round ratios. CPU per request is the
 //    steadier figure: throughput also depends on the load generator on the same cores.
 //
-//   node bench/bench.js            # about a minute
+//   node bench/bench.js            # a few minutes
 //   BENCH_QUICK=1 node bench/bench.js   # a few seconds: a smoke run, numbers are noise
+//   BENCH_ONLY=direct|server node bench/bench.js   # one part only
 //
 // The machine's speed drifts (see shared BUILD_NOTES "Measuring on a noisy machine"):
 // trust the direct-call medians for small differences; the server numbers show the
@@ -52,15 +55,28 @@ function middlewares() {
   const { hsts, enforceHttps, hstsguard } = require('../express')
   const helmetHsts = helmet.strictTransportSecurity()
   const sslifyHttps = sslify.HTTPS()
+  // The deploy warnings (a redirect that follows any Host, HSTS over HTTP) are the point
+  // of these configurations here: keep them out of the output.
+  const quiet = { onWarning() {} }
   return {
-    'hstsguard()': hstsguard({ cookies: { enabled: false } }),
+    'hstsguard()': hstsguard({ cookies: { enabled: false } }, quiet),
     'helmet + express-sslify': (req, res, next) => helmetHsts(req, res, () => sslifyHttps(req, res, next)),
     none: (req, res, next) => next(),
-    'hsts()': hsts(),
-    'hsts({send: always})': hsts({ send: 'always' }),
+    'hsts()': hsts(quiet),
+    'hsts({send: always})': hsts({ send: 'always', ...quiet }),
     'helmet.strictTransportSecurity()': helmet.strictTransportSecurity(),
-    'enforceHttps()': enforceHttps(),
+    'enforceHttps()': enforceHttps(quiet),
     'express-sslify HTTPS()': sslify.HTTPS(),
+    // References that check nothing (no Host validation, no exemption, no method rule).
+    'res.redirect(301)': (req, res, next) => {
+      if (req.secure) return next()
+      res.redirect(301, `https://${req.headers.host}${req.originalUrl}`)
+    },
+    'bare 301': (req, res, next) => {
+      if (req.secure) return next()
+      res.writeHead(301, { Location: `https://${req.headers.host}${req.originalUrl}` })
+      res.end()
+    },
   }
 }
 
@@ -168,7 +184,15 @@ function direct() {
 // 2. Real servers under autocannon
 // ---------------------------------------------------------------------------------------
 
-const SERVERS = ['none', 'hsts()', 'helmet.strictTransportSecurity()', 'enforceHttps()', 'express-sslify HTTPS()']
+const SERVERS = [
+  'none',
+  'hsts()',
+  'helmet.strictTransportSecurity()',
+  'enforceHttps()',
+  'express-sslify HTTPS()',
+  'res.redirect(301)',
+  'bare 301',
+]
 
 function serveAll() {
   // Never outlive the benchmark (it may be interrupted).
@@ -234,9 +258,10 @@ async function servers() {
     `\n== 2. Express 5 servers on 127.0.0.1 under autocannon: ${CONNECTIONS} connections x ${PIPELINING} pipelined, ` +
       `${DURATION} s per run, ${ROUNDS} round(s); medians of the server's CPU time per request and of req/s`,
   )
+  // [what, request headers, [bare app, ours, peer, references...]]
   const scenarios = [
     ['HSTS, proxied-TLS request', { 'x-forwarded-proto': 'https' }, ['none', 'hsts()', 'helmet.strictTransportSecurity()']],
-    ['redirect, plain GET -> 301', {}, ['none', 'enforceHttps()', 'express-sslify HTTPS()']],
+    ['redirect, plain GET -> 301', {}, ['none', 'enforceHttps()', 'express-sslify HTTPS()', 'res.redirect(301)', 'bare 301']],
   ]
   const rows = []
   try {
@@ -251,18 +276,20 @@ async function servers() {
       }
       const cpu = Object.fromEntries(names.map((n) => [n, median(runs[n].map((x) => x.cpu))]))
       const rps = Object.fromEntries(names.map((n) => [n, median(runs[n].map((x) => x.rps))]))
-      const [none, ours, peer] = names
-      // Paired per round: ours and the peer ran back to back, under the same conditions.
-      const totalRatio = median(runs[ours].map((o, i) => o.cpu / runs[peer][i].cpu))
-      const rpsRatio = median(runs[ours].map((o, i) => o.rps / runs[peer][i].rps))
+      const [none, ours, peer, ...refs] = names
+      // Paired per round: the servers ran back to back, under the same conditions.
+      const paired = (a, b, f) => median(runs[a].map((x, i) => f(x) / f(runs[b][i])))
+      const cpuRatio = paired(ours, peer, (x) => x.cpu)
+      const rpsRatio = paired(ours, peer, (x) => x.rps)
       console.log(`${what}:`)
       for (const n of names) {
         // A redirect skips the route (res.send hashes an ETag), so it can cost less than the bare app.
         const extra = n === none ? '(bare app, 200)'.padEnd(27) : `${(cpu[n] - cpu[none]).toFixed(2).padStart(7)} us vs the bare app`
-        console.log(`  ${n.padEnd(34)} ${cpu[n].toFixed(2).padStart(7)} us CPU/request ${extra}   ${rps[n].toFixed(0).padStart(6)} req/s`)
+        const vsPeer = n === none || n === peer ? '' : `   throughput x${paired(n, peer, (x) => x.rps).toFixed(2)} ${peer}'s`
+        console.log(`  ${n.padEnd(34)} ${rps[n].toFixed(0).padStart(6)} req/s ${cpu[n].toFixed(2).padStart(7)} us CPU/request ${extra}${vsPeer}`)
       }
-      console.log(`  ours/peer (medians of paired rounds): CPU per request ${totalRatio.toFixed(2)}, throughput ${rpsRatio.toFixed(2)}`)
-      rows.push([what, ours, cpu[ours], peer, cpu[peer], totalRatio, rpsRatio])
+      console.log(`  ours/peer (medians of paired rounds): throughput ${rpsRatio.toFixed(2)}, CPU per request ${cpuRatio.toFixed(2)}`)
+      rows.push({ what, ours, peer, rps, cpuRatio, rpsRatio, refs: refs.map((r) => [r, rps[r], paired(r, peer, (x) => x.rps)]) })
     }
   } finally {
     child.kill('SIGTERM')
@@ -272,16 +299,18 @@ async function servers() {
 
 async function main() {
   console.log(`hstsguard Express middleware benchmark (node ${process.version}${QUICK ? ', QUICK smoke run' : ''})`)
-  const d = direct()
-  const s = await servers()
+  const only = process.env.BENCH_ONLY // 'direct' or 'server': one part only
+  const d = only === 'server' ? [] : direct()
+  const s = only === 'direct' ? [] : await servers()
   console.log('\n== summary')
   for (const [what, ours, o, peer, p] of d) {
     console.log(`direct  ${what.padEnd(36)} ${ours} ${o.toFixed(0)} ns, ${peer} ${p.toFixed(0)} ns, ratio ${ratio(o, p)}`)
   }
-  for (const [what, ours, o, peer, p, total, rps] of s) {
+  for (const { what, ours, peer, rps, cpuRatio, rpsRatio, refs } of s) {
     console.log(
-      `server  ${what.padEnd(36)} ${ours} ${o.toFixed(1)} us CPU/request, ${peer} ${p.toFixed(1)} us CPU/request; ` +
-        `ratios ours/peer: CPU ${total.toFixed(2)}, throughput ${rps.toFixed(2)}`,
+      `server  ${what.padEnd(36)} ${ours} ${rps[ours].toFixed(0)} req/s, ${peer} ${rps[peer].toFixed(0)} req/s; ` +
+        `ratios ours/peer: throughput ${rpsRatio.toFixed(2)}, CPU per request ${cpuRatio.toFixed(2)}` +
+        refs.map(([r, v, x]) => `; ${r} ${v.toFixed(0)} req/s (x${x.toFixed(2)} ${peer})`).join(''),
     )
   }
 }
