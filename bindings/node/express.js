@@ -7,7 +7,7 @@
  *                            (helmet's option names are the schema's: maxAge, ...)
  *   enforceHttps(options)    HTTP -> HTTPS redirects: the `redirect` section, plus `proxy`
  *   secureCookies(options)   Secure / HttpOnly / SameSite on every Set-Cookie: `cookies`
- *   hstsguard(policy)        all of it from one policy (options, a Policy or a file)
+ *   hstsguard(policy, o)     all of it from one policy (options, a Policy or a file)
  *
  * Options are camelCase (`maxAge`, `allowedHosts`, `httpOnly`, `sameSite`) and are read
  * by the core, with the schema of every policy: each unknown or misspelt option, each
@@ -17,8 +17,8 @@
  * (anything with `warn`) or an `onWarning(warning)` callback.
  *
  * Everything is decided when the middleware is made, or by the core. Per request: the
- * HSTS path is plain JavaScript (the last Host's answer is remembered; with a ramp, the
- * value is fetched from the core at most once a minute); a redirect decision is one call
+ * HSTS path is plain JavaScript (the core's answer for a Host is remembered; with a ramp,
+ * it is fetched from the core at most once a minute); a redirect decision is one call
  * into the core; the Set-Cookie fields of a response are flagged in one call, when its
  * headers are written.
  *
@@ -351,7 +351,7 @@ const kHook = Symbol('hstsguard.onHeaders')
  * Installs the listener on one response, or adds to it when another hstsguard middleware
  * installed it already. `policy`: whose cookie rules flag Set-Cookie (null: none);
  * `secure`: the request's decision, or undefined (asked when needed); `replace`: the
- * headers (`{name, value}`) that replace whatever the application sets, or null.
+ * headers (`{lower, value}`) that replace whatever the application sets, or null.
  */
 function hookResponse(req, res, policy, secure, replace) {
   const st = res[kHook]
