@@ -473,12 +473,13 @@ function hsts(options) {
   const memo = new HeaderMemo(policy)
   const always = policy.hstsSend === 'always'
 
+  // With `send: 'always'` the answer does not depend on the request being secure (this
+  // section has no HPKP, the one header sent only on secure requests): it is not asked.
   function hstsMiddleware(req, res, next) {
-    const secure = secureByTransport(req)
-    if (secure || always) {
-      const entry = memo.get(req.headers.host, secure)
+    if (always || secureByTransport(req)) {
+      const entry = memo.get(req.headers.host, true)
       setHeaders(res, entry.headers)
-      if (entry.replace !== null) hookResponse(req, res, null, secure, entry.replace)
+      if (entry.replace !== null) hookResponse(req, res, null, undefined, entry.replace)
     }
     next()
   }
