@@ -4,11 +4,9 @@ use x509_parser::pem::Pem;
 use x509_parser::prelude::FromDer;
 use x509_parser::x509::SubjectPublicKeyInfo;
 
+use super::pin::PinSha256;
 use crate::error::Error;
 use crate::issue::quote;
-
-#[allow(unused_imports)]
-use super::*;
 
 // ---------------------------------------------------------------------------------------
 // Pins of certificates and keys

@@ -4,12 +4,12 @@ use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
 
+use super::parse::{check_report_uri, parse_hpkp};
+use super::pin::PinSha256;
+use super::{header_name, HEADER};
 use crate::error::{truncate, DurationErrorKind, Error};
 use crate::issue::{quote, Code, Issue};
 use crate::MAX_AGE_CAP;
-
-#[allow(unused_imports)]
-use super::*;
 
 // ---------------------------------------------------------------------------------------
 // Building a header

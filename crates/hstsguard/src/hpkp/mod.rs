@@ -48,9 +48,6 @@ pub use header::HpkpHeader;
 pub use parse::{parse_hpkp, validate_pins, ParsedHpkp};
 pub use pin::PinSha256;
 
-#[allow(unused_imports)]
-use {header::*, parse::*, pin::*};
-
 /// The enforcing header field name, `Public-Key-Pins` (RFC 7469 §2.1).
 pub const HEADER: &str = "Public-Key-Pins";
 

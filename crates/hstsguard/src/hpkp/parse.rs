@@ -2,12 +2,11 @@
 
 use std::collections::HashSet;
 
+use super::header_name;
+use super::pin::{decode_received_pin, PinProblem, PinSha256};
 use crate::directive::{directives, Item, SyntaxError};
 use crate::issue::{quote, Code, Issue, Severity};
 use crate::MAX_AGE_CAP;
-
-#[allow(unused_imports)]
-use super::*;
 
 // ---------------------------------------------------------------------------------------
 // Parsing

@@ -7,10 +7,8 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
+use super::{PIN_B64_LEN, PIN_LEN};
 use crate::error::{truncate, Error};
-
-#[allow(unused_imports)]
-use super::*;
 
 // ---------------------------------------------------------------------------------------
 // Pins

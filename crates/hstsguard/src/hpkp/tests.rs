@@ -5,6 +5,7 @@ use crate::issue::{Code, Issue, Severity};
 use crate::MAX_AGE_CAP;
 
 use super::*;
+use super::{header::*, parse::*, pin::*};
 
 const A: &str = "sEu+pIV8+dnj77ATdtRsQWwciSnXjZ8sKr0ypHS6Wrk=";
 const B: &str = "82w5Wmn1ed7ebRi4uwcf3rHedqRXQQypywjf7VZ6ncY=";

@@ -5,13 +5,12 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 use serde_json::Value;
 
+use super::source::{trim, ListRule, ProxySource};
+use super::{default_sources, ProxyTrust};
 use crate::config::field::Field;
 use crate::config::reader::Reader;
 use crate::config::{join, Kind, ProxySection};
 use crate::error::{ConfigError, Error};
-
-#[allow(unused_imports)]
-use super::*;
 
 /// Builds a [`ProxyTrust`]; every bad value is collected and reported by
 /// [`ProxyTrustBuilder::build`].

@@ -46,8 +46,6 @@ pub use config::{parse_network, ProxyTrustBuilder};
 pub use source::{ListRule, ProxySource, SourceName, UnknownProxySource};
 
 pub(crate) use config::from_section;
-#[allow(unused_imports)]
-use {config::*, source::*};
 
 use std::fmt;
 use std::net::IpAddr;

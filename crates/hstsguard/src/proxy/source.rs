@@ -3,13 +3,11 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::config::{check_header_name, check_header_value};
 use crate::config::field::words;
 use crate::error::Error;
 use crate::issue::quote;
 use crate::request::HeaderLookup;
-
-#[allow(unused_imports)]
-use super::*;
 
 /// Where a trusted proxy states the scheme the client used.
 ///

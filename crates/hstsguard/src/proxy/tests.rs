@@ -1,4 +1,5 @@
 use super::*;
+use super::{config::*, source::*};
 use crate::request::NoHeaders;
 
 fn ip(s: &str) -> Option<IpAddr> {
