@@ -32,7 +32,7 @@
  * On a plain `node:http` server there is no `req.secure`: 1 and 3 apply.
  */
 
-const { STATUS_CODES, OutgoingMessage } = require('node:http')
+const { STATUS_CODES, IncomingMessage, OutgoingMessage } = require('node:http')
 const { Policy } = require('./index.js')
 
 // ---------------------------------------------------------------------------------------
@@ -128,6 +128,36 @@ function announce(where, policy, families, own) {
 const kTrust = Symbol('hstsguard.trust')
 const kSecure = Symbol('hstsguard.secure')
 
+/** Node's `req.headers` getter (an accessor on IncomingMessage.prototype since Node 15). */
+const nodeHeaders = (Object.getOwnPropertyDescriptor(IncomingMessage.prototype, 'headers') || {}).get
+/** The last request prototype found to resolve `headers` to `nodeHeaders`. */
+let headersProto = null
+
+/**
+ * `req.headers`. Express gives each request a prototype of its own choosing
+ * (`Object.setPrototypeOf` per request), so V8 cannot cache the lookup of `headers`, an
+ * accessor three prototypes up, on the request itself: it costs about as much as what
+ * it guards. When the request's prototype is one already seen to resolve `headers` to
+ * Node's getter (its chain is walked once, when it is first seen), and neither the
+ * request nor that prototype has a `headers` of its own (checked on every call), the
+ * getter is called directly: exactly what `req.headers` would call. Anything else reads
+ * `req.headers`.
+ */
+function headersOf(req) {
+  const p = Object.getPrototypeOf(req)
+  if (p === headersProto && !hasOwn(req, 'headers') && !hasOwn(p, 'headers')) return nodeHeaders.call(req)
+  if (nodeHeaders !== undefined && p !== null && !hasOwn(req, 'headers')) {
+    for (let o = p; o !== null; o = Object.getPrototypeOf(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, 'headers')
+      if (d !== undefined) {
+        if (d.get === nodeHeaders) headersProto = p
+        break
+      }
+    }
+  }
+  return req.headers
+}
+
 /**
  * Secure without asking the core: a TLS socket, or what Express's `req.secure` says when
  * the app trusts a proxy. Express 4 and 5 define it alike (`req.protocol`): when the app's
@@ -153,7 +183,7 @@ function secureByTransport(req) {
     socket[kTrust] = verdict
   }
   if (!verdict.trusted) return false
-  const header = req.headers['x-forwarded-proto']
+  const header = headersOf(req)['x-forwarded-proto']
   if (typeof header !== 'string') return false
   const comma = header.indexOf(',')
   return (comma === -1 ? header : header.slice(0, comma)).trim() === 'https'
@@ -193,7 +223,7 @@ function makeDecider(policy, hostOf) {
     }
     if (!trusts) return policy._decide(req.method, host, target)
     const headers = []
-    const h = req.headers
+    const h = headersOf(req)
     for (let i = 0; i < proxyHeaders.length; i++) {
       const v = h[proxyHeaders[i]]
       if (v !== undefined) headers.push(proxyHeaders[i], Array.isArray(v) ? v.join(', ') : String(v))
@@ -205,7 +235,7 @@ function makeDecider(policy, hostOf) {
 }
 
 function hostHeader(req) {
-  return req.headers.host
+  return headersOf(req).host
 }
 
 const REJECT_BODY = {
@@ -477,7 +507,7 @@ function hsts(options) {
   // section has no HPKP, the one header sent only on secure requests): it is not asked.
   function hstsMiddleware(req, res, next) {
     if (always || secureByTransport(req)) {
-      const entry = memo.get(req.headers.host, true)
+      const entry = memo.get(headersOf(req).host, true)
       setHeaders(res, entry.headers)
       if (entry.replace !== null) hookResponse(req, res, null, undefined, entry.replace)
     }
@@ -553,12 +583,13 @@ function enforceHttps(options) {
 
   const hostOf = forwardedHost
     ? (req) => {
-        const xfh = req.headers['x-forwarded-host']
+        const h = headersOf(req)
+        const xfh = h['x-forwarded-host']
         if (typeof xfh === 'string' && xfh !== '') {
           const comma = xfh.indexOf(',')
           return (comma === -1 ? xfh : xfh.slice(0, comma)).trim()
         }
-        return req.headers.host
+        return h.host
       }
     : hostHeader
   const decide = makeDecider(policy, hostOf)
@@ -648,7 +679,7 @@ function hstsguard(policy, options) {
     }
     let replace = null
     if (sendsHeaders) {
-      const entry = memo.get(req.headers.host, secure)
+      const entry = memo.get(headersOf(req).host, secure)
       setHeaders(res, entry.headers)
       replace = entry.replace
     }

@@ -174,6 +174,31 @@ for (const [label, express] of [
       assert.equal(s2.headers[STS], undefined, "the prototype's hasHeader says there is one: kept")
     })
 
+    test("a request's own headers (another middleware's rewrite) are the ones read", async () => {
+      const rewrite = (req, res, next) => {
+        Object.defineProperty(req, 'headers', { value: { ...req.headers, host: 'localhost' } })
+        next()
+      }
+      for (const mw of [hsts(), hstsguard({ redirect: { enabled: false } })]) {
+        const a = app([rewrite, mw], { trust: true })
+        const r = await request(a).get('/').set('Host', 'example.com').set('X-Forwarded-Proto', 'https')
+        assert.equal(r.headers[STS], undefined, 'the rewritten Host is localhost')
+      }
+      // A getter on the app's request prototype, added after requests were served.
+      const b = app(hsts(), { trust: true })
+      const first = await request(b).get('/').set('Host', 'example.com').set('X-Forwarded-Proto', 'https')
+      assert.equal(first.headers[STS], 'max-age=31536000; includeSubDomains')
+      const nodeHeaders = Object.getOwnPropertyDescriptor(require('node:http').IncomingMessage.prototype, 'headers').get
+      Object.defineProperty(b.request, 'headers', {
+        configurable: true,
+        get() {
+          return { ...nodeHeaders.call(this), host: '127.0.0.1' }
+        },
+      })
+      const second = await request(b).get('/').set('Host', 'example.com').set('X-Forwarded-Proto', 'https')
+      assert.equal(second.headers[STS], undefined, 'the prototype says the Host is an IP literal')
+    })
+
     test('the last Host is remembered, not mixed up with the next one', async () => {
       const a = app(hsts(), { trust: 'loopback' })
       for (const host of ['example.com', 'localhost', 'localhost', 'example.com', '10.0.0.1', 'example.com', undefined]) {
