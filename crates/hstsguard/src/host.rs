@@ -219,7 +219,27 @@ impl HostView<'_> {
 }
 
 /// [`parse_host`] without the copy.
+#[inline]
 pub(crate) fn parse_view(raw: &str) -> Result<HostView<'_>, HostError> {
+    // The usual Host (a plain DNS name, optionally with a port) in one pass over its
+    // bytes; anything else takes the full parse below.
+    if let Some(plain) = plain_name(raw.as_bytes()) {
+        let name = &raw[..plain.name_len];
+        return Ok(HostView {
+            name: if plain.upper {
+                Cow::Owned(name.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(name)
+            },
+            port: plain.port,
+            kind: Kind::Name,
+        });
+    }
+    parse_full(raw)
+}
+
+/// [`parse_view`] without the shortcut for plain names.
+fn parse_full(raw: &str) -> Result<HostView<'_>, HostError> {
     if raw.is_empty() {
         return Err(HostError::Missing);
     }
@@ -280,10 +300,16 @@ pub(crate) fn parse_view(raw: &str) -> Result<HostView<'_>, HostError> {
 /// loopback address when `skip_localhost`, and a Host that does not parse at all (there
 /// is no host a user agent could note). Same classification as [`Host::is_ip_literal`]
 /// and [`Host::is_localhost`]; allocates only for hosts that need normalising.
+#[inline]
 pub(crate) fn skip_hsts(raw: &str, skip_ip: bool, skip_localhost: bool) -> bool {
-    if let Some(localhost) = plain_name_is_localhost(raw.as_bytes()) {
-        return skip_localhost && localhost;
+    if let Some(plain) = plain_name(raw.as_bytes()) {
+        return skip_localhost && plain.is_localhost(raw.as_bytes());
     }
+    skip_hsts_full(raw, skip_ip, skip_localhost)
+}
+
+/// [`skip_hsts`] for a Host that is not a plain name.
+fn skip_hsts_full(raw: &str, skip_ip: bool, skip_localhost: bool) -> bool {
     match parse_view(raw) {
         Ok(view) => {
             (skip_ip && !matches!(view.kind, Kind::Name))
@@ -293,86 +319,152 @@ pub(crate) fn skip_hsts(raw: &str, skip_ip: bool, skip_localhost: bool) -> bool 
     }
 }
 
+/// What [`plain_name`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PlainName {
+    /// The name's length in bytes: the input up to the port, without a trailing dot.
+    name_len: usize,
+    /// Where its last label starts.
+    last_label: usize,
+    /// The port, when there is one.
+    port: Option<u16>,
+    /// The name has upper-case letters (it is lowercased to be used).
+    upper: bool,
+}
+
+impl PlainName {
+    /// The name is `localhost` or ends in `.localhost` (any case): its last label is.
+    #[inline]
+    fn is_localhost(&self, raw: &[u8]) -> bool {
+        let last = &raw[self.last_label..self.name_len];
+        last.len() == 9 && last.eq_ignore_ascii_case(b"localhost")
+    }
+}
+
+/// The classes of bytes [`plain_name`] reads: a label's letter, digit, `-` or `_`
+/// (`L`), an upper-case letter (`U`), `.` (`D`), `:` (`C`); anything else (`X`) ends the
+/// shortcut.
+const L: u8 = 0;
+const U: u8 = 1;
+const D: u8 = 2;
+const C: u8 = 4;
+const X: u8 = 8;
+static CLASS: [u8; 256] = {
+    let mut t = [X; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = match c {
+            b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => L,
+            b'A'..=b'Z' => U,
+            b'.' => D,
+            b':' => C,
+            _ => X,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// True when the label at `at` starts with `xn--` (any case).
+#[inline]
+fn punycode_label(raw: &[u8], at: usize) -> bool {
+    raw.len() - at >= 4
+        && raw[at] | 0x20 == b'x'
+        && raw[at + 1..at + 4].eq_ignore_ascii_case(b"n--")
+}
+
 /// The request path's shortcut for the common Host: a plain DNS name (ASCII letters,
 /// digits, `-` and `_` in labels of 1 to 63 octets, one trailing dot allowed, at most 253
-/// octets, no `xn--` label, a last label that is not numeric) with an optional port of
-/// 1 to 5 digits that fits 1-65535. For such a Host, [`parse_view`] would give
-/// [`Kind::Name`]; the answer is whether it is `localhost` or under it. Anything else is
-/// `None`, for the full parse to decide. One pass over the bytes, no allocation.
-fn plain_name_is_localhost(raw: &[u8]) -> Option<bool> {
-    let mut label_len = 0usize;
+/// octets, no `xn--` label, a last label that is not numeric and does not start with
+/// `0x`) with an optional port of 1 to 5 digits that fits 1-65535. For such a Host,
+/// the full parse in [`parse_view`] gives [`Kind::Name`] with the name lowercased and
+/// without its trailing dot, and this port. Anything else is `None`, for the full parse
+/// to decide. One pass over the bytes with a table, no allocation.
+#[inline]
+fn plain_name(raw: &[u8]) -> Option<PlainName> {
+    let n = raw.len();
+    // Every class read, or-ed: tells whether an upper-case letter was seen.
+    let mut seen = 0u8;
     let mut label_start = 0usize;
-    let mut last_label = (0usize, 0usize);
-    let mut name_end = raw.len();
-    let mut i = 0;
-    while i < raw.len() {
-        match raw[i] {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' => {
-                if label_len == 0 {
-                    label_start = i;
-                    if raw.len() - i >= 4 && raw[i..i + 4].eq_ignore_ascii_case(b"xn--") {
-                        return None;
-                    }
-                }
-                label_len += 1;
-                if label_len > MAX_LABEL {
+    // The label before the current one (the last label of a name with a trailing dot).
+    let mut prev_label_start = 0usize;
+    // Where the name ends: at the `:` of a port, else at the end.
+    let mut name_end = n;
+    for (i, &b) in raw.iter().enumerate() {
+        let class = CLASS[usize::from(b)];
+        seen |= class;
+        if class <= U {
+            continue;
+        }
+        match class {
+            D => {
+                let len = i - label_start;
+                if len == 0 || len > MAX_LABEL || punycode_label(raw, label_start) {
                     return None;
                 }
+                prev_label_start = label_start;
+                label_start = i + 1;
             }
-            b'.' => {
-                if label_len == 0 {
-                    return None;
-                }
-                last_label = (label_start, i);
-                label_len = 0;
-            }
-            b':' => {
+            C => {
                 name_end = i;
                 break;
             }
             _ => return None,
         }
-        i += 1;
     }
-    if label_len > 0 {
-        last_label = (label_start, name_end);
-    } else if name_end == 0 || raw[name_end - 1] != b'.' || last_label.1 + 1 != name_end {
-        return None; // empty, or ends in an empty label
-    }
-    // One trailing dot is removed: the name is what is left.
-    let name = if label_len == 0 {
-        &raw[..name_end - 1]
-    } else {
-        &raw[..name_end]
-    };
-    if name.is_empty() || name.len() > MAX_NAME {
-        return None;
-    }
-    if name_end < raw.len() {
-        let digits = &raw[name_end + 1..];
-        if digits.is_empty() || digits.len() > 5 || !digits.iter().all(u8::is_ascii_digit) {
+    let upper = seen & U != 0;
+    let last_len = name_end - label_start;
+    let (name_len, last_label) = if last_len == 0 {
+        // Empty, or a trailing dot (the dot checked the label before it): that label is
+        // the last one.
+        if name_end == 0 {
             return None;
         }
-        let port = digits
-            .iter()
-            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+        (name_end - 1, prev_label_start)
+    } else {
+        if last_len > MAX_LABEL || punycode_label(raw, label_start) {
+            return None;
+        }
+        (name_end, label_start)
+    };
+    if name_len > MAX_NAME {
+        return None;
+    }
+    // A numeric last label (or one starting with `0x`) makes the name an IPv4 address or
+    // nothing: the full parse decides. A label that starts with a letter is neither.
+    let last = &raw[last_label..name_len];
+    if last[0].is_ascii_digit()
+        && (last.iter().all(u8::is_ascii_digit)
+            || (last.len() >= 2 && last[0] == b'0' && last[1] | 0x20 == b'x'))
+    {
+        return None;
+    }
+    let port = if name_end < n {
+        let digits = &raw[name_end + 1..];
+        if digits.is_empty() || digits.len() > 5 {
+            return None;
+        }
+        let mut port = 0u32;
+        for &d in digits {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            port = port * 10 + u32::from(d - b'0');
+        }
         if port == 0 || port > 65_535 {
             return None;
         }
-    }
-    let last = &raw[last_label.0..last_label.1];
-    let numeric = last.iter().all(u8::is_ascii_digit)
-        || (last.len() >= 2 && last[..2].eq_ignore_ascii_case(b"0x"));
-    if numeric {
-        return None;
-    }
-    const LOCALHOST: &[u8] = b"localhost";
-    Some(
-        name.eq_ignore_ascii_case(LOCALHOST)
-            || (name.len() > LOCALHOST.len()
-                && name[name.len() - LOCALHOST.len() - 1] == b'.'
-                && name[name.len() - LOCALHOST.len()..].eq_ignore_ascii_case(LOCALHOST)),
-    )
+        Some(port as u16)
+    } else {
+        None
+    };
+    Some(PlainName {
+        name_len,
+        last_label,
+        port,
+        upper,
+    })
 }
 
 /// The first reason to refuse `raw` outright, by the classes of characters that must
@@ -770,6 +862,7 @@ impl AllowedHosts {
     }
 
     /// [`AllowedHosts::matches`] for a name already normalised by [`parse_host`].
+    #[inline]
     pub(crate) fn matches_name(&self, name: &str) -> bool {
         self.any || self.patterns.iter().any(|p| p.matches(name))
     }
@@ -850,12 +943,29 @@ mod tests {
     use super::*;
 
     /// The shortcut never disagrees with the full parse: where it answers, the full
-    /// classification gives the same answer.
+    /// parse accepts the host as a name with the same (lowercased) name, port and
+    /// localhost classification, and `parse_view` gives what `parse_full` gives.
     #[test]
     fn the_plain_name_shortcut_agrees_with_the_full_parse() {
-        let full = |raw: &str| match parse_view(raw) {
-            Ok(v) if v.kind == Kind::Name => Some(is_localhost(&v.name, v.kind)),
-            _ => None,
+        let check = |raw: &str| -> bool {
+            let Some(fast) = plain_name(raw.as_bytes()) else {
+                return false;
+            };
+            let full = parse_full(raw).unwrap_or_else(|e| panic!("{raw:?}: {e}"));
+            assert_eq!(full.kind, Kind::Name, "{raw:?}");
+            assert_eq!(
+                fast.is_localhost(raw.as_bytes()),
+                is_localhost(&full.name, full.kind),
+                "{raw:?}"
+            );
+            assert_eq!(fast.port, full.port, "{raw:?}");
+            assert_eq!(
+                raw[..fast.name_len].to_ascii_lowercase(),
+                full.name,
+                "{raw:?}"
+            );
+            assert_eq!(fast.upper, raw[..fast.name_len] != *full.name, "{raw:?}");
+            true
         };
         let mut samples: Vec<String> = [
             "example.com",
@@ -899,6 +1009,15 @@ mod tests {
             "bücher.example",
             "a.b.c.d.e.f.g",
             "localhost:65535",
+            "xn--",
+            "a.xn--",
+            "a.0x",
+            "a.0X1",
+            "a.0",
+            "x.localhost",
+            "xlocalhost",
+            ".localhost",
+            "LocalHost.:1",
         ]
         .into_iter()
         .map(String::from)
@@ -921,9 +1040,17 @@ mod tests {
             frontier = next;
         }
         for raw in &samples {
-            if let Some(fast) = plain_name_is_localhost(raw.as_bytes()) {
-                assert_eq!(Some(fast), full(raw), "{raw:?}");
-            }
+            check(raw);
+            // Whatever answers, parse_view (with its shortcut) and the full parse agree.
+            assert_eq!(parse_view(raw), parse_full(raw), "{raw:?}");
+            assert_eq!(
+                skip_hsts(raw, true, true),
+                match parse_full(raw) {
+                    Ok(v) => v.kind != Kind::Name || is_localhost(&v.name, v.kind),
+                    Err(_) => true,
+                },
+                "{raw:?}"
+            );
         }
         // ... and it answers for the hosts of ordinary requests.
         for raw in [
@@ -932,7 +1059,7 @@ mod tests {
             "Example.COM.",
             "localhost:3000",
         ] {
-            assert!(plain_name_is_localhost(raw.as_bytes()).is_some(), "{raw}");
+            assert!(check(raw), "{raw}");
         }
     }
 

@@ -5,7 +5,7 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::hsts::ExistingHeader;
-use crate::redirect::Action;
+use crate::redirect::{Action, Outcome};
 
 #[allow(unused_imports)]
 use super::*;
@@ -52,8 +52,77 @@ impl<'p> ResponseHeaders<'p> {
     }
 
     /// Both, in that order.
+    #[inline]
     pub fn iter(&self) -> impl Iterator<Item = HeaderToSet<'p>> {
         self.hsts.into_iter().chain(self.hpkp)
+    }
+}
+
+/// The outcome of [`Policy::evaluation`]: a [`Decision`] whose redirect `Location` is
+/// not yet written. Borrows from the policy (`'p`) and the request (`'f`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation<'p, 'f> {
+    pub(crate) outcome: Outcome<'f>,
+    pub(crate) secure: bool,
+    pub(crate) hsts: Option<HeaderToSet<'p>>,
+    pub(crate) hpkp: Option<HeaderToSet<'p>>,
+    pub(crate) upgrade: bool,
+}
+
+impl<'p> Evaluation<'p, '_> {
+    /// Pass, redirect (with its [`crate::redirect::Location`]) or reject.
+    pub fn outcome(&self) -> &Outcome<'_> {
+        &self.outcome
+    }
+
+    /// True when the request arrived over TLS or through a trusted proxy that says so.
+    pub fn secure(&self) -> bool {
+        self.secure
+    }
+
+    /// Strict-Transport-Security, when it is sent (the first of [`Evaluation::headers`]).
+    #[inline]
+    pub fn hsts_header(&self) -> Option<HeaderToSet<'p>> {
+        self.hsts
+    }
+
+    /// Public-Key-Pins (or its report-only form), when it is sent (the second).
+    #[inline]
+    pub fn hpkp_header(&self) -> Option<HeaderToSet<'p>> {
+        self.hpkp
+    }
+
+    /// True for a 426 answer, whose headers end with `Upgrade` and `Connection`
+    /// ([`Evaluation::upgrade_headers`]).
+    #[inline]
+    pub fn upgrade(&self) -> bool {
+        self.upgrade
+    }
+
+    /// `Upgrade: TLS/1.2, HTTP/1.1` and `Connection: Upgrade`, the last headers of a 426
+    /// answer.
+    pub fn upgrade_headers(&self) -> impl Iterator<Item = HeaderToSet<'static>> {
+        UPGRADE_HEADERS.into_iter()
+    }
+
+    /// The headers to add to the response, as [`Decision::headers`].
+    pub fn headers(&self) -> impl Iterator<Item = HeaderToSet<'p>> + '_ {
+        let upgrade: &[HeaderToSet<'static>] = if self.upgrade { &UPGRADE_HEADERS } else { &[] };
+        self.hsts
+            .into_iter()
+            .chain(self.hpkp)
+            .chain(upgrade.iter().copied())
+    }
+
+    /// The [`Decision`] that [`Policy::evaluate`] gives for the same request.
+    pub fn into_decision(self) -> Decision<'p> {
+        Decision {
+            action: self.outcome.into_action(),
+            secure: self.secure,
+            hsts: self.hsts,
+            hpkp: self.hpkp,
+            upgrade: self.upgrade,
+        }
     }
 }
 

@@ -34,7 +34,7 @@ mod decision;
 mod tests;
 
 pub use builder::PolicyBuilder;
-pub use decision::{Decision, HeaderToSet, ResponseHeaders};
+pub use decision::{Decision, Evaluation, HeaderToSet, ResponseHeaders};
 
 use std::path::Path;
 
@@ -49,7 +49,7 @@ pub use crate::hsts::{ExistingHeader, HstsSettings, SendHsts};
 use crate::issue::{Code, Issue};
 use crate::proxy::ProxyTrust;
 pub use crate::redirect::Action;
-use crate::redirect::RedirectPolicy;
+use crate::redirect::{Outcome, RedirectPolicy};
 use crate::request::RequestFacts;
 
 /// The immutable, thread-safe policy. See the module documentation.
@@ -208,11 +208,46 @@ impl Policy {
     /// decided by whichever header comes first, and a 400 is not heuristically cacheable
     /// where a redirect would be.
     pub fn evaluate<'p>(&'p self, facts: &RequestFacts<'_>) -> Decision<'p> {
-        let (secure, action) = match self.proxy.secure_or_disagree(facts) {
-            Ok(secure) => (secure, self.redirect.decide(facts, secure)),
+        let e = self.evaluation(facts);
+        Decision {
+            action: e.outcome.into_action(),
+            secure: e.secure,
+            hsts: e.hsts,
+            hpkp: e.hpkp,
+            upgrade: e.upgrade,
+        }
+    }
+
+    /// [`Policy::evaluate`] with the `Location` of a redirect not yet written: the
+    /// [`Evaluation`] holds it as a [`crate::redirect::Location`], which a server writes
+    /// straight into its own buffer. Nothing is allocated for a pass or for a redirect to
+    /// an already lowercase host; [`Evaluation::into_decision`] gives what
+    /// [`Policy::evaluate`] gives.
+    ///
+    /// ```
+    /// use hstsguard::policy::Policy;
+    /// use hstsguard::redirect::Outcome;
+    /// use hstsguard::{NoHeaders, RequestFacts};
+    ///
+    /// let policy = Policy::default();
+    /// let facts = RequestFacts::new("GET", false, Some("example.com"), "/a", &NoHeaders);
+    /// let e = policy.evaluation(&facts);
+    /// let Outcome::Redirect { status: 301, location } = e.outcome() else { panic!() };
+    /// let mut buf = [0u8; 32];
+    /// let n = location.write_into(&mut buf).unwrap();
+    /// assert_eq!(&buf[..n], b"https://example.com/a");
+    /// assert_eq!(e.into_decision(), policy.evaluate(&facts));
+    /// ```
+    #[inline]
+    pub fn evaluation<'p, 'f>(&'p self, facts: &RequestFacts<'f>) -> Evaluation<'p, 'f>
+    where
+        'p: 'f,
+    {
+        let (secure, outcome) = match self.proxy.secure_or_disagree(facts) {
+            Ok(secure) => (secure, self.redirect.outcome(facts, secure)),
             Err(reason) => (
                 false,
-                Action::Reject {
+                Outcome::Reject {
                     status: 400,
                     code: Code::ProxySourcesDisagree,
                     reason: format!("{reason}; refused"),
@@ -220,9 +255,9 @@ impl Policy {
             ),
         };
         let ResponseHeaders { hsts, hpkp } = self.headers(secure, facts.host, facts.now);
-        let upgrade = matches!(action, Action::Reject { status: 426, .. });
-        Decision {
-            action,
+        let upgrade = matches!(outcome, Outcome::Reject { status: 426, .. });
+        Evaluation {
+            outcome,
             secure,
             hsts,
             hpkp,
@@ -248,6 +283,7 @@ impl Policy {
 
     /// [`Policy::response_headers`] at a time the caller has at hand (seconds since the
     /// epoch; `None` reads the system clock if an `[hsts.ramp]` needs the time).
+    #[inline]
     pub fn response_headers_at(
         &self,
         secure: bool,
@@ -257,15 +293,22 @@ impl Policy {
         self.headers(secure, host, now)
     }
 
+    #[inline]
     fn headers(&self, secure: bool, host: Option<&str>, now: Option<u64>) -> ResponseHeaders<'_> {
         let h = &self.hsts;
         let wanted = h.enabled && (secure || h.send == SendHsts::Always);
         let hpkp_wanted = secure && self.hpkp.is_some();
         // One host classification serves both headers; none when neither is wanted.
-        let host_ok = (wanted || hpkp_wanted)
-            && !host
-                .is_some_and(|raw| crate::host::skip_hsts(raw, h.skip_ip_hosts, h.skip_localhost));
-        let hsts = (wanted && host_ok).then(|| HeaderToSet {
+        if !(wanted || hpkp_wanted)
+            || host
+                .is_some_and(|raw| crate::host::skip_hsts(raw, h.skip_ip_hosts, h.skip_localhost))
+        {
+            return ResponseHeaders {
+                hsts: None,
+                hpkp: None,
+            };
+        }
+        let hsts = wanted.then(|| HeaderToSet {
             name: "Strict-Transport-Security",
             value: match &h.ramp {
                 None => &self.hsts_value,
@@ -274,7 +317,7 @@ impl Policy {
             existing: h.existing,
         });
         let hpkp = match &self.hpkp {
-            Some(p) if hpkp_wanted && host_ok => Some(HeaderToSet {
+            Some(p) if hpkp_wanted => Some(HeaderToSet {
                 name: p.name(),
                 value: p.value(),
                 existing: ExistingHeader::Keep,

@@ -70,6 +70,7 @@ mod tests;
 
 pub use config::RedirectPolicyBuilder;
 pub use exempt::ExemptPattern;
+pub use location::Location;
 
 pub(crate) use config::from_section;
 #[allow(unused_imports)]
@@ -320,13 +321,17 @@ impl RedirectPolicy {
     /// assert!(!p.is_exempt("/.well-known/acme-challenge/%2e%2e/admin"));
     /// assert!(!p.is_exempt("/.well-known/acme-challenge/..;/..;/admin"));
     /// ```
+    #[inline]
     pub fn is_exempt(&self, target: &str) -> bool {
-        let path = target.split_once('?').map_or(target, |(p, _)| p);
-        if has_dot_segment(path) || (!self.acme_exempt && self.exempt.is_empty()) {
+        // The ACME prefix has no `?`: the target starts with it exactly when its path
+        // does. The path, the patterns and the dot-segment scan are only looked at when
+        // some exemption could apply.
+        let acme = self.acme_exempt && target.starts_with(ACME_PREFIX);
+        if !acme && self.exempt.is_empty() {
             return false;
         }
-        (self.acme_exempt && path.starts_with(ACME_PREFIX))
-            || self.exempt.iter().any(|re| re.is_match(path))
+        let path = target.split_once('?').map_or(target, |(p, _)| p);
+        (acme || self.exempt.iter().any(|re| re.is_match(path))) && !has_dot_segment(path)
     }
 
     /// Decides what to do with a request; `secure` comes from
@@ -334,8 +339,16 @@ impl RedirectPolicy {
     /// [module documentation](self). The pass path does not allocate; a redirect
     /// allocates its `Location` only.
     pub fn decide(&self, facts: &RequestFacts<'_>, secure: bool) -> Action {
+        self.outcome(facts, secure).into_action()
+    }
+
+    /// [`RedirectPolicy::decide`] with the `Location` of a redirect not yet written
+    /// ([`Location`]): a server writes it straight into its own buffer. Allocates
+    /// nothing for a pass or a redirect to an already lowercase host.
+    #[inline]
+    pub fn outcome<'a>(&'a self, facts: &RequestFacts<'a>, secure: bool) -> Outcome<'a> {
         if secure || !self.enabled || self.is_exempt(facts.target) {
-            return Action::Pass;
+            return Outcome::Pass;
         }
         let get_or_head = matches!(facts.method, "GET" | "HEAD" | "get" | "head");
         let status = if get_or_head {
@@ -344,7 +357,7 @@ impl RedirectPolicy {
             self.status_other
         };
         if matches!(status, 403 | 426) {
-            return Action::Reject {
+            return Outcome::Reject {
                 status,
                 code: Code::RedirectMethodRefused,
                 reason: format!(
@@ -369,10 +382,10 @@ impl RedirectPolicy {
                     _ => {}
                 }
             }
-            let mut location = String::with_capacity(prefix.len() + facts.target.len() + 1);
-            location.push_str(prefix);
-            push_target(&mut location, facts.target);
-            return Action::Redirect { status, location };
+            return Outcome::Redirect {
+                status,
+                location: Location::canonical(prefix, facts.target),
+            };
         }
         let host = match facts.host.map(parse_view) {
             None => return reject_host(HostError::Missing),
@@ -386,25 +399,70 @@ impl RedirectPolicy {
             Some(p) if self.keep_port && p != 80 => p,
             _ => self.https_port,
         };
-        let mut location = String::with_capacity(8 + host.name.len() + 6 + facts.target.len() + 1);
-        location.push_str("https://");
-        location.push_str(&host.name);
-        push_port(&mut location, port);
-        push_target(&mut location, facts.target);
-        Action::Redirect { status, location }
+        Outcome::Redirect {
+            status,
+            location: Location::host(host.name, port, facts.target),
+        }
     }
 }
 
-pub(crate) fn not_allowed(name: &str) -> Action {
-    Action::Reject {
+/// [`RedirectPolicy::outcome`]: an [`Action`] whose redirect `Location` is not yet
+/// written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome<'a> {
+    /// Serve the request as it is.
+    Pass,
+    /// Redirect to HTTPS.
+    Redirect {
+        /// 301, 302, 303, 307 or 308.
+        status: u16,
+        /// The `Location`, to be written.
+        location: Location<'a>,
+    },
+    /// Refuse the request, as [`Action::Reject`].
+    Reject {
+        /// 400 for a bad Host, 403 or 426 for a method refused over plain HTTP.
+        status: u16,
+        /// `host.missing`, `host.malformed`, `host.not_allowed` or
+        /// `redirect.method_refused`.
+        code: Code,
+        /// A message for logs; names the offending value, escaped and truncated.
+        reason: String,
+    },
+}
+
+impl Outcome<'_> {
+    /// The [`Action`], with the `Location` of a redirect written to a `String`.
+    pub fn into_action(self) -> Action {
+        match self {
+            Outcome::Pass => Action::Pass,
+            Outcome::Redirect { status, location } => Action::Redirect {
+                status,
+                location: location.into_string(),
+            },
+            Outcome::Reject {
+                status,
+                code,
+                reason,
+            } => Action::Reject {
+                status,
+                code,
+                reason,
+            },
+        }
+    }
+}
+
+pub(crate) fn not_allowed(name: &str) -> Outcome<'static> {
+    Outcome::Reject {
         status: 400,
         code: Code::HostNotAllowed,
         reason: format!("host {} is not in allowed_hosts", quote(name)),
     }
 }
 
-pub(crate) fn reject_host(e: HostError) -> Action {
-    Action::Reject {
+pub(crate) fn reject_host(e: HostError) -> Outcome<'static> {
+    Outcome::Reject {
         status: 400,
         code: e.code(),
         reason: e.to_string(),
