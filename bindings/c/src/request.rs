@@ -7,10 +7,11 @@ use std::fmt::Write as _;
 use std::net::IpAddr;
 use std::ptr::{self, addr_of_mut};
 
-use hsg::policy::{Action, ExistingHeader, Policy};
+use hsg::policy::{ExistingHeader, Policy};
+use hsg::redirect::Outcome;
 use hsg::{HeaderLookup, RequestFacts};
 
-use crate::ffi::{hstsguard_header, hstsguard_str, init, utf8, write_bytes, OutBuf};
+use crate::ffi::{hstsguard_header, hstsguard_str, init, utf8};
 use crate::panic::guard;
 use crate::policy::hstsguard_policy;
 use crate::result::{code_cstr, hstsguard_result, status};
@@ -365,10 +366,89 @@ unsafe fn with_facts<R>(
             lookup: r.lookup,
             userdata: r.lookup_userdata,
         };
-        let facts = RequestFacts::new(method, r.tls, host, target, &headers)
-            .with_peer(peer)
-            .with_now((r.now != 0).then_some(r.now));
+        let facts = RequestFacts {
+            method,
+            tls: r.tls,
+            host,
+            target,
+            peer,
+            headers: &headers,
+            now: now(r),
+        };
         Ok(f(&facts))
+    }
+}
+
+/// The request's time for the core: `None` (read the clock if needed) for 0.
+#[inline]
+fn now(r: &hstsguard_request) -> Option<u64> {
+    (r.now != 0).then_some(r.now)
+}
+
+/// Writes up to `cap` headers to `slots`; returns how many were written.
+///
+/// # Safety
+/// `slots` must have `cap` writable entries.
+#[inline]
+unsafe fn write_headers<'p>(
+    slots: *mut hstsguard_response_header,
+    cap: usize,
+    headers: impl Iterator<Item = hsg::policy::HeaderToSet<'p>>,
+) -> usize {
+    let mut n = 0;
+    for h in headers {
+        if n == cap {
+            break;
+        }
+        // SAFETY: `n < cap`.
+        unsafe { slots.add(n).write(c_header(h)) };
+        n += 1;
+    }
+    n
+}
+
+/// A header of the core as the C struct (views into the policy, or static).
+#[inline]
+fn c_header(h: hsg::policy::HeaderToSet<'_>) -> hstsguard_response_header {
+    hstsguard_response_header {
+        name: hstsguard_str::of(h.name),
+        value: hstsguard_str::of(h.value),
+        replace: h.existing == ExistingHeader::Replace,
+    }
+}
+
+/// A TLS request's Host as text, after the checks every request's views get (as in
+/// [`with_facts`]); the method, target and peer are not read.
+///
+/// # Safety
+/// Every view and the header array must be valid as documented on hstsguard_request.
+#[inline]
+unsafe fn tls_host<'a>(
+    r: &'a hstsguard_request,
+    slot: &'a mut Option<String>,
+) -> Result<Option<&'a str>, hstsguard_result> {
+    // SAFETY: promised by the caller.
+    unsafe {
+        r.method.bytes()?;
+        let host = if r.host.data.is_null() && r.host.len == 0 {
+            None
+        } else {
+            Some(r.host.bytes()?)
+        };
+        r.target.bytes()?;
+        r.peer.bytes()?;
+        if r.headers.is_null() && r.headers_len != 0 {
+            return Err(hstsguard_result::NULL_ARGUMENT);
+        }
+        if !r.headers.is_null()
+            && r.headers_len > isize::MAX as usize / std::mem::size_of::<hstsguard_header>()
+        {
+            return Err(hstsguard_result::INVALID_ARGUMENT);
+        }
+        if r.lookup.is_some() && !r.headers.is_null() && r.headers_len != 0 {
+            return Err(hstsguard_result::INVALID_ARGUMENT);
+        }
+        Ok(host.map(|b| field_text(b, slot, lossy)))
     }
 }
 
@@ -417,43 +497,80 @@ pub unsafe extern "C" fn hstsguard_policy_evaluate(
             let request = request.as_ref().ok_or(hstsguard_result::NULL_ARGUMENT)?;
             #[cfg(feature = "test-faults")]
             crate::faults::inject(request);
-            let buf = OutBuf::new(location_buf, location_cap)?;
-            with_facts(request, policy, |facts| {
-                let decision = policy.evaluate(facts);
+            if location_buf.is_null() && location_cap != 0 {
+                return Err(hstsguard_result::NULL_ARGUMENT);
+            }
+            let buf: &mut [u8] = if location_buf.is_null() {
+                &mut []
+            } else {
+                if location_cap > isize::MAX as usize {
+                    return Err(hstsguard_result::INVALID_ARGUMENT);
+                }
+                // SAFETY: the caller gives `location_cap` writable bytes.
+                std::slice::from_raw_parts_mut(location_buf.cast::<u8>(), location_cap)
+            };
+            if request.tls {
+                // A TLS request always passes with the response headers of a secure
+                // request for its Host (the core's rule: TLS is secure, and a secure
+                // request is never redirected or refused): asked for directly, without
+                // reading the method, target or peer (`tls_is_the_response_headers`
+                // holds the core to it). The views are checked as for any request.
+                let mut host_slot = None;
+                let host = tls_host(request, &mut host_slot)?;
+                let headers = policy.response_headers_at(true, host, now(request));
                 let slots = addr_of_mut!((*d).headers).cast::<hstsguard_response_header>();
                 let mut n = 0;
-                for h in decision.headers().take(HSTSGUARD_MAX_RESPONSE_HEADERS) {
-                    slots.add(n).write(hstsguard_response_header {
-                        name: hstsguard_str::of(h.name),
-                        value: hstsguard_str::of(h.value),
-                        replace: h.existing == ExistingHeader::Replace,
-                    });
+                for h in [headers.hsts(), headers.hpkp()].into_iter().flatten() {
+                    slots.add(n).write(c_header(h));
                     n += 1;
                 }
-                let secure = decision.secure();
-                match decision.action() {
-                    Action::Pass => {
+                set_decision(d, hstsguard_action::Pass, 0, true, ptr::null(), 0, n);
+                return Ok(());
+            }
+            with_facts(request, policy, |facts| {
+                let e = policy.evaluation(facts);
+                let slots = addr_of_mut!((*d).headers).cast::<hstsguard_response_header>();
+                let mut n = 0;
+                for h in [e.hsts_header(), e.hpkp_header()].into_iter().flatten() {
+                    slots.add(n).write(c_header(h));
+                    n += 1;
+                }
+                if e.upgrade() {
+                    n = write_headers(
+                        slots.add(n),
+                        HSTSGUARD_MAX_RESPONSE_HEADERS - n,
+                        e.upgrade_headers(),
+                    ) + n;
+                }
+                let secure = e.secure();
+                match e.outcome() {
+                    Outcome::Pass => {
                         set_decision(d, hstsguard_action::Pass, 0, secure, ptr::null(), 0, n);
                         Ok(())
                     }
-                    Action::Redirect { status, location } => {
-                        let (s, len) = (*status, location.len());
+                    Outcome::Redirect { status, location } => {
+                        // Straight into the caller's buffer; its length when it does not
+                        // fit (nothing written).
+                        let (len, fitted) = match location.write_into(buf) {
+                            Some(len) => (len, true),
+                            None => (location.len(), false),
+                        };
                         set_decision(
                             d,
                             hstsguard_action::Redirect,
-                            s,
+                            *status,
                             secure,
                             ptr::null(),
                             len,
                             n,
                         );
-                        if write_bytes(&buf, location.as_bytes()) {
+                        if fitted {
                             Ok(())
                         } else {
                             Err(hstsguard_result::BUFFER_TOO_SMALL)
                         }
                     }
-                    Action::Reject { status, code, .. } => {
+                    Outcome::Reject { status, code, .. } => {
                         let reason = code_cstr(*code).as_ptr();
                         set_decision(d, hstsguard_action::Reject, *status, secure, reason, 0, n);
                         Ok(())
@@ -552,6 +669,7 @@ pub unsafe extern "C" fn hstsguard_policy_response_headers(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hsg::policy::Action;
     use hsg::NoHeaders;
 
     /// The binding skips the peer when `peer_needed` is false: the core must then decide
@@ -584,6 +702,101 @@ mod tests {
                                 assert_eq!(with, without, "{doc} tls={tls} {host:?} {peer}");
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// hstsguard_policy_evaluate() answers a TLS request with the response headers of a
+    /// secure request for its Host, without reading the method, target or peer: the core
+    /// must decide every TLS request so, whatever those are.
+    #[test]
+    fn tls_is_the_response_headers() {
+        let docs = [
+            "{}",
+            r#"{"hsts": {"send": "always", "skip_ip_hosts": false, "skip_localhost": false}}"#,
+            r#"{"hsts": {"enabled": false}, "redirect": {"status_other": 426}}"#,
+            r#"{"proxy": {"trusted": ["0.0.0.0/0", "::/0"]}, "redirect": {"canonical_host": "example.com", "allowed_hosts": ["example.org"]}}"#,
+            r#"{"hsts": {"existing": "replace", "ramp": {"start": "2026-01-01", "stages": ["5m", "1d", "1y"], "step": "1w"}}}"#,
+            r#"{"redirect": {"enabled": false, "exempt": ["^/x"]}}"#,
+        ];
+        let headers = [("X-Forwarded-Proto", "http"), ("Forwarded", "proto=https")];
+        let c_headers: Vec<hstsguard_header> = headers
+            .iter()
+            .map(|(n, v)| hstsguard_header {
+                name: hstsguard_str::of(n),
+                value: hstsguard_str::of(v),
+            })
+            .collect();
+        for doc in docs {
+            let policy = hstsguard_policy {
+                inner: Policy::from_json(doc).unwrap(),
+            };
+            for host in [
+                Some("example.com"),
+                Some("EXAMPLE.com:8443"),
+                Some("10.0.0.1"),
+                Some("[::1]"),
+                Some("localhost"),
+                Some("bad host"),
+                Some(""),
+                None,
+            ] {
+                for (method, target) in [("GET", "/x"), ("POST", "//a b"), ("PUT", "*")] {
+                    for now in [0, 1_780_000_000] {
+                        let facts = RequestFacts::new(method, true, host, target, &headers)
+                            .with_peer(Some("10.1.2.3".parse().unwrap()))
+                            .with_now((now != 0).then_some(now));
+                        let want = policy.inner.evaluate(&facts);
+                        let req = hstsguard_request {
+                            method: hstsguard_str::of(method),
+                            tls: true,
+                            host: host.map_or(hstsguard_str::NONE, hstsguard_str::of),
+                            target: hstsguard_str::of(target),
+                            peer: hstsguard_str::of("10.1.2.3"),
+                            headers: c_headers.as_ptr(),
+                            headers_len: c_headers.len(),
+                            lookup: None,
+                            lookup_userdata: ptr::null_mut(),
+                            now,
+                        };
+                        let mut d = std::mem::MaybeUninit::<hstsguard_decision>::uninit();
+                        // SAFETY: valid views and outputs.
+                        let rc = unsafe {
+                            hstsguard_policy_evaluate(
+                                &policy,
+                                &req,
+                                d.as_mut_ptr(),
+                                ptr::null_mut(),
+                                0,
+                            )
+                        };
+                        assert_eq!(rc, hstsguard_result::OK);
+                        // SAFETY: written by the call (entries from headers_len on unread).
+                        let d = unsafe { d.assume_init_ref() };
+                        let what = format!("{doc} {host:?} {method} {target} {now}");
+                        assert_eq!(want.action(), &Action::Pass, "{what}");
+                        assert!(want.secure(), "{what}");
+                        assert_eq!(d.action, hstsguard_action::Pass, "{what}");
+                        assert!(d.secure && d.status == 0 && d.location_len == 0, "{what}");
+                        assert!(d.reason_code.is_null(), "{what}");
+                        let got: Vec<_> = d.headers[..d.headers_len]
+                            .iter()
+                            // SAFETY: views into the policy.
+                            .map(|h| unsafe {
+                                (
+                                    std::str::from_utf8(h.name.bytes().unwrap()).unwrap(),
+                                    std::str::from_utf8(h.value.bytes().unwrap()).unwrap(),
+                                    h.replace,
+                                )
+                            })
+                            .collect();
+                        let wanted: Vec<_> = want
+                            .headers()
+                            .map(|h| (h.name, h.value, h.existing == ExistingHeader::Replace))
+                            .collect();
+                        assert_eq!(got, wanted, "{what}");
                     }
                 }
             }
