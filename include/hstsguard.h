@@ -668,7 +668,8 @@ extern "C" {
 //
 // # Safety
 // `policy` must be a live policy; `value` must have `value_len` readable bytes; `buf`
-// must have `cap` writable bytes; `cookie_out` must be writable; `issues` must have
+// must have `cap` writable bytes that do not overlap `value` (an overlapping buffer is
+// refused with `HSTSGUARD_INVALID_ARGUMENT`); `cookie_out` must be writable; `issues` must have
 // `issues_cap` writable entries.
 hstsguard_result hstsguard_policy_flag_set_cookie(const struct hstsguard_policy *policy, const char *value, size_t value_len, bool request_secure, char *buf, size_t cap, struct hstsguard_cookie *cookie_out, struct hstsguard_issue *issues, size_t issues_cap);
 

@@ -87,6 +87,29 @@ fn cookie_policies() -> &'static [Policy] {
 
 /// Set-Cookie flagger: output never gains control bytes, and flagging is idempotent.
 pub fn cookie_flag(data: &[u8]) {
+    // Into a caller's buffer (any size, any bytes): the same value as flag_set_cookie_bytes,
+    // written only when it changed and fits, and nothing written otherwise.
+    for policy in cookie_policies() {
+        for secure in [false, true] {
+            let owned = policy.flag_set_cookie_bytes(data, secure);
+            for cap in [0, data.len() / 2, data.len() + 8, data.len() + 64] {
+                let mut buf = vec![0xA5u8; cap];
+                let f = policy.flag_set_cookie_bytes_into(data, secure, &mut buf);
+                assert_eq!(f.changed(), owned.changed());
+                assert_eq!(f.len(), owned.value().len());
+                assert_eq!(f.issues(), owned.issues());
+                if f.written() {
+                    assert_eq!(&buf[..f.len()], owned.value());
+                } else {
+                    assert!(!f.changed() || f.len() > cap);
+                    assert!(
+                        buf.iter().all(|&b| b == 0xA5),
+                        "written although it did not fit"
+                    );
+                }
+            }
+        }
+    }
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };

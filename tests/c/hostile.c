@@ -218,6 +218,13 @@ static void nulls(hstsguard_policy *p) {
              HSTSGUARD_NULL_ARGUMENT);
     CHECK_RC(hstsguard_policy_flag_set_cookie(p, LIT("a=1"), true, buf, sizeof buf, &ck, NULL, 3),
              HSTSGUARD_NULL_ARGUMENT);
+    /* The output buffer over the value itself: refused, nothing written. */
+    memcpy(buf, "a=1", 3);
+    CHECK_RC(hstsguard_policy_flag_set_cookie(p, buf, 3, true, buf, sizeof buf, &ck, NULL, 0),
+             HSTSGUARD_INVALID_ARGUMENT);
+    CHECK(memcmp(buf, "a=1", 3) == 0);
+    CHECK_RC(hstsguard_policy_flag_set_cookie(p, buf + 1, 2, true, buf, 2, &ck, NULL, 0),
+             HSTSGUARD_INVALID_ARGUMENT);
 
     /* Parsers. */
     CHECK_RC(hstsguard_sts_parse(NULL, 5, &sts, NULL, 0), HSTSGUARD_NULL_ARGUMENT);

@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use crate::ffi::{bytes, hstsguard_issue, init, write_bytes, write_issues, OutBuf};
+use crate::ffi::{bytes, hstsguard_issue, init, write_issues, OutBuf};
 use crate::panic::guard;
 use crate::policy::hstsguard_policy;
 use crate::result::{hstsguard_result, status};
@@ -45,7 +45,8 @@ pub struct hstsguard_cookie {
 ///
 /// # Safety
 /// `policy` must be a live policy; `value` must have `value_len` readable bytes; `buf`
-/// must have `cap` writable bytes; `cookie_out` must be writable; `issues` must have
+/// must have `cap` writable bytes that do not overlap `value` (an overlapping buffer is
+/// refused with `HSTSGUARD_INVALID_ARGUMENT`); `cookie_out` must be writable; `issues` must have
 /// `issues_cap` writable entries.
 #[no_mangle]
 pub unsafe extern "C" fn hstsguard_policy_flag_set_cookie(
@@ -76,17 +77,36 @@ pub unsafe extern "C" fn hstsguard_policy_flag_set_cookie(
             if value.is_null() {
                 return Err(hstsguard_result::NULL_ARGUMENT);
             }
-            let buf = OutBuf::new(buf, cap)?;
+            if buf.is_null() && cap != 0 {
+                return Err(hstsguard_result::NULL_ARGUMENT);
+            }
             let issue_buf = OutBuf::new(issues, issues_cap)?;
             let value = bytes(value, value_len)?;
-            let flagged = policy.flag_set_cookie_bytes(value, request_secure);
+            let out: &mut [u8] = if buf.is_null() {
+                &mut []
+            } else {
+                if cap > isize::MAX as usize {
+                    return Err(hstsguard_result::INVALID_ARGUMENT);
+                }
+                let (b, v) = (buf as usize, value.as_ptr() as usize);
+                if b < v + value.len() && v < b + cap {
+                    // The buffer overlaps the value: refused rather than read while written.
+                    return Err(hstsguard_result::INVALID_ARGUMENT);
+                }
+                // SAFETY: the caller gives `cap` writable bytes, which do not overlap the
+                // value (checked above).
+                std::slice::from_raw_parts_mut(buf.cast::<u8>(), cap)
+            };
+            // A changed value is written by the core straight into the caller's buffer
+            // when it fits (nothing is allocated for it); an unchanged value is never
+            // copied: the caller sends its input.
+            let flagged = policy.flag_set_cookie_bytes_into(value, request_secure, out);
             *c = hstsguard_cookie {
-                len: flagged.value().len(),
+                len: flagged.len(),
                 changed: flagged.changed(),
                 issues_len: flagged.issues().len(),
             };
-            // An unchanged value is never copied: the caller sends its input.
-            let fitted = !flagged.changed() || write_bytes(&buf, flagged.value());
+            let fitted = !flagged.changed() || flagged.written();
             write_issues(&issue_buf, flagged.issues())?;
             if fitted {
                 Ok(())

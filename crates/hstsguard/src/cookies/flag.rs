@@ -116,33 +116,61 @@ impl CookiePolicy {
     /// assert_eq!(broken.issues()[0].code(), Code::CookieMalformedEmptyName);
     /// ```
     pub fn flag<'a>(&self, set_cookie: &'a str, request_secure: bool) -> FlaggedCookie<'a> {
-        let s = set_cookie;
-        if let Some(at) = s.bytes().position(is_ctl) {
-            let byte = s.as_bytes()[at];
-            return FlaggedCookie::malformed(
-                s,
-                Code::CookieMalformedControlCharacter,
-                format!(
-                    "The Set-Cookie value contains the control character U+{byte:04X} at byte {at}; it is left unchanged."
-                ),
+        let mut out = Owned {
+            text: String::new(),
+            input_len: set_cookie.len(),
+        };
+        let (changed, issues) = self.flag_to(set_cookie, request_secure, &mut out);
+        FlaggedCookie {
+            value: if changed {
+                Cow::Owned(out.text)
+            } else {
+                Cow::Borrowed(set_cookie)
+            },
+            changed,
+            issues,
+        }
+    }
+
+    /// [`CookiePolicy::flag`] with the value written to `out` only when it changes:
+    /// returns whether it did, and the issues.
+    pub(crate) fn flag_to(
+        &self,
+        s: &str,
+        request_secure: bool,
+        out: &mut impl Out,
+    ) -> (bool, Vec<Issue>) {
+        let b = s.as_bytes();
+        if let Some(at) = b.iter().position(|&c| is_ctl(c)) {
+            let byte = b[at];
+            return (
+                false,
+                vec![Issue::error(
+                    Code::CookieMalformedControlCharacter,
+                    format!(
+                        "The Set-Cookie value contains the control character U+{byte:04X} at byte {at}; it is left unchanged."
+                    ),
+                )],
             );
         }
-        let nv_end = s.find(';').unwrap_or(s.len());
+        let nv_end = find_byte(b, 0, b';');
         let nv = &s[..nv_end];
-        let (name, value) = match nv.find('=') {
+        let (name, value) = match b[..nv_end].iter().position(|&c| c == b'=') {
             Some(eq) => (trim_wsp(&nv[..eq]), trim_wsp(&nv[eq + 1..])),
             None => ("", trim_wsp(nv)),
         };
         let mut issues = Vec::new();
         if name.is_empty() {
             if value.is_empty() {
-                return FlaggedCookie::malformed(
-                    s,
-                    Code::CookieMalformedEmptyName,
-                    format!(
-                        "The Set-Cookie value {} has neither a cookie name nor a value; user agents ignore it, so it is left unchanged.",
-                        quote(nv)
-                    ),
+                return (
+                    false,
+                    vec![Issue::error(
+                        Code::CookieMalformedEmptyName,
+                        format!(
+                            "The Set-Cookie value {} has neither a cookie name nor a value; user agents ignore it, so it is left unchanged.",
+                            quote(nv)
+                        ),
+                    )],
                 );
             }
             issues.push(Issue::warning(
@@ -166,25 +194,89 @@ impl CookiePolicy {
         // (RFC 6265bis §5.6); its prefix rules are applied all the same.
         let prefix = Prefix::of(if name.is_empty() { value } else { name });
         if !matched && prefix.is_none() {
-            return FlaggedCookie {
-                value: Cow::Borrowed(s),
-                changed: false,
-                issues,
-            };
+            return (false, issues);
         }
 
         let scan = Scan::new(s, nv_end);
         let mut plan = self.plan(s, name, prefix, &want, &scan, request_secure);
-        let value = if plan.edits(&scan, &want) {
-            Cow::Owned(plan.apply(s, nv_end, &scan, &want))
-        } else {
-            Cow::Borrowed(s)
-        };
-        let changed = matches!(value, Cow::Owned(_));
+        let changed = plan.edits(&scan, &want);
+        if changed {
+            plan.apply(s, nv_end, &scan, &want, out);
+        }
         issues.append(&mut plan.issues);
-        FlaggedCookie {
-            value,
+        (changed, issues)
+    }
+
+    /// [`CookiePolicy::flag_bytes`] with a changed value written straight into `buf`
+    /// (nothing is allocated for it), for a server that has its own memory. When the
+    /// changed value does not fit, nothing is written and [`FlaggedInto::written`] is
+    /// false ([`FlaggedInto::len`] says how much room it needs). An unchanged value is
+    /// never copied.
+    ///
+    /// ```
+    /// use hstsguard::cookies::{CookiePolicy, CookieRule, SameSite};
+    ///
+    /// let policy = CookiePolicy::new(vec![CookieRule::new("*").unwrap()
+    ///     .with_secure(true).with_http_only(true).with_same_site(SameSite::Lax)]);
+    /// let mut buf = [0u8; 64];
+    /// let f = policy.flag_bytes_into(b"sid=1; Path=/", true, &mut buf);
+    /// assert!(f.changed() && f.written());
+    /// assert_eq!(&buf[..f.len()], b"sid=1; Path=/; Secure; HttpOnly; SameSite=Lax");
+    /// assert!(!policy.flag_bytes_into(b"sid=1; Path=/", true, &mut [0u8; 8]).written());
+    /// let same = policy.flag_bytes_into(b"a=1; Secure; HttpOnly; SameSite=Lax", true, &mut []);
+    /// assert!(!same.changed() && same.len() == 35);
+    /// ```
+    pub fn flag_bytes_into(
+        &self,
+        set_cookie: &[u8],
+        request_secure: bool,
+        buf: &mut [u8],
+    ) -> FlaggedInto {
+        let Ok(text) = std::str::from_utf8(set_cookie) else {
+            // Not UTF-8: flagged byte-wise as flag_bytes does, then copied.
+            let f = self.flag_bytes(set_cookie, request_secure);
+            let value = f.value();
+            let written = f.changed() && value.len() <= buf.len();
+            if written {
+                buf[..value.len()].copy_from_slice(value);
+            }
+            return FlaggedInto {
+                len: value.len(),
+                changed: f.changed(),
+                written,
+                issues: f.issues,
+            };
+        };
+        // A flagged value is at most MAX_GROWTH bytes longer than the input: with that
+        // much room it is written in one pass; otherwise its length is found first, so
+        // that nothing is written when it does not fit.
+        if buf.len() < text.len() + MAX_GROWTH {
+            let mut count = Count(0);
+            let (changed, issues) = self.flag_to(text, request_secure, &mut count);
+            if !changed {
+                return FlaggedInto {
+                    len: text.len(),
+                    changed,
+                    written: false,
+                    issues,
+                };
+            }
+            if count.0 > buf.len() {
+                return FlaggedInto {
+                    len: count.0,
+                    changed,
+                    written: false,
+                    issues,
+                };
+            }
+        }
+        let mut w = Write { buf, len: 0 };
+        let (changed, issues) = self.flag_to(text, request_secure, &mut w);
+        let written = changed && w.len <= w.buf.len();
+        FlaggedInto {
+            len: if changed { w.len } else { text.len() },
             changed,
+            written,
             issues,
         }
     }
@@ -431,84 +523,200 @@ impl Plan<'_> {
             || self.drop_domain
     }
 
-    /// Builds the output: kept segments byte for byte, owned ones per the plan, then the
+    /// Writes the output: kept segments byte for byte, owned ones per the plan, then the
     /// appended attributes.
-    pub(crate) fn apply(&self, s: &str, nv_end: usize, scan: &Scan<'_>, want: &Wanted) -> String {
-        // The longest growth is "; Secure; HttpOnly; SameSite=Strict; Path=/" (43 bytes):
-        // a rewritten SameSite or Path value never outgrows what it replaces or appends.
-        let mut out = String::with_capacity(s.len() + 48);
-        out.push_str(&s[..nv_end]);
-        let (mut secure_seen, mut http_only_seen, mut same_site_seen, mut path_seen) =
-            (false, false, false, false);
-        for a in Attrs::new(s, nv_end) {
-            let segment = &s[a.start..a.end];
-            match a.kind {
-                Kind::Secure => {
-                    if self.secure && !secure_seen {
-                        out.push_str(segment);
-                    }
-                    secure_seen = true;
-                }
-                Kind::HttpOnly => {
-                    if self.http_only && !http_only_seen {
-                        out.push_str(segment);
-                    }
-                    http_only_seen = true;
-                }
-                Kind::SameSite => {
-                    if !same_site_seen {
-                        match self.same_site_rewrite {
-                            Some(v) => a.push_with_value(s, v, &mut out),
-                            None => out.push_str(segment),
+    pub(crate) fn apply(
+        &self,
+        s: &str,
+        nv_end: usize,
+        scan: &Scan<'_>,
+        want: &Wanted,
+        out: &mut impl Out,
+    ) {
+        // Only attributes to add (the usual case): the input as it is, then those.
+        let in_place = (self.secure && scan.secure > 1)
+            || (!self.secure && scan.secure > 0)
+            || (self.http_only && scan.http_only > 1)
+            || (!self.http_only && scan.http_only > 0)
+            || self.same_site_rewrite.is_some()
+            || scan.same_site > 1
+            || (self.fix_path && scan.path > 0)
+            || self.drop_domain;
+        if !in_place {
+            out.put(s);
+        } else {
+            out.put(&s[..nv_end]);
+            let (mut secure_seen, mut http_only_seen, mut same_site_seen, mut path_seen) =
+                (false, false, false, false);
+            for a in Attrs::new(s, nv_end) {
+                let segment = &s[a.start..a.end];
+                match a.kind {
+                    Kind::Secure => {
+                        if self.secure && !secure_seen {
+                            out.put(segment);
                         }
+                        secure_seen = true;
                     }
-                    same_site_seen = true;
-                }
-                Kind::Path if self.fix_path => {
-                    if !path_seen {
-                        if a.value_text(s) == "/" {
-                            out.push_str(segment);
-                        } else {
-                            a.push_with_value(s, "/", &mut out);
+                    Kind::HttpOnly => {
+                        if self.http_only && !http_only_seen {
+                            out.put(segment);
                         }
+                        http_only_seen = true;
                     }
-                    path_seen = true;
+                    Kind::SameSite => {
+                        if !same_site_seen {
+                            match self.same_site_rewrite {
+                                Some(v) => a.put_with_value(s, v, out),
+                                None => out.put(segment),
+                            }
+                        }
+                        same_site_seen = true;
+                    }
+                    Kind::Path if self.fix_path => {
+                        if !path_seen {
+                            if a.value_text(s) == "/" {
+                                out.put(segment);
+                            } else {
+                                a.put_with_value(s, "/", out);
+                            }
+                        }
+                        path_seen = true;
+                    }
+                    Kind::Domain if self.drop_domain => {}
+                    _ => out.put(segment),
                 }
-                Kind::Domain if self.drop_domain => {}
-                _ => out.push_str(segment),
             }
         }
         // A value that ends in an empty attribute (`a=1;`, `a=1; `) gets its first added
-        // flag written into it: `a=1; Secure`, not `a=1;; Secure`.
-        let mut reuse = s.trim_end_matches([' ', '\t']).ends_with(';');
+        // flag written into it: `a=1; Secure`, not `a=1;; Secure`. The output ends as the
+        // input does then (that empty attribute is always kept).
+        let body = trim_end_wsp(s);
+        let mut reuse = body.ends_with(';').then_some(body.len() == s.len());
         if self.secure && scan.secure == 0 {
-            push_attribute(&mut out, "Secure", &mut reuse);
+            push_attribute(out, "Secure", &mut reuse);
         }
         if self.http_only && scan.http_only == 0 {
-            push_attribute(&mut out, "HttpOnly", &mut reuse);
+            push_attribute(out, "HttpOnly", &mut reuse);
         }
         if let (Some(v), 0) = (want.same_site, scan.same_site) {
-            push_attribute(&mut out, "SameSite=", &mut reuse);
-            out.push_str(v.as_str());
+            push_attribute(out, "SameSite=", &mut reuse);
+            out.put(v.as_str());
         }
         if self.fix_path && scan.path == 0 {
-            push_attribute(&mut out, "Path=/", &mut reuse);
+            push_attribute(out, "Path=/", &mut reuse);
         }
-        out
     }
 }
 
-/// Appends `; attr`; or, once, only `attr` into the input's trailing empty attribute.
-pub(crate) fn push_attribute(out: &mut String, attr: &str, reuse: &mut bool) {
-    let trimmed = out.trim_end_matches([' ', '\t']).len();
-    if std::mem::take(reuse) && out[..trimmed].ends_with(';') {
-        if trimmed == out.len() {
-            out.push(' ');
-        }
-    } else {
-        out.push_str("; ");
+/// Appends `; attr`; or, once, only `attr` into the input's trailing empty attribute
+/// (`reuse`: `Some(true)` when it has no whitespace after its `;`, which gets one).
+pub(crate) fn push_attribute(out: &mut impl Out, attr: &str, reuse: &mut Option<bool>) {
+    match reuse.take() {
+        Some(true) => out.put(" "),
+        Some(false) => {}
+        None => out.put("; "),
     }
-    out.push_str(attr);
+    out.put(attr);
+}
+
+/// The most a flagged value outgrows its input: `; Secure; HttpOnly; SameSite=Strict;
+/// Path=/` (a rewritten SameSite or Path value never outgrows what it replaces or
+/// appends).
+pub(crate) const MAX_GROWTH: usize = 48;
+
+/// Where a flagged value is written.
+pub(crate) trait Out {
+    fn put(&mut self, s: &str);
+}
+
+/// A new `String`, allocated once (for the input and [`MAX_GROWTH`]) at the first write.
+pub(crate) struct Owned {
+    pub(crate) text: String,
+    pub(crate) input_len: usize,
+}
+
+impl Out for Owned {
+    #[inline]
+    fn put(&mut self, s: &str) {
+        if self.text.capacity() == 0 {
+            self.text.reserve_exact(self.input_len + MAX_GROWTH);
+        }
+        self.text.push_str(s);
+    }
+}
+
+/// Counts the bytes of the output.
+pub(crate) struct Count(pub(crate) usize);
+
+impl Out for Count {
+    #[inline]
+    fn put(&mut self, s: &str) {
+        self.0 += s.len();
+    }
+}
+
+/// Writes into a caller's buffer as far as it goes, counting every byte.
+pub(crate) struct Write<'b> {
+    pub(crate) buf: &'b mut [u8],
+    pub(crate) len: usize,
+}
+
+impl Out for Write<'_> {
+    #[inline]
+    fn put(&mut self, s: &str) {
+        let end = self.len + s.len();
+        if let Some(dst) = self.buf.get_mut(self.len..end) {
+            dst.copy_from_slice(s.as_bytes());
+        }
+        self.len = end;
+    }
+}
+
+/// What [`CookiePolicy::flag_bytes_into`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlaggedInto {
+    pub(crate) len: usize,
+    pub(crate) changed: bool,
+    pub(crate) written: bool,
+    pub(crate) issues: Vec<Issue>,
+}
+
+impl FlaggedInto {
+    /// An unchanged value of `len` bytes, with no issue.
+    pub(crate) fn unchanged(len: usize) -> FlaggedInto {
+        FlaggedInto {
+            len,
+            changed: false,
+            written: false,
+            issues: Vec::new(),
+        }
+    }
+
+    /// The length of the value to send: the flagged value's (written to the buffer when
+    /// it fits), or the input's when it is unchanged.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when the value is empty (an empty input left as it is).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// True when the value to send differs from the input.
+    pub fn changed(&self) -> bool {
+        self.changed
+    }
+
+    /// True when the changed value was written to the buffer (it fitted).
+    pub fn written(&self) -> bool {
+        self.written
+    }
+
+    /// Every issue, as for [`FlaggedCookie::issues`].
+    pub fn issues(&self) -> &[Issue] {
+        &self.issues
+    }
 }
 
 /// A cookie name prefix with requirements (RFC 6265bis §4.1.3).

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use crate::issue::{Code, Issue};
+use crate::issue::Issue;
 
 #[allow(unused_imports)]
 use super::*;
@@ -35,14 +35,6 @@ impl<'a> FlaggedCookie<'a> {
             value: Cow::Borrowed(set_cookie),
             changed: false,
             issues: Vec::new(),
-        }
-    }
-
-    pub(crate) fn malformed(set_cookie: &'a str, code: Code, message: String) -> FlaggedCookie<'a> {
-        FlaggedCookie {
-            value: Cow::Borrowed(set_cookie),
-            changed: false,
-            issues: vec![Issue::error(code, message)],
         }
     }
 

@@ -109,6 +109,7 @@ mod scan;
 mod tests;
 
 pub use flag::CookiePolicy;
+pub use flag::FlaggedInto;
 pub use flagged::{FlaggedCookie, FlaggedCookieBytes};
 pub use rules::{CookieRule, NamePattern, PrefixMode, SameSite, SecureWhen};
 pub use scan::CookieAttributes;

@@ -12,12 +12,35 @@ pub(crate) fn is_ctl(b: u8) -> bool {
     (b < 0x20 && b != b'\t') || b == 0x7f
 }
 
-pub(crate) fn is_wsp(c: char) -> bool {
-    c == ' ' || c == '\t'
+/// A space or a tab.
+#[inline]
+pub(crate) fn is_wsp(b: u8) -> bool {
+    b == b' ' || b == b'\t'
 }
 
+/// `s` without spaces and tabs around it.
+#[inline]
 pub(crate) fn trim_wsp(s: &str) -> &str {
-    s.trim_matches(is_wsp)
+    let b = s.as_bytes();
+    let start = b.iter().take_while(|&&c| is_wsp(c)).count();
+    let end = b.len() - b[start..].iter().rev().take_while(|&&c| is_wsp(c)).count();
+    &s[start..end]
+}
+
+/// `s` without spaces and tabs at its end.
+#[inline]
+pub(crate) fn trim_end_wsp(s: &str) -> &str {
+    let b = s.as_bytes();
+    &s[..b.len() - b.iter().rev().take_while(|&&c| is_wsp(c)).count()]
+}
+
+/// The position of the first `byte` at or after `from`, or the length.
+#[inline]
+pub(crate) fn find_byte(b: &[u8], from: usize, byte: u8) -> usize {
+    b[from..]
+        .iter()
+        .position(|&c| c == byte)
+        .map_or(b.len(), |i| from + i)
 }
 
 /// The attributes the flagger knows.
@@ -50,18 +73,18 @@ impl Attr {
 
     /// Writes the segment with its value replaced by `value` (or `=value` inserted after
     /// the name when it had none), keeping the rest of the segment as written.
-    pub(crate) fn push_with_value(self, s: &str, value: &str, out: &mut String) {
+    pub(crate) fn put_with_value(self, s: &str, value: &str, out: &mut impl Out) {
         match self.value {
             Some((a, b)) => {
-                out.push_str(&s[self.start..a]);
-                out.push_str(value);
-                out.push_str(&s[b..self.end]);
+                out.put(&s[self.start..a]);
+                out.put(value);
+                out.put(&s[b..self.end]);
             }
             None => {
-                out.push_str(&s[self.start..self.name_end]);
-                out.push('=');
-                out.push_str(value);
-                out.push_str(&s[self.name_end..self.end]);
+                out.put(&s[self.start..self.name_end]);
+                out.put("=");
+                out.put(value);
+                out.put(&s[self.name_end..self.end]);
             }
         }
     }
@@ -82,48 +105,61 @@ impl<'s> Attrs<'s> {
 impl Iterator for Attrs<'_> {
     type Item = Attr;
 
+    #[inline]
     fn next(&mut self) -> Option<Attr> {
         let s = self.s;
-        if self.pos >= s.len() {
+        let b = s.as_bytes();
+        if self.pos >= b.len() {
             return None;
         }
         let start = self.pos;
         let body = start + 1;
-        let end = s[body..].find(';').map_or(s.len(), |i| body + i);
-        self.pos = end;
-        let segment = &s[body..end];
-        let (name_part, value) = match segment.find('=') {
-            Some(i) => {
-                let raw = &segment[i + 1..];
-                let lead = raw.len() - raw.trim_start_matches(is_wsp).len();
-                let a = body + i + 1 + lead;
-                (&segment[..i], Some((a, a + trim_wsp(raw).len())))
+        // One pass to the next `;`, noting the first `=`.
+        let mut end = body;
+        let mut eq = None;
+        while end < b.len() && b[end] != b';' {
+            if b[end] == b'=' && eq.is_none() {
+                eq = Some(end);
             }
-            None => (segment, None),
-        };
-        let lead = name_part.len() - name_part.trim_start_matches(is_wsp).len();
+            end += 1;
+        }
+        self.pos = end;
+        let name_part_end = eq.unwrap_or(end);
+        let value = eq.map(|i| {
+            let raw = &s[i + 1..end];
+            let lead = raw.bytes().take_while(|&c| is_wsp(c)).count();
+            let a = i + 1 + lead;
+            (a, a + trim_wsp(raw).len())
+        });
+        let name_part = &s[body..name_part_end];
+        let lead = b[body..name_part_end]
+            .iter()
+            .take_while(|&&c| is_wsp(c))
+            .count();
         let name = trim_wsp(name_part);
         let name_end = body + lead + name.len();
-        let kind = if name.eq_ignore_ascii_case("secure") {
-            Kind::Secure
-        } else if name.eq_ignore_ascii_case("httponly") {
-            Kind::HttpOnly
-        } else if name.eq_ignore_ascii_case("samesite") {
-            Kind::SameSite
-        } else if name.eq_ignore_ascii_case("path") {
-            Kind::Path
-        } else if name.eq_ignore_ascii_case("domain") {
-            Kind::Domain
-        } else {
-            Kind::Other
-        };
         Some(Attr {
             start,
             end,
             name_end,
             value,
-            kind,
+            kind: Kind::of(name.as_bytes()),
         })
+    }
+}
+
+impl Kind {
+    /// The kind of an attribute by its name (ASCII case-insensitive).
+    #[inline]
+    fn of(name: &[u8]) -> Kind {
+        match name.len() {
+            4 if name.eq_ignore_ascii_case(b"path") => Kind::Path,
+            6 if name.eq_ignore_ascii_case(b"secure") => Kind::Secure,
+            6 if name.eq_ignore_ascii_case(b"domain") => Kind::Domain,
+            8 if name.eq_ignore_ascii_case(b"httponly") => Kind::HttpOnly,
+            8 if name.eq_ignore_ascii_case(b"samesite") => Kind::SameSite,
+            _ => Kind::Other,
+        }
     }
 }
 

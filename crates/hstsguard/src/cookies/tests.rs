@@ -903,3 +903,82 @@ fn config_messages_suggest_and_name_values() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn flagging_into_a_buffer_writes_what_flag_bytes_gives() {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    const PIECES: &[&[u8]] = &[
+        b";",
+        b"=",
+        b" ",
+        b"\t",
+        b"secure",
+        b"HttpOnly",
+        b"SameSite",
+        b"samesite=none",
+        b"SameSite=Lax",
+        b"path",
+        b"Path=/a",
+        b"Domain=x",
+        b"__Host-",
+        b"__Secure-",
+        b"a",
+        b"\xc3\xa9",
+        b"\xe9",
+        b"\xff",
+        b"\r",
+        b"Max-Age=1",
+    ];
+    let policies = [
+        CookiePolicy::default(),
+        all_on(),
+        CookiePolicy::new(vec![star()
+            .with_secure(true)
+            .with_http_only(true)
+            .with_same_site(SameSite::Strict)]),
+        CookiePolicy::new(vec![star().with_secure(false).with_http_only(false)])
+            .prefixes(PrefixMode::Report),
+    ];
+    for _ in 0..5_000 {
+        let mut s = Vec::new();
+        for _ in 0..(next() % 10) {
+            s.extend_from_slice(PIECES[(next() % PIECES.len() as u64) as usize]);
+        }
+        for p in &policies {
+            for secure in [false, true] {
+                let want = p.flag_bytes(&s, secure);
+                let len = want.value().len();
+                for cap in [
+                    0,
+                    len.saturating_sub(1),
+                    len,
+                    len + 1,
+                    s.len() + MAX_GROWTH + 5,
+                ] {
+                    let mut buf = vec![0xAA_u8; cap];
+                    let f = p.flag_bytes_into(&s, secure, &mut buf);
+                    let what = format!(
+                        "{:?} secure={secure} cap={cap}",
+                        String::from_utf8_lossy(&s)
+                    );
+                    assert_eq!(f.changed(), want.changed(), "{what}");
+                    assert_eq!(f.len(), len, "{what}");
+                    assert_eq!(f.issues(), want.issues(), "{what}");
+                    assert_eq!(f.written(), want.changed() && len <= cap, "{what}");
+                    if f.written() {
+                        assert_eq!(&buf[..len], want.value(), "{what}");
+                        assert!(buf[len..].iter().all(|&b| b == 0xAA), "{what}");
+                    } else {
+                        assert!(buf.iter().all(|&b| b == 0xAA), "nothing written: {what}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -42,7 +42,7 @@ use serde_json::Value;
 
 use crate::config::reader::{into_result, Reader};
 use crate::config::{Format, PolicyDocument, Spelling};
-use crate::cookies::{CookiePolicy, FlaggedCookie, FlaggedCookieBytes};
+use crate::cookies::{CookiePolicy, FlaggedCookie, FlaggedCookieBytes, FlaggedInto};
 use crate::error::Error;
 use crate::hpkp::HpkpHeader;
 pub use crate::hsts::{ExistingHeader, HstsSettings, SendHsts};
@@ -352,6 +352,31 @@ impl Policy {
             self.cookies.flag_bytes(set_cookie, request_secure)
         } else {
             FlaggedCookieBytes::unchanged(set_cookie)
+        }
+    }
+
+    /// [`Policy::flag_set_cookie_bytes`] with a changed value written straight into `buf`
+    /// (see [`CookiePolicy::flag_bytes_into`]): nothing is allocated for the value, and
+    /// an unchanged one is never copied. With cookies disabled the value is unchanged.
+    ///
+    /// ```
+    /// let policy = hstsguard::policy::Policy::default();
+    /// let mut buf = [0u8; 128];
+    /// let f = policy.flag_set_cookie_bytes_into(b"sid=1", true, &mut buf);
+    /// assert!(f.changed() && f.written());
+    /// assert!(buf[..f.len()].starts_with(b"sid=1; Secure"));
+    /// ```
+    pub fn flag_set_cookie_bytes_into(
+        &self,
+        set_cookie: &[u8],
+        request_secure: bool,
+        buf: &mut [u8],
+    ) -> FlaggedInto {
+        if self.cookies_enabled {
+            self.cookies
+                .flag_bytes_into(set_cookie, request_secure, buf)
+        } else {
+            FlaggedInto::unchanged(set_cookie.len())
         }
     }
 
