@@ -95,6 +95,8 @@ typedef struct hsg_chain {
     unsigned                        depth;
 } hsg_chain;
 
+struct hsg_entry;
+
 typedef struct {
     int                       enable;        /* -1: not set */
     /* What this section's own directives set. */
@@ -112,6 +114,7 @@ typedef struct {
     int                       own;           /* a policy directive is used here */
     const hsg_chain          *chain;         /* NULL: the defaults */
     hstsguard_policy         *policy;        /* once resolved */
+    const struct hsg_entry   *entry;         /* ... and its cache entry */
 } hsg_dir_conf;
 
 /* Per server: does any <Directory>/<Location>/... section use an HstsGuard directive? If
@@ -124,12 +127,34 @@ typedef struct {
 
 typedef struct {
     const hstsguard_policy *policy;
-    hstsguard_decision      decision;
+    const struct hsg_entry *entry;      /* the policy's precomputed pieces; NULL: none */
+    /* NULL for a TLS request, which always passes: the output filter asks the core for
+     * the response's headers then. Otherwise the decision, kept for every response. */
+    hstsguard_decision     *decision;
     const char             *location;
     int                     ok;
     int                     failed;     /* the C API failed: decision is the fail-closed
                                          * answer made by the module */
 } hsg_req_ctx;
+
+/* Per connection: whether it is TLS (asked of mod_ssl once it is), and the last answer of
+ * the core for a TLS request on it. A TLS request always passes, and the core's answer
+ * (the response's headers) depends only on the policy, the Host and the time in seconds
+ * (a staged max-age ramp): the next request with the same three gets the same headers
+ * without a call. A call that failed is never kept. Policies live as long as the child
+ * (or the configuration, which no connection outlives). */
+#define HSG_CACHED_HOST 128
+
+typedef struct {
+    int                       tls;
+    const hstsguard_policy   *policy;   /* NULL: nothing kept */
+    apr_time_t                now;
+    size_t                    host_len;
+    int                       no_host;
+    char                      host[HSG_CACHED_HOST];
+    size_t                    headers_len;
+    hstsguard_response_header headers[2];
+} hsg_conn;
 
 /* ------------------------------------------------------------------------------------ */
 /* Policies by the chain of settings in effect (process-wide)                             */
@@ -141,6 +166,11 @@ typedef struct hsg_entry {
     unsigned                         depth;
     const hstsguard_policy_builder **keys;   /* the chain, outermost first */
     hstsguard_policy                *policy; /* NULL: building failed (logged) */
+    /* The policy's Strict-Transport-Security value as the core gives it (a view into the
+     * policy) and the same text NUL-terminated, for Apache's tables: made once. */
+    const char                      *hsts_view;
+    size_t                           hsts_len;
+    const char                      *hsts;
 } hsg_entry;
 
 /* Buckets by the chain's hash: check_config adds an entry per combination of sections
@@ -286,7 +316,13 @@ hsg_cache_add(const hsg_chain *chain, unsigned set, apr_pool_t *p, char *err, si
     e->keys = hsg_chain_keys(p, chain, &e->depth);
     e->policy = hsg_build_chain(e->keys, e->depth, set, err, err_cap, blame);
     if (e->policy != NULL) {
+        hstsguard_str hsts;
         apr_pool_cleanup_register(p, e->policy, hsg_free_policy, apr_pool_cleanup_null);
+        if (hstsguard_policy_hsts_value(e->policy, &hsts) == HSTSGUARD_OK && hsts.data != NULL) {
+            e->hsts_view = hsts.data;
+            e->hsts_len = hsts.len;
+            e->hsts = apr_pstrmemdup(p, hsts.data, hsts.len);
+        }
     }
     e->next = hsg_cache[b];
     __atomic_store_n(&hsg_cache[b], e, __ATOMIC_RELEASE);
@@ -328,6 +364,7 @@ hsg_resolve(hsg_dir_conf *c, apr_pool_t *p, char *err, size_t err_cap, int *blam
         hstsguard_policy_free(again);
     }
     c->policy = e->policy;
+    c->entry = e;
     return c->policy;
 }
 
@@ -367,6 +404,7 @@ hsg_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
      * (O(1): one link, from this request's pool when merged at request time). */
     c->chain = add->file != NULL ? add->self : hsg_link(p, base->chain, add->keys);
     c->policy = NULL; /* resolved from the cache */
+    c->entry = NULL;
     return c;
 }
 
@@ -435,6 +473,7 @@ hsg_note(cmd_parms *cmd, hsg_dir_conf *c, int id)
     /* Unmerged (the main server's configuration): its own links are the chain. */
     c->chain = c->self;
     c->policy = NULL;
+    c->entry = NULL;
 }
 
 static const char *
@@ -970,7 +1009,7 @@ hsg_child_init(apr_pool_t *pchild, server_rec *s)
 /* Requests                                                                              */
 /* ------------------------------------------------------------------------------------ */
 
-static const hstsguard_policy *
+static const hsg_entry *
 hsg_policy_for(request_rec *r, hsg_dir_conf *c)
 {
     char              err[HSG_ERR_LEN];
@@ -979,7 +1018,7 @@ hsg_policy_for(request_rec *r, hsg_dir_conf *c)
     int               blame;
 
     if (c->policy != NULL) {
-        return c->policy;
+        return c->entry;
     }
     if (hsg_cache_mutex == NULL) {
         return NULL; /* not in a child process (or no mutex): never build concurrently */
@@ -996,8 +1035,9 @@ hsg_policy_for(request_rec *r, hsg_dir_conf *c)
                       "mod_hstsguard: no policy for %s (line %d of %s): %s; failing closed",
                       w->directive ? w->directive : "this section", w->line,
                       w->file ? w->file : "?", err);
+        return NULL;
     }
-    return p;
+    return c->entry;
 }
 
 /* The C API's header lookup over headers_in (only called for trusted proxies). Apache
@@ -1035,40 +1075,63 @@ hsg_view(const char *s)
     return v;
 }
 
+/* The connection's state (made on its first request). */
+static hsg_conn *
+hsg_conn_of(conn_rec *c)
+{
+    hsg_conn *hc = ap_get_module_config(c->conn_config, &hstsguard_module);
+    if (hc == NULL) {
+        hc = apr_palloc(c->pool, sizeof(*hc));
+        hc->tls = 0;
+        hc->policy = NULL;
+        ap_set_module_config(c->conn_config, &hstsguard_module, hc);
+    }
+    return hc;
+}
+
+/* The connection is TLS. Asked of mod_ssl until it is: a connection that was upgraded to
+ * TLS stays so. */
+static int
+hsg_is_tls(conn_rec *c)
+{
+    hsg_conn *hc = hsg_conn_of(c);
+    if (!hc->tls) {
+        hc->tls = ap_ssl_conn_is_ssl(c) != 0;
+    }
+    return hc->tls;
+}
+
 /* The fail-closed answer when the C API returned an error for r, or no policy could be
  * built (see the top of this file): on TLS, pass with the policy's precomputed HSTS value;
  * on plain HTTP, 500, never a pass. */
-static hsg_req_ctx *
-hsg_fail_closed(request_rec *r, hsg_req_ctx *ctx, const char *why)
+static void
+hsg_fail_closed(request_rec *r, const hstsguard_policy *policy, hstsguard_decision *d,
+                const char *why)
 {
     hstsguard_str hsts;
-    int           tls = ap_ssl_conn_is_ssl(r->connection) != 0;
+    int           tls = hsg_is_tls(r->connection);
 
-    memset(&ctx->decision, 0, sizeof(ctx->decision));
-    ctx->location = NULL;
-    ctx->failed = 1;
-    ctx->ok = 1;
+    memset(d, 0, sizeof(*d));
     if (tls) {
-        ctx->decision.action = HSTSGUARD_ACTION_PASS;
-        ctx->decision.secure = true;
-        if (ctx->policy != NULL && hstsguard_policy_hsts_value(ctx->policy, &hsts) == HSTSGUARD_OK
+        d->action = HSTSGUARD_ACTION_PASS;
+        d->secure = true;
+        if (policy != NULL && hstsguard_policy_hsts_value(policy, &hsts) == HSTSGUARD_OK
             && hsts.data != NULL)
         {
-            ctx->decision.headers[0].name.data = "Strict-Transport-Security";
-            ctx->decision.headers[0].name.len = sizeof("Strict-Transport-Security") - 1;
-            ctx->decision.headers[0].value = hsts;
-            ctx->decision.headers[0].replace = false;
-            ctx->decision.headers_len = 1;
+            d->headers[0].name.data = "Strict-Transport-Security";
+            d->headers[0].name.len = sizeof("Strict-Transport-Security") - 1;
+            d->headers[0].value = hsts;
+            d->headers[0].replace = false;
+            d->headers_len = 1;
         }
     } else {
-        ctx->decision.action = HSTSGUARD_ACTION_REJECT;
-        ctx->decision.status = HTTP_INTERNAL_SERVER_ERROR;
+        d->action = HSTSGUARD_ACTION_REJECT;
+        d->status = HTTP_INTERNAL_SERVER_ERROR;
     }
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                   "mod_hstsguard: the request could not be evaluated (%s); failing closed: %s",
                   why, tls ? "served over TLS with the policy's HSTS header"
                            : "answered with 500, not passed over plain HTTP");
-    return ctx;
 }
 
 /* The authority of an absolute-form target from apr_uri_parse: an IPv6 literal gets its
@@ -1085,48 +1148,54 @@ hsg_authority(request_rec *r)
     return port ? apr_pstrcat(r->pool, host, ":", port, NULL) : host;
 }
 
-/* Asks the core about r; a call that failed gives the fail-closed answer (logged). */
-static hsg_req_ctx *
-hsg_evaluate(request_rec *r, const hstsguard_policy *policy)
+/* The Host the core is asked about: the authority of an absolute-form target (it wins
+ * over Host, RFC 9112 §3.2.2), or the Host header; data NULL: none. */
+static hstsguard_str
+hsg_host(request_rec *r)
 {
-    hsg_req_ctx      *ctx = apr_palloc(r->pool, sizeof(*ctx));
+    return hsg_view(r->parsed_uri.hostname != NULL ? hsg_authority(r)
+                                                   : apr_table_get(r->headers_in, "Host"));
+}
+
+/* Asks the core about r: the decision goes to *d, a redirect's Location (written by the
+ * core straight into the request pool, then NUL-terminated) to *location. Returns 1 when
+ * the call failed (the fail-closed answer is in *d, logged). */
+static int
+hsg_evaluate(request_rec *r, const hstsguard_policy *policy, hstsguard_decision *d,
+             const char **location)
+{
     hstsguard_request req;
     hstsguard_result  rc;
-    char              buf[512];
-    char             *loc = buf;
+    char             *loc;
+    size_t            cap;
 
-    /* ctx->decision is written by hstsguard_policy_evaluate() */
-    ctx->location = NULL;
-    ctx->ok = 0;
-    ctx->failed = 0;
     req.headers = NULL;
     req.headers_len = 0;
     req.now = (uint64_t) apr_time_sec(r->request_time);
-    req.host.data = NULL;
-    req.host.len = 0;
     req.method = hsg_view(r->method);
-    req.tls = ap_ssl_conn_is_ssl(r->connection) != 0;
-
+    req.tls = hsg_is_tls(r->connection);
+    req.host = hsg_host(r);
     if (r->parsed_uri.hostname != NULL) {
-        /* absolute-form target: its authority wins over Host (RFC 9112 §3.2.2) */
-        req.host = hsg_view(hsg_authority(r));
         req.target = hsg_view(apr_pstrcat(
             r->pool, r->parsed_uri.path ? r->parsed_uri.path : "/",
             r->parsed_uri.query ? "?" : "", r->parsed_uri.query ? r->parsed_uri.query : "",
             NULL));
     } else {
-        const char *host = apr_table_get(r->headers_in, "Host");
-        if (host != NULL) {
-            req.host = hsg_view(host);
-        }
         req.target = hsg_view(r->unparsed_uri);
     }
     req.peer = hsg_view(r->useragent_ip);
     req.lookup = hsg_lookup;
     req.lookup_userdata = r;
 
-    ctx->policy = policy;
-    rc = hstsguard_policy_evaluate(policy, &req, &ctx->decision, buf, sizeof(buf));
+    /* A TLS request never redirects: no room for a Location. */
+    if (req.tls) {
+        loc = NULL;
+        cap = 0;
+    } else {
+        cap = req.host.len + req.target.len + 48;
+        loc = apr_palloc(r->pool, cap + 1);
+    }
+    rc = hstsguard_policy_evaluate(policy, &req, d, loc, cap);
     if (rc == HSTSGUARD_INVALID_PEER) {
         /* Decided again as if from an unknown peer: no proxy is believed. */
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
@@ -1134,26 +1203,62 @@ hsg_evaluate(request_rec *r, const hstsguard_policy *policy)
                       "header is believed for this request",
                       r->useragent_ip ? r->useragent_ip : "");
         req.peer = hsg_view(NULL);
-        rc = hstsguard_policy_evaluate(policy, &req, &ctx->decision, buf, sizeof(buf));
+        rc = hstsguard_policy_evaluate(policy, &req, d, loc, cap);
     }
-    if (rc == HSTSGUARD_BUFFER_TOO_SMALL && ctx->decision.action == HSTSGUARD_ACTION_REDIRECT) {
-        loc = apr_palloc(r->pool, ctx->decision.location_len + 1);
-        rc = hstsguard_policy_evaluate(policy, &req, &ctx->decision, loc,
-                                       ctx->decision.location_len);
+    if (rc == HSTSGUARD_BUFFER_TOO_SMALL && d->action == HSTSGUARD_ACTION_REDIRECT) {
+        cap = d->location_len;
+        loc = apr_palloc(r->pool, cap + 1);
+        rc = hstsguard_policy_evaluate(policy, &req, d, loc, cap);
     }
-    if (rc != HSTSGUARD_OK || ctx->decision.action == HSTSGUARD_ACTION_NONE) {
-        return hsg_fail_closed(r, ctx, hstsguard_result_name(rc));
+    if (rc != HSTSGUARD_OK || d->action == HSTSGUARD_ACTION_NONE) {
+        hsg_fail_closed(r, policy, d, hstsguard_result_name(rc));
+        return 1;
     }
-    if (ctx->decision.action == HSTSGUARD_ACTION_REDIRECT) {
-        if (loc == buf) {
-            loc = apr_pstrmemdup(r->pool, buf, ctx->decision.location_len);
-        } else {
-            loc[ctx->decision.location_len] = '\0';
+    if (d->action == HSTSGUARD_ACTION_REDIRECT) {
+        loc[d->location_len] = '\0';
+        *location = loc;
+    }
+    return 0;
+}
+
+/* The decision of a TLS request (the output filter's): the answer kept for the
+ * connection when the policy, the Host and the second are the same, else asked for. */
+static void
+hsg_tls_decision(request_rec *r, const hsg_req_ctx *ctx, hstsguard_decision *d)
+{
+    hsg_conn     *hc = hsg_conn_of(r->connection);
+    hstsguard_str host = hsg_host(r);
+    apr_time_t    now = apr_time_sec(r->request_time);
+    const char   *unused = NULL;
+    size_t        i;
+
+    if (hc->policy == ctx->policy && hc->now == now && hc->host_len == host.len
+        && hc->no_host == (host.data == NULL)
+        && (host.len == 0 || memcmp(hc->host, host.data, host.len) == 0))
+    {
+        d->action = HSTSGUARD_ACTION_PASS;
+        d->secure = true;
+        d->headers_len = hc->headers_len;
+        for (i = 0; i < hc->headers_len; i++) {
+            d->headers[i] = hc->headers[i];
         }
-        ctx->location = loc;
+        return;
     }
-    ctx->ok = 1;
-    return ctx;
+    if (hsg_evaluate(r, ctx->policy, d, &unused) == 0 && d->action == HSTSGUARD_ACTION_PASS
+        && d->secure && d->headers_len <= 2 && host.len <= HSG_CACHED_HOST)
+    {
+        hc->policy = ctx->policy;
+        hc->now = now;
+        hc->host_len = host.len;
+        hc->no_host = host.data == NULL;
+        if (host.len) {
+            memcpy(hc->host, host.data, host.len);
+        }
+        hc->headers_len = d->headers_len;
+        for (i = 0; i < d->headers_len; i++) {
+            hc->headers[i] = d->headers[i];
+        }
+    }
 }
 
 /* The decision of this request, or of the one it was internally redirected from. */
@@ -1169,52 +1274,70 @@ hsg_find_ctx(request_rec *r)
     return NULL;
 }
 
+/* A new context for r with configuration c (whose policy is looked up, or built), kept
+ * in r's request_config: a TLS request is not decided now (it always passes); a plain
+ * one is, into ctx->decision. */
+static hsg_req_ctx *
+hsg_new_ctx(request_rec *r, hsg_dir_conf *c)
+{
+    const hsg_entry *e = hsg_policy_for(r, c);
+    hsg_req_ctx     *ctx = apr_palloc(r->pool, sizeof(*ctx));
+
+    ctx->entry = e;
+    ctx->policy = e != NULL ? e->policy : NULL;
+    ctx->decision = NULL;
+    ctx->location = NULL;
+    ctx->ok = 1;
+    ctx->failed = 0;
+    ap_set_module_config(r->request_config, &hstsguard_module, ctx);
+    if (e == NULL) {
+        ctx->decision = apr_palloc(r->pool, sizeof(*ctx->decision));
+        hsg_fail_closed(r, NULL, ctx->decision, "no policy for this section");
+        ctx->failed = 1;
+    } else if (!hsg_is_tls(r->connection)) {
+        ctx->decision = apr_palloc(r->pool, sizeof(*ctx->decision));
+        ctx->failed = hsg_evaluate(r, ctx->policy, ctx->decision, &ctx->location);
+    }
+    return ctx;
+}
+
 /* Decides r with configuration c: pass (DECLINED), redirect or reject (the status). */
 static int
 hsg_decide(request_rec *r, hsg_dir_conf *c)
 {
-    const hstsguard_policy *policy;
-    hsg_req_ctx            *ctx;
+    hsg_req_ctx        *ctx;
+    hstsguard_decision *d;
 
     if (c == NULL || c->enable != 1) {
         return DECLINED;
     }
-    policy = hsg_policy_for(r, c);
-    if (policy == NULL) {
-        ctx = apr_pcalloc(r->pool, sizeof(*ctx));
-        hsg_fail_closed(r, ctx, "no policy for this section");
-    } else {
-        ctx = hsg_evaluate(r, policy);
+    ctx = hsg_new_ctx(r, c);
+    d = ctx->decision;
+    if (d == NULL) {
+        return DECLINED; /* TLS: always passes; the output filter adds the headers */
     }
-    ap_set_module_config(r->request_config, &hstsguard_module, ctx);
-    if (!ctx->ok) {
-        return DECLINED;
-    }
-    switch (ctx->decision.action) {
+    switch (d->action) {
     case HSTSGUARD_ACTION_REDIRECT:
         apr_table_setn(r->headers_out, "Location", ctx->location);
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, "mod_hstsguard: redirect %d to %s",
-                      (int) ctx->decision.status, ctx->location);
-        return ctx->decision.status;
+                      (int) d->status, ctx->location);
+        return d->status;
     case HSTSGUARD_ACTION_REJECT:
         if (ctx->failed) {
-            return ctx->decision.status; /* logged by hsg_fail_closed() */
+            return d->status; /* logged by hsg_fail_closed() */
         }
-        if (ctx->decision.reason_code != NULL
-            && strcmp(ctx->decision.reason_code, "proxy.sources_disagree") == 0)
-        {
+        if (d->reason_code != NULL && strcmp(d->reason_code, "proxy.sources_disagree") == 0) {
             /* A client added a proxy header that the trusted proxy passed through. */
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                           "mod_hstsguard: request refused with %d (%s): the trusted proxy's "
                           "headers disagree; the proxy must overwrite or strip every header "
                           "listed in HstsGuardProxySources",
-                          (int) ctx->decision.status, ctx->decision.reason_code);
-            return ctx->decision.status;
+                          (int) d->status, d->reason_code);
+            return d->status;
         }
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r, "mod_hstsguard: request refused with %d (%s)",
-                      (int) ctx->decision.status,
-                      ctx->decision.reason_code ? ctx->decision.reason_code : "?");
-        return ctx->decision.status;
+                      (int) d->status, d->reason_code ? d->reason_code : "?");
+        return d->status;
     default:
         return DECLINED;
     }
@@ -1280,74 +1403,83 @@ hsg_header_parser(request_rec *r)
 }
 
 /* Adds one header of the decision to err_headers_out (kept on error responses): an
- * existing field of that name is kept, or replaced when the policy says so. */
+ * existing field of that name is kept, or replaced when the policy says so. The policy's
+ * HSTS value and the usual names are C strings made once; anything else is copied. */
 static void
-hsg_set_header(request_rec *r, const hstsguard_response_header *rh)
+hsg_set_header(request_rec *r, const hsg_req_ctx *ctx, const hstsguard_response_header *rh)
 {
     static const char sts[] = "Strict-Transport-Security";
+    const hsg_entry  *e = ctx->entry;
     const char       *name = (rh->name.len == sizeof(sts) - 1
                               && memcmp(rh->name.data, sts, sizeof(sts) - 1) == 0)
                                  ? sts
                                  : apr_pstrmemdup(r->pool, rh->name.data, rh->name.len);
-    const char       *value = apr_pstrmemdup(r->pool, rh->value.data, rh->value.len);
+    const char       *value = (e != NULL && rh->value.data == e->hsts_view
+                               && rh->value.len == e->hsts_len)
+                                  ? e->hsts
+                                  : apr_pstrmemdup(r->pool, rh->value.data, rh->value.len);
     const char       *existing;
 
     existing = apr_table_get(r->headers_out, name);
     if (existing == NULL) {
         existing = apr_table_get(r->err_headers_out, name);
     }
-    if (existing != NULL) {
-        if (!rh->replace) {
-            if (name == sts && strcmp(existing, value) != 0
-                && !__atomic_exchange_n(&hsg_competing_logged, 1, __ATOMIC_RELAXED))
-            {
-                /* Once per child (a warn line naming both values), not per response. */
-                ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                              "mod_hstsguard: the response already has "
-                              "\"Strict-Transport-Security: %s\" (from Header, a proxied "
-                              "backend or the application), which hsts.existing=keep lets "
-                              "win over the policy's \"%s\"; remove it, or set "
-                              "existing=replace (logged once per child process)",
-                              existing, value);
-            }
-            return;
-        }
-        apr_table_unset(r->headers_out, name);
-        apr_table_unset(r->err_headers_out, name);
+    if (existing == NULL) {
+        apr_table_addn(r->err_headers_out, name, value);
+        return;
     }
+    if (!rh->replace) {
+        if (name == sts && strcmp(existing, value) != 0
+            && !__atomic_exchange_n(&hsg_competing_logged, 1, __ATOMIC_RELAXED))
+        {
+            /* Once per child (a warn line naming both values), not per response. */
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          "mod_hstsguard: the response already has "
+                          "\"Strict-Transport-Security: %s\" (from Header, a proxied "
+                          "backend or the application), which hsts.existing=keep lets "
+                          "win over the policy's \"%s\"; remove it, or set "
+                          "existing=replace (logged once per child process)",
+                          existing, value);
+        }
+        return;
+    }
+    apr_table_unset(r->headers_out, name);
+    apr_table_unset(r->err_headers_out, name);
     apr_table_setn(r->err_headers_out, name, value);
 }
 
-/* Flags every Set-Cookie of one table, in place (order and other fields untouched). */
+/* Flags every Set-Cookie of one table, in place (order and other fields untouched); a
+ * changed value is written by the core straight into the request pool. */
 static void
-hsg_flag_table(request_rec *r, apr_table_t *t, const hsg_req_ctx *ctx)
+hsg_flag_table(request_rec *r, apr_table_t *t, const hstsguard_policy *policy, bool secure)
 {
     const apr_array_header_t *arr = apr_table_elts(t);
     apr_table_entry_t        *e = (apr_table_entry_t *) arr->elts;
     hstsguard_cookie          cookie;
     hstsguard_result          rc;
-    char                      buf[1024];
     char                     *p;
     int                       i;
 
     for (i = 0; i < arr->nelts; i++) {
-        size_t len;
+        size_t len, cap;
         if (e[i].key == NULL || e[i].val == NULL || (e[i].key[0] | 0x20) != 's'
             || strcasecmp(e[i].key, "Set-Cookie") != 0)
         {
             continue;
         }
         len = strlen(e[i].val);
-        p = buf;
-        rc = hstsguard_policy_flag_set_cookie(ctx->policy, e[i].val, len, ctx->decision.secure,
-                                              buf, sizeof(buf), &cookie, NULL, 0);
-        /* BUFFER_TOO_SMALL means "changed, and longer than buf" (an unchanged value that
-         * does not fit is HSTSGUARD_OK): ask again with room for it. */
+        /* Room for the flags a rule can add; a longer result is asked for again. */
+        cap = len + 64;
+        p = apr_palloc(r->pool, cap + 1);
+        rc = hstsguard_policy_flag_set_cookie(policy, e[i].val, len, secure, p, cap, &cookie,
+                                              NULL, 0);
+        /* BUFFER_TOO_SMALL means "changed, and longer than the buffer" (an unchanged
+         * value that does not fit is HSTSGUARD_OK): ask again with room for it. */
         if (rc == HSTSGUARD_BUFFER_TOO_SMALL && cookie.changed) {
-            p = apr_palloc(r->pool, cookie.len + 1);
-            rc = hstsguard_policy_flag_set_cookie(ctx->policy, e[i].val, len,
-                                                  ctx->decision.secure, p, cookie.len, &cookie,
-                                                  NULL, 0);
+            cap = cookie.len;
+            p = apr_palloc(r->pool, cap + 1);
+            rc = hstsguard_policy_flag_set_cookie(policy, e[i].val, len, secure, p, cap,
+                                                  &cookie, NULL, 0);
         }
         if (rc != HSTSGUARD_OK) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
@@ -1355,12 +1487,7 @@ hsg_flag_table(request_rec *r, apr_table_t *t, const hsg_req_ctx *ctx)
                           hstsguard_result_name(rc));
             continue;
         }
-        if (!cookie.changed) {
-            continue;
-        }
-        if (p == buf) {
-            e[i].val = apr_pstrmemdup(r->pool, buf, cookie.len);
-        } else {
+        if (cookie.changed) {
             p[cookie.len] = '\0';
             e[i].val = p;
         }
@@ -1370,10 +1497,10 @@ hsg_flag_table(request_rec *r, apr_table_t *t, const hsg_req_ctx *ctx)
 static void
 hsg_apply_response(request_rec *r)
 {
-    hsg_dir_conf           *c;
-    hsg_req_ctx            *ctx;
-    const hstsguard_policy *policy;
-    size_t                  i;
+    hsg_dir_conf       *c;
+    hsg_req_ctx        *ctx;
+    hstsguard_decision  tls_decision, *d;
+    size_t              i;
 
     if (r->main != NULL) {
         return;
@@ -1388,23 +1515,29 @@ hsg_apply_response(request_rec *r)
             return;
         }
         /* a response made before header_parser ran (a malformed request, ...) */
-        policy = hsg_policy_for(r, c);
-        if (policy == NULL) {
-            ctx = apr_pcalloc(r->pool, sizeof(*ctx));
-            hsg_fail_closed(r, ctx, "no policy for this section");
-        } else {
-            ctx = hsg_evaluate(r, policy);
-        }
-        ap_set_module_config(r->request_config, &hstsguard_module, ctx);
+        ctx = hsg_new_ctx(r, c);
     }
     if (!ctx->ok) {
         return;
     }
-    for (i = 0; i < ctx->decision.headers_len && i < HSTSGUARD_MAX_RESPONSE_HEADERS; i++) {
-        hsg_set_header(r, &ctx->decision.headers[i]);
+    d = ctx->decision;
+    if (d == NULL) {
+        d = &tls_decision;
+        hsg_tls_decision(r, ctx, d);
     }
-    hsg_flag_table(r, r->headers_out, ctx);
-    hsg_flag_table(r, r->err_headers_out, ctx);
+    /* Cookies first: the table the headers go to is then looked at only when it has
+     * fields. */
+    if (ctx->policy != NULL) {
+        if (!apr_is_empty_table(r->headers_out)) {
+            hsg_flag_table(r, r->headers_out, ctx->policy, d->secure);
+        }
+        if (!apr_is_empty_table(r->err_headers_out)) {
+            hsg_flag_table(r, r->err_headers_out, ctx->policy, d->secure);
+        }
+    }
+    for (i = 0; i < d->headers_len && i < HSTSGUARD_MAX_RESPONSE_HEADERS; i++) {
+        hsg_set_header(r, ctx, &d->headers[i]);
+    }
 }
 
 static apr_status_t
@@ -1415,11 +1548,12 @@ hsg_out_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     return ap_pass_brigade(f->next, bb);
 }
 
+/* The output filter, for every response of a request the module decides or decided
+ * (insert_filter: once per request, before its handler). */
 static void
 hsg_insert_filter(request_rec *r)
 {
     hsg_dir_conf *c;
-    ap_filter_t  *f;
 
     if (r->main != NULL) {
         return;
@@ -1428,12 +1562,22 @@ hsg_insert_filter(request_rec *r)
     if ((c == NULL || c->enable != 1) && hsg_find_ctx(r) == NULL) {
         return;
     }
+    ap_add_output_filter_handle(hsg_filter_handle, NULL, r, r->connection);
+}
+
+/* The same for an error response (insert_error_filter), unless the filter of the
+ * request's response is still there (an error after the handler started). */
+static void
+hsg_insert_error_filter(request_rec *r)
+{
+    ap_filter_t *f;
+
     for (f = r->output_filters; f != NULL; f = f->next) {
         if (f->frec == hsg_filter_handle && f->r == r) {
-            return; /* inserted already (an error after the handler started) */
+            return;
         }
     }
-    ap_add_output_filter_handle(hsg_filter_handle, NULL, r, r->connection);
+    hsg_insert_filter(r);
 }
 
 /* One start-up line with the module's version (the header it was built with) and the
@@ -1463,7 +1607,7 @@ hsg_register_hooks(apr_pool_t *p)
     ap_hook_translate_name(hsg_translate_name, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_header_parser(hsg_header_parser, NULL, NULL, APR_HOOK_FIRST);
     ap_hook_insert_filter(hsg_insert_filter, NULL, NULL, APR_HOOK_LAST);
-    ap_hook_insert_error_filter(hsg_insert_filter, NULL, NULL, APR_HOOK_LAST);
+    ap_hook_insert_error_filter(hsg_insert_error_filter, NULL, NULL, APR_HOOK_LAST);
     /* After mod_headers (AP_FTYPE_CONTENT_SET), before the HTTP header filter. */
     hsg_filter_handle = ap_register_output_filter("HSTSGUARD", hsg_out_filter, NULL,
                                                   AP_FTYPE_PROTOCOL - 1);

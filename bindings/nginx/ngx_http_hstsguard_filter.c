@@ -13,18 +13,19 @@ static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
 /* The competing Strict-Transport-Security was logged by this worker process. */
 static ngx_uint_t  ngx_http_hstsguard_competing_logged;
 
-/* Flags one Set-Cookie field in place (the new value from the request pool). */
+/* Flags one Set-Cookie field in place (a changed value is written by the core straight
+ * into the request pool; an unchanged one is left where it is, with nothing allocated). */
 static ngx_int_t
-ngx_http_hstsguard_flag(ngx_http_request_t *r, ngx_http_hstsguard_ctx_t *ctx,
-    ngx_table_elt_t *h)
+ngx_http_hstsguard_flag(ngx_http_request_t *r, const hstsguard_policy *policy,
+    bool secure, ngx_table_elt_t *h)
 {
     hstsguard_cookie  cookie;
     hstsguard_result  rc;
     u_char            buf[1024];
     u_char           *p = buf;
 
-    rc = hstsguard_policy_flag_set_cookie(ctx->policy, (const char *) h->value.data,
-                                          h->value.len, ctx->decision.secure, (char *) buf,
+    rc = hstsguard_policy_flag_set_cookie(policy, (const char *) h->value.data,
+                                          h->value.len, secure, (char *) buf,
                                           sizeof(buf), &cookie, NULL, 0);
     /* BUFFER_TOO_SMALL means "changed, and longer than buf" (an unchanged value that
      * does not fit is HSTSGUARD_OK): ask again with room for it. */
@@ -33,8 +34,8 @@ ngx_http_hstsguard_flag(ngx_http_request_t *r, ngx_http_hstsguard_ctx_t *ctx,
         if (p == NULL) {
             return NGX_ERROR;
         }
-        rc = hstsguard_policy_flag_set_cookie(ctx->policy, (const char *) h->value.data,
-                                              h->value.len, ctx->decision.secure, (char *) p,
+        rc = hstsguard_policy_flag_set_cookie(policy, (const char *) h->value.data,
+                                              h->value.len, secure, (char *) p,
                                               cookie.len, &cookie, NULL, 0);
     }
     if (rc != HSTSGUARD_OK) {
@@ -101,6 +102,7 @@ ngx_http_hstsguard_header_filter(ngx_http_request_t *r)
     ngx_list_part_t                  *part;
     ngx_table_elt_t                  *h, *found[HSTSGUARD_MAX_RESPONSE_HEADERS];
     const hstsguard_response_header  *rh;
+    hstsguard_decision                tls_decision, *d;
     ngx_uint_t                        i, j, n;
 
     if (r != r->main) {
@@ -118,14 +120,10 @@ ngx_http_hstsguard_header_filter(ngx_http_request_t *r)
         }
         /* A response made before the REWRITE phase (an nginx error page, a server-level
          * return): decide now. */
-        ctx = ngx_http_hstsguard_new_ctx(r);
-        if (ctx == NULL) {
+        if (ngx_http_hstsguard_late_ctx(r, lcf->policy, &ctx) != NGX_OK) {
             return NGX_ERROR;
         }
-        if (ngx_http_hstsguard_evaluate(r, lcf, ctx) == NGX_ERROR) {
-            return NGX_ERROR;
-        }
-        if (ctx->failed && ctx->decision.action == HSTSGUARD_ACTION_REJECT
+        if (ctx->failed && ctx->decision->action == HSTSGUARD_ACTION_REJECT
             && r->headers_out.status < NGX_HTTP_BAD_REQUEST)
         {
             /* Fail closed: a plain-HTTP response made before the decision is replaced
@@ -138,7 +136,17 @@ ngx_http_hstsguard_header_filter(ngx_http_request_t *r)
         return ngx_http_next_header_filter(r);
     }
 
-    n = ngx_min(ctx->decision.headers_len, HSTSGUARD_MAX_RESPONSE_HEADERS);
+    d = ctx->decision;
+    if (d == NULL) {
+        /* TLS: the response's headers, now (one call; a failure is the fail-closed
+         * answer, logged). */
+        if (ngx_http_hstsguard_tls_decision(r, ctx->policy, &tls_decision) != NGX_OK) {
+            return NGX_ERROR;
+        }
+        d = &tls_decision;
+    }
+
+    n = ngx_min(d->headers_len, HSTSGUARD_MAX_RESPONSE_HEADERS);
     for (j = 0; j < n; j++) {
         found[j] = NULL;
     }
@@ -161,13 +169,13 @@ ngx_http_hstsguard_header_filter(ngx_http_request_t *r)
             continue;
         }
         if (ngx_http_hstsguard_named(&h[i], "Set-Cookie", sizeof("Set-Cookie") - 1)) {
-            if (ngx_http_hstsguard_flag(r, ctx, &h[i]) != NGX_OK) {
+            if (ngx_http_hstsguard_flag(r, ctx->policy, d->secure, &h[i]) != NGX_OK) {
                 return NGX_ERROR;
             }
             continue;
         }
         for (j = 0; j < n; j++) {
-            rh = &ctx->decision.headers[j];
+            rh = &d->headers[j];
             if (!ngx_http_hstsguard_named(&h[i], rh->name.data, rh->name.len)) {
                 continue;
             }
@@ -181,7 +189,7 @@ ngx_http_hstsguard_header_filter(ngx_http_request_t *r)
     }
 
     for (j = 0; j < n; j++) {
-        rh = &ctx->decision.headers[j];
+        rh = &d->headers[j];
         if (rh->name.len == sizeof("Connection") - 1
             && ngx_strncasecmp((u_char *) rh->name.data, (u_char *) "Connection",
                                rh->name.len) == 0)

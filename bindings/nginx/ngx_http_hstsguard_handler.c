@@ -1,9 +1,12 @@
 /*
  * The decision of ngx_http_hstsguard_module: a REWRITE-phase handler (after the location
  * is found, before access checks, `return` in the location and content such as
- * proxy_pass) asks the core about the request and answers a redirect or a refusal; the
- * decision is kept for the whole request, internal redirects included (it lives in a
- * pool cleanup, as realip's context does), so that error pages get its headers too.
+ * proxy_pass) asks the core about a plain-HTTP request and answers a redirect or a
+ * refusal. A TLS request always passes: nothing is decided here, and the header filter
+ * asks the core for the response's headers (one call). The context (the policy, and the
+ * decision of a plain request) is kept for the whole request, internal redirects
+ * included (it lives in the pool's cleanup list, as realip's context does), so that
+ * error pages get the decision's headers too.
  *
  * When the C API returns an error for a request, the module fails closed (see the top of
  * ngx_http_hstsguard_module.c): a peer address it cannot read is decided again as if
@@ -12,6 +15,11 @@
  */
 
 #include "ngx_http_hstsguard_module.h"
+
+/* A Location of this many bytes beyond the Host and the target is written straight
+ * into the request pool; a longer one (a long canonical host, many bytes that need
+ * percent-encoding) is asked for again with its exact length. */
+#define NGX_HTTP_HSTSGUARD_LOCATION_SLACK 48
 
 static void
 ngx_http_hstsguard_ctx_cleanup(void *data)
@@ -41,24 +49,30 @@ ngx_http_hstsguard_get_ctx(ngx_http_request_t *r)
     return NULL;
 }
 
+/* A new context for the request, linked into the pool's cleanup list; with room for the
+ * decision unless the request is TLS (decided in the header filter). */
 ngx_http_hstsguard_ctx_t *
-ngx_http_hstsguard_new_ctx(ngx_http_request_t *r)
+ngx_http_hstsguard_new_ctx(ngx_http_request_t *r, const hstsguard_policy *policy,
+    ngx_uint_t tls)
 {
     ngx_http_hstsguard_ctx_t *ctx;
-    ngx_pool_cleanup_t       *cln;
 
-    cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_http_hstsguard_ctx_t));
-    if (cln == NULL) {
+    ctx = ngx_palloc(r->pool, sizeof(ngx_http_hstsguard_ctx_t)
+                              + (tls ? 0 : sizeof(hstsguard_decision)));
+    if (ctx == NULL) {
         return NULL;
     }
-    ctx = cln->data;
-    /* ctx->decision is written by hstsguard_policy_evaluate() */
-    ctx->policy = NULL;
+    ctx->cln.handler = ngx_http_hstsguard_ctx_cleanup;
+    ctx->cln.data = ctx;
+    ctx->cln.next = r->pool->cleanup;
+    r->pool->cleanup = &ctx->cln;
+    ctx->policy = policy;
+    /* the decision is written by hstsguard_policy_evaluate() */
+    ctx->decision = tls ? NULL : (hstsguard_decision *) (ctx + 1);
     ctx->location.len = 0;
     ctx->location.data = NULL;
     ctx->ok = 0;
     ctx->failed = 0;
-    cln->handler = ngx_http_hstsguard_ctx_cleanup;
     ngx_http_set_ctx(r, ctx, ngx_http_hstsguard_module);
     return ctx;
 }
@@ -69,29 +83,27 @@ ngx_http_hstsguard_new_ctx(ngx_http_request_t *r)
  * 500, never a pass.
  */
 static void
-ngx_http_hstsguard_fail_closed(ngx_http_request_t *r, ngx_http_hstsguard_ctx_t *ctx,
-    hstsguard_result rc, ngx_uint_t tls)
+ngx_http_hstsguard_fail_closed(ngx_http_request_t *r, const hstsguard_policy *policy,
+    hstsguard_decision *d, hstsguard_result rc, ngx_uint_t tls)
 {
     hstsguard_str  hsts;
 
-    ngx_memzero(&ctx->decision, sizeof(ctx->decision));
-    ctx->failed = 1;
-    ctx->ok = 1;
+    ngx_memzero(d, sizeof(*d));
     if (tls) {
-        ctx->decision.action = HSTSGUARD_ACTION_PASS;
-        ctx->decision.secure = true;
-        if (hstsguard_policy_hsts_value(ctx->policy, &hsts) == HSTSGUARD_OK
+        d->action = HSTSGUARD_ACTION_PASS;
+        d->secure = true;
+        if (hstsguard_policy_hsts_value(policy, &hsts) == HSTSGUARD_OK
             && hsts.data != NULL)
         {
-            ctx->decision.headers[0].name.data = "Strict-Transport-Security";
-            ctx->decision.headers[0].name.len = sizeof("Strict-Transport-Security") - 1;
-            ctx->decision.headers[0].value = hsts;
-            ctx->decision.headers[0].replace = false;
-            ctx->decision.headers_len = 1;
+            d->headers[0].name.data = "Strict-Transport-Security";
+            d->headers[0].name.len = sizeof("Strict-Transport-Security") - 1;
+            d->headers[0].value = hsts;
+            d->headers[0].replace = false;
+            d->headers_len = 1;
         }
     } else {
-        ctx->decision.action = HSTSGUARD_ACTION_REJECT;
-        ctx->decision.status = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        d->action = HSTSGUARD_ACTION_REJECT;
+        d->status = NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
     ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                   "hstsguard: the request could not be evaluated (%s); failing closed: %s",
@@ -100,26 +112,42 @@ ngx_http_hstsguard_fail_closed(ngx_http_request_t *r, ngx_http_hstsguard_ctx_t *
                       : "answered with 500, not passed over plain HTTP");
 }
 
-/* Asks the core about this request; the decision goes to ctx. */
+/* The Host the core is asked about: the authority of an absolute-form target, or the
+ * Host header; data NULL: none. */
+static void
+ngx_http_hstsguard_host(ngx_http_request_t *r, hstsguard_str *host)
+{
+    if (r->host_start != NULL && r->host_end > r->host_start) {
+        ngx_http_hstsguard_authority(r, host);
+    } else if (r->headers_in.host != NULL) {
+        host->data = (const char *) r->headers_in.host->value.data;
+        host->len = r->headers_in.host->value.len;
+    } else {
+        host->data = NULL;
+        host->len = 0;
+    }
+}
+
+/*
+ * Asks the core about this request: the decision goes to *d, a redirect's Location
+ * (written by the core straight into the request pool) to *location. A call that
+ * failed gives the fail-closed answer (logged) and sets *failed. NGX_ERROR only when
+ * memory runs out.
+ */
 ngx_int_t
-ngx_http_hstsguard_evaluate(ngx_http_request_t *r, ngx_http_hstsguard_loc_conf_t *lcf,
-    ngx_http_hstsguard_ctx_t *ctx)
+ngx_http_hstsguard_evaluate(ngx_http_request_t *r, const hstsguard_policy *policy,
+    hstsguard_decision *d, ngx_str_t *location, ngx_uint_t *failed)
 {
     hstsguard_request   req;
     hstsguard_result    rc;
     ngx_connection_t   *c = r->connection;
-    u_char              buf[512];
     u_char             *loc;
+    size_t              cap;
 
     req.method.data = (const char *) r->method_name.data;
     req.method.len = r->method_name.data ? r->method_name.len : 0;
-#if (NGX_HTTP_SSL)
-    req.tls = c->ssl != NULL;
-#else
-    req.tls = false;
-#endif
-    req.host.data = NULL;
-    req.host.len = 0;
+    req.tls = ngx_http_hstsguard_is_tls(r);
+    ngx_http_hstsguard_host(r, &req.host);
     req.target.data = NULL;
     req.target.len = 0;
     req.peer.data = NULL;
@@ -127,13 +155,6 @@ ngx_http_hstsguard_evaluate(ngx_http_request_t *r, ngx_http_hstsguard_loc_conf_t
     req.headers = NULL;
     req.headers_len = 0;
     req.now = (uint64_t) ngx_time();
-
-    if (r->host_start != NULL && r->host_end > r->host_start) {
-        ngx_http_hstsguard_authority(r, &req.host);
-    } else if (r->headers_in.host != NULL) {
-        req.host.data = (const char *) r->headers_in.host->value.data;
-        req.host.len = r->headers_in.host->value.len;
-    }
 
     if (r->unparsed_uri.data != NULL) {
         req.target.data = (const char *) r->unparsed_uri.data;
@@ -152,9 +173,18 @@ ngx_http_hstsguard_evaluate(ngx_http_request_t *r, ngx_http_hstsguard_loc_conf_t
     req.lookup = ngx_http_hstsguard_lookup;
     req.lookup_userdata = r;
 
-    ctx->policy = lcf->policy;
-    rc = hstsguard_policy_evaluate(lcf->policy, &req, &ctx->decision, (char *) buf,
-                                   sizeof(buf));
+    /* A TLS request never redirects: no room for a Location. */
+    if (req.tls) {
+        loc = NULL;
+        cap = 0;
+    } else {
+        cap = req.host.len + req.target.len + NGX_HTTP_HSTSGUARD_LOCATION_SLACK;
+        loc = ngx_pnalloc(r->pool, cap);
+        if (loc == NULL) {
+            return NGX_ERROR;
+        }
+    }
+    rc = hstsguard_policy_evaluate(policy, &req, d, (char *) loc, cap);
     if (rc == HSTSGUARD_INVALID_PEER) {
         /* Decided again as if from an unknown peer: no proxy is believed. */
         ngx_log_error(NGX_LOG_WARN, c->log, 0,
@@ -162,36 +192,115 @@ ngx_http_hstsguard_evaluate(ngx_http_request_t *r, ngx_http_hstsguard_loc_conf_t
                       "is believed for this request", &c->addr_text);
         req.peer.data = NULL;
         req.peer.len = 0;
-        rc = hstsguard_policy_evaluate(lcf->policy, &req, &ctx->decision, (char *) buf,
-                                       sizeof(buf));
+        rc = hstsguard_policy_evaluate(policy, &req, d, (char *) loc, cap);
     }
-    loc = buf;
-    if (rc == HSTSGUARD_BUFFER_TOO_SMALL
-        && ctx->decision.action == HSTSGUARD_ACTION_REDIRECT)
-    {
-        loc = ngx_pnalloc(r->pool, ctx->decision.location_len);
+    if (rc == HSTSGUARD_BUFFER_TOO_SMALL && d->action == HSTSGUARD_ACTION_REDIRECT) {
+        cap = d->location_len;
+        loc = ngx_pnalloc(r->pool, cap);
         if (loc == NULL) {
             return NGX_ERROR;
         }
-        rc = hstsguard_policy_evaluate(lcf->policy, &req, &ctx->decision, (char *) loc,
-                                       ctx->decision.location_len);
+        rc = hstsguard_policy_evaluate(policy, &req, d, (char *) loc, cap);
     }
-    if (rc != HSTSGUARD_OK || ctx->decision.action == HSTSGUARD_ACTION_NONE) {
-        ngx_http_hstsguard_fail_closed(r, ctx, rc, req.tls);
+    if (rc != HSTSGUARD_OK || d->action == HSTSGUARD_ACTION_NONE) {
+        ngx_http_hstsguard_fail_closed(r, policy, d, rc, req.tls);
+        *failed = 1;
         return NGX_OK;
     }
-
-    if (ctx->decision.action == HSTSGUARD_ACTION_REDIRECT) {
-        if (loc == buf) {
-            loc = ngx_pnalloc(r->pool, ctx->decision.location_len);
-            if (loc == NULL) {
-                return NGX_ERROR;
-            }
-            ngx_memcpy(loc, buf, ctx->decision.location_len);
-        }
-        ctx->location.data = loc;
-        ctx->location.len = ctx->decision.location_len;
+    if (d->action == HSTSGUARD_ACTION_REDIRECT) {
+        location->data = loc;
+        location->len = d->location_len;
     }
+    return NGX_OK;
+}
+
+/*
+ * The last answer of the core for a TLS request in this worker process. A TLS request
+ * always passes, and the core's answer (the response's headers) depends only on the
+ * policy, the Host and the time in seconds (a staged max-age ramp): a request with the
+ * same three gets the same headers without a call. A call that failed is never kept, so
+ * a failure is met (and logged, and answered closed) on every request it happens to.
+ * Reset for every configuration (ngx_http_hstsguard_tls_cache_reset()): the header
+ * views point into a policy that lives as long as its configuration, and a policy of a
+ * new configuration is only used after the reset.
+ */
+#define NGX_HTTP_HSTSGUARD_CACHED_HOST 128
+
+static struct {
+    const hstsguard_policy     *policy;     /* NULL: empty */
+    uint64_t                    now;
+    size_t                      host_len;
+    u_char                      host[NGX_HTTP_HSTSGUARD_CACHED_HOST];
+    ngx_uint_t                  no_host;
+    size_t                      headers_len;
+    hstsguard_response_header   headers[2];
+} ngx_http_hstsguard_tls_cache;
+
+void
+ngx_http_hstsguard_tls_cache_reset(void)
+{
+    ngx_http_hstsguard_tls_cache.policy = NULL;
+}
+
+/* The decision of a TLS request (the header filter's): from the cache, or asked for. */
+ngx_int_t
+ngx_http_hstsguard_tls_decision(ngx_http_request_t *r, const hstsguard_policy *policy,
+    hstsguard_decision *d)
+{
+    hstsguard_str  host;
+    ngx_str_t      no_location;
+    ngx_uint_t     failed = 0, i;
+    uint64_t       now = (uint64_t) ngx_time();
+
+    ngx_http_hstsguard_host(r, &host);
+    if (ngx_http_hstsguard_tls_cache.policy == policy
+        && ngx_http_hstsguard_tls_cache.now == now
+        && ngx_http_hstsguard_tls_cache.host_len == host.len
+        && ngx_http_hstsguard_tls_cache.no_host == (host.data == NULL)
+        && (host.len == 0
+            || ngx_memcmp(ngx_http_hstsguard_tls_cache.host, host.data, host.len) == 0))
+    {
+        d->action = HSTSGUARD_ACTION_PASS;
+        d->secure = true;
+        d->headers_len = ngx_http_hstsguard_tls_cache.headers_len;
+        for (i = 0; i < d->headers_len; i++) {
+            d->headers[i] = ngx_http_hstsguard_tls_cache.headers[i];
+        }
+        return NGX_OK;
+    }
+    if (ngx_http_hstsguard_evaluate(r, policy, d, &no_location, &failed) != NGX_OK) {
+        return NGX_ERROR;
+    }
+    if (!failed && d->action == HSTSGUARD_ACTION_PASS && d->secure
+        && d->headers_len <= 2 && host.len <= NGX_HTTP_HSTSGUARD_CACHED_HOST)
+    {
+        ngx_http_hstsguard_tls_cache.policy = policy;
+        ngx_http_hstsguard_tls_cache.now = now;
+        ngx_http_hstsguard_tls_cache.host_len = host.len;
+        ngx_http_hstsguard_tls_cache.no_host = host.data == NULL;
+        if (host.len) {
+            ngx_memcpy(ngx_http_hstsguard_tls_cache.host, host.data, host.len);
+        }
+        ngx_http_hstsguard_tls_cache.headers_len = d->headers_len;
+        for (i = 0; i < d->headers_len; i++) {
+            ngx_http_hstsguard_tls_cache.headers[i] = d->headers[i];
+        }
+    }
+    return NGX_OK;
+}
+
+/* Decides a plain-HTTP request into its context (ctx->decision). */
+static ngx_int_t
+ngx_http_hstsguard_decide(ngx_http_request_t *r, ngx_http_hstsguard_ctx_t *ctx)
+{
+    ngx_uint_t  failed = 0;
+
+    if (ngx_http_hstsguard_evaluate(r, ctx->policy, ctx->decision, &ctx->location, &failed)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+    ctx->failed = failed;
     ctx->ok = 1;
     return NGX_OK;
 }
@@ -201,8 +310,9 @@ ngx_http_hstsguard_handler(ngx_http_request_t *r)
 {
     ngx_http_hstsguard_loc_conf_t *lcf;
     ngx_http_hstsguard_ctx_t      *ctx;
+    hstsguard_decision            *d;
     ngx_table_elt_t               *h;
-    ngx_int_t                      rc;
+    ngx_uint_t                     tls;
 
     if (r != r->main) {
         return NGX_DECLINED;
@@ -215,20 +325,23 @@ ngx_http_hstsguard_handler(ngx_http_request_t *r)
         /* decided already (a rewrite to another location, an internal redirect) */
         return NGX_DECLINED;
     }
-    ctx = ngx_http_hstsguard_new_ctx(r);
+    tls = ngx_http_hstsguard_is_tls(r);
+    ctx = ngx_http_hstsguard_new_ctx(r, lcf->policy, tls);
     if (ctx == NULL) {
         return NGX_ERROR;
     }
-
-    rc = ngx_http_hstsguard_evaluate(r, lcf, ctx);
-    if (rc == NGX_ERROR) {
-        return NGX_ERROR;
-    }
-    if (rc != NGX_OK) {
+    if (tls) {
+        /* Always passes; the header filter adds the headers (ctx keeps the policy for
+         * an internal redirect to a location where the module is off). */
+        ctx->ok = 1;
         return NGX_DECLINED;
     }
+    if (ngx_http_hstsguard_decide(r, ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
+    d = ctx->decision;
 
-    switch (ctx->decision.action) {
+    switch (d->action) {
 
     case HSTSGUARD_ACTION_REDIRECT:
         h = ngx_list_push(&r->headers_out.headers);
@@ -246,32 +359,52 @@ ngx_http_hstsguard_handler(ngx_http_request_t *r)
         r->headers_out.location = h;
         ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "hstsguard: redirect %ui to \"%V\"",
-                       (ngx_uint_t) ctx->decision.status, &ctx->location);
-        return ctx->decision.status;
+                       (ngx_uint_t) d->status, &ctx->location);
+        return d->status;
 
     case HSTSGUARD_ACTION_REJECT:
         if (ctx->failed) {
-            return ctx->decision.status;  /* logged by ngx_http_hstsguard_fail_closed() */
+            return d->status;  /* logged by ngx_http_hstsguard_fail_closed() */
         }
-        if (ctx->decision.reason_code != NULL
-            && ngx_strcmp(ctx->decision.reason_code, "proxy.sources_disagree") == 0)
+        if (d->reason_code != NULL
+            && ngx_strcmp(d->reason_code, "proxy.sources_disagree") == 0)
         {
             /* A client added a proxy header that the trusted proxy passed through. */
             ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                           "hstsguard: request refused with %ui (%s): the trusted proxy's "
                           "headers disagree; the proxy must overwrite or strip every "
                           "header listed in hstsguard_proxy_sources",
-                          (ngx_uint_t) ctx->decision.status, ctx->decision.reason_code);
-            return ctx->decision.status;
+                          (ngx_uint_t) d->status, d->reason_code);
+            return d->status;
         }
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "hstsguard: request refused with %ui (%s)",
-                      (ngx_uint_t) ctx->decision.status,
-                      ctx->decision.reason_code ? ctx->decision.reason_code : "?");
-        return ctx->decision.status;
+                      (ngx_uint_t) d->status, d->reason_code ? d->reason_code : "?");
+        return d->status;
 
     default:
         return NGX_DECLINED;
     }
 }
 
+/* The decision of a request the header filter meets without one (a response made before
+ * the REWRITE phase: an nginx error page, a server-level return). NGX_ERROR when memory
+ * runs out. */
+ngx_int_t
+ngx_http_hstsguard_late_ctx(ngx_http_request_t *r, const hstsguard_policy *policy,
+    ngx_http_hstsguard_ctx_t **out)
+{
+    ngx_uint_t                 tls = ngx_http_hstsguard_is_tls(r);
+    ngx_http_hstsguard_ctx_t  *ctx;
+
+    ctx = ngx_http_hstsguard_new_ctx(r, policy, tls);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+    *out = ctx;
+    if (tls) {
+        ctx->ok = 1;
+        return NGX_OK;
+    }
+    return ngx_http_hstsguard_decide(r, ctx);
+}

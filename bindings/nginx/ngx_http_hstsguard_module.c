@@ -322,6 +322,9 @@ ngx_http_hstsguard_init(ngx_conf_t *cf)
     /* Pushed after the rewrite module's handler, so it runs before it. */
     *h = ngx_http_hstsguard_handler;
 
+    /* A new configuration: no answer of an older one is reused. */
+    ngx_http_hstsguard_tls_cache_reset();
+
     if (ngx_http_hstsguard_filter_init(cf) != NGX_OK) {
         return NGX_ERROR;
     }

@@ -62,14 +62,22 @@ typedef struct {
     ngx_array_t                 printed;        /* of ngx_http_hstsguard_printed_t */
 } ngx_http_hstsguard_main_conf_t;
 
-/* Per request; survives internal redirects (it lives in a pool cleanup, as realip's). */
+/*
+ * Per request; survives internal redirects: it is linked into the request pool's cleanup
+ * list (as realip keeps its context), where ngx_http_hstsguard_get_ctx() finds it again
+ * after an internal redirect cleared the module contexts. One allocation, no separate
+ * cleanup entry.
+ */
 typedef struct {
+    ngx_pool_cleanup_t          cln;
     const hstsguard_policy     *policy;
-    hstsguard_decision          decision;
+    /* NULL for a TLS request, which always passes: the header filter asks the core for
+     * the response's headers then. Otherwise the decision, kept for every response. */
+    hstsguard_decision         *decision;
     ngx_str_t                   location;
-    ngx_uint_t                  ok;
-    /* The C API failed: ctx->decision is the fail-closed answer made by the module. */
-    ngx_uint_t                  failed;
+    unsigned                    ok:1;
+    /* The C API failed: the decision is the fail-closed answer made by the module. */
+    unsigned                    failed:1;
 } ngx_http_hstsguard_ctx_t;
 
 /* The one exported symbol; the functions the files share stay inside the module. */
@@ -86,9 +94,16 @@ ngx_int_t ngx_http_hstsguard_keep_builder(ngx_conf_t *cf, hstsguard_policy_build
 /* ngx_http_hstsguard_handler.c */
 ngx_int_t ngx_http_hstsguard_handler(ngx_http_request_t *r);
 ngx_http_hstsguard_ctx_t *ngx_http_hstsguard_get_ctx(ngx_http_request_t *r);
-ngx_http_hstsguard_ctx_t *ngx_http_hstsguard_new_ctx(ngx_http_request_t *r);
+ngx_http_hstsguard_ctx_t *ngx_http_hstsguard_new_ctx(ngx_http_request_t *r,
+    const hstsguard_policy *policy, ngx_uint_t tls);
 ngx_int_t ngx_http_hstsguard_evaluate(ngx_http_request_t *r,
-    ngx_http_hstsguard_loc_conf_t *lcf, ngx_http_hstsguard_ctx_t *ctx);
+    const hstsguard_policy *policy, hstsguard_decision *decision, ngx_str_t *location,
+    ngx_uint_t *failed);
+ngx_int_t ngx_http_hstsguard_late_ctx(ngx_http_request_t *r,
+    const hstsguard_policy *policy, ngx_http_hstsguard_ctx_t **out);
+ngx_int_t ngx_http_hstsguard_tls_decision(ngx_http_request_t *r,
+    const hstsguard_policy *policy, hstsguard_decision *d);
+void ngx_http_hstsguard_tls_cache_reset(void);
 
 /* ngx_http_hstsguard_filter.c */
 ngx_int_t ngx_http_hstsguard_filter_init(ngx_conf_t *cf);
@@ -98,8 +113,28 @@ void ngx_http_hstsguard_where(ngx_conf_t *cf, ngx_http_hstsguard_where_t *w);
 bool ngx_http_hstsguard_lookup(void *userdata, hstsguard_str name, size_t index,
     hstsguard_str *value_out);
 void ngx_http_hstsguard_authority(ngx_http_request_t *r, hstsguard_str *host);
-ngx_uint_t ngx_http_hstsguard_named(ngx_table_elt_t *h, const char *name, size_t len);
 
 #pragma GCC visibility pop
+
+/* The field is called `name` (len bytes, ASCII case-insensitively): the length and the
+ * first letter first, so that most fields are passed over without a call. */
+static ngx_inline ngx_uint_t
+ngx_http_hstsguard_named(ngx_table_elt_t *h, const char *name, size_t len)
+{
+    return h->key.len == len && (h->key.data[0] | 0x20) == (name[0] | 0x20)
+           && ngx_strncasecmp(h->key.data, (u_char *) name, len) == 0;
+}
+
+/* The connection to this server is TLS. */
+static ngx_inline ngx_uint_t
+ngx_http_hstsguard_is_tls(ngx_http_request_t *r)
+{
+#if (NGX_HTTP_SSL)
+    return r->connection->ssl != NULL;
+#else
+    (void) r;
+    return 0;
+#endif
+}
 
 #endif /* NGX_HTTP_HSTSGUARD_MODULE_H */

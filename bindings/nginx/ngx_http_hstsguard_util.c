@@ -13,12 +13,6 @@ ngx_http_hstsguard_where(ngx_conf_t *cf, ngx_http_hstsguard_where_t *w)
     w->line = cf->conf_file->line;
 }
 
-ngx_uint_t
-ngx_http_hstsguard_named(ngx_table_elt_t *h, const char *name, size_t len)
-{
-    return h->key.len == len && ngx_strncasecmp(h->key.data, (u_char *) name, len) == 0;
-}
-
 /* The C API's header lookup over headers_in (only called for trusted proxies). */
 bool
 ngx_http_hstsguard_lookup(void *userdata, hstsguard_str name, size_t index,
