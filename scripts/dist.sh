@@ -62,12 +62,12 @@ python_artefacts() {
 
 # ---------------------------------------------------------------------------------------
 # The npm tarball: the package's files (package.json's "files", as `npm pack` lists them in
-# bindings/node) and the addon built with the dist profile for this machine, inside the
+# bindings/node) and the addon built with the dist-node profile (Cargo.toml) for this machine, inside the
 # package as napi-rs names it (hstsguard.linux-x64-gnu.node, which the generated
 # binding.js loads first), stripped as the other native files are (split_debug). No
 # install script: installing the tarball needs no Rust toolchain.
 node_tarball() {
-  step "npm: cargo build --profile dist -p hstsguard-node, then npm pack"
+  step "npm: cargo build --profile dist-node -p hstsguard-node, then npm pack"
   command -v npm >/dev/null 2>&1 || apt_install nodejs npm
   local stage="$WORK/npm/package" pkg_version platform files f
   pkg_version=$(node -p 'require("./bindings/node/package.json").version')
@@ -76,7 +76,7 @@ node_tarball() {
     exit 1
   }
   platform="$(node -p 'process.platform + "-" + process.arch')-gnu"   # Debian: glibc
-  cargo build -q --profile dist -p hstsguard-node
+  cargo build -q --profile dist-node -p hstsguard-node
   rm -rf "$WORK/npm" "$DIST"/hstsguard-*.tgz
   mkdir -p "$stage"
   files=$(cd bindings/node && npm pack --dry-run --json 2>/dev/null |
@@ -86,7 +86,7 @@ node_tarball() {
     install -D -m 644 "bindings/node/$f" "$stage/$f"
   done
   for f in LICENSE-MIT LICENSE-APACHE NOTICE; do install -m 644 "$f" "$stage/$f"; done
-  split_debug target/dist/libhstsguard_node.so "$stage/hstsguard.$platform.node"
+  split_debug target/dist-node/libhstsguard_node.so "$stage/hstsguard.$platform.node"
   chmod 644 "$stage/hstsguard.$platform.node"
   (cd "$stage" && npm pack --quiet --pack-destination "$DIST" >/dev/null)
   [ -f "$DIST/hstsguard-$VERSION.tgz" ] || { echo "dist: npm pack wrote no hstsguard-$VERSION.tgz" >&2; exit 1; }

@@ -1226,11 +1226,20 @@ hsg_evaluate(request_rec *r, const hstsguard_policy *policy, hstsguard_decision 
 static void
 hsg_tls_decision(request_rec *r, const hsg_req_ctx *ctx, hstsguard_decision *d)
 {
-    hsg_conn     *hc = hsg_conn_of(r->connection);
-    hstsguard_str host = hsg_host(r);
-    apr_time_t    now = apr_time_sec(r->request_time);
+    hsg_conn     *hc;
+    hstsguard_str host;
+    apr_time_t    now;
     const char   *unused = NULL;
     size_t        i;
+
+    /* The request as the client sent it: an ErrorDocument or other internal redirect
+     * has a local URI, without the absolute-form request's host. */
+    while (r->prev != NULL) {
+        r = r->prev;
+    }
+    hc = hsg_conn_of(r->connection);
+    host = hsg_host(r);
+    now = apr_time_sec(r->request_time);
 
     if (hc->policy == ctx->policy && hc->now == now && hc->host_len == host.len
         && hc->no_host == (host.data == NULL)
@@ -1457,29 +1466,29 @@ hsg_flag_table(request_rec *r, apr_table_t *t, const hstsguard_policy *policy, b
     apr_table_entry_t        *e = (apr_table_entry_t *) arr->elts;
     hstsguard_cookie          cookie;
     hstsguard_result          rc;
+    char                      buf[1024];
     char                     *p;
     int                       i;
 
     for (i = 0; i < arr->nelts; i++) {
-        size_t len, cap;
+        size_t len;
         if (e[i].key == NULL || e[i].val == NULL || (e[i].key[0] | 0x20) != 's'
             || strcasecmp(e[i].key, "Set-Cookie") != 0)
         {
             continue;
         }
         len = strlen(e[i].val);
-        /* Room for the flags a rule can add; a longer result is asked for again. */
-        cap = len + 64;
-        p = apr_palloc(r->pool, cap + 1);
-        rc = hstsguard_policy_flag_set_cookie(policy, e[i].val, len, secure, p, cap, &cookie,
-                                              NULL, 0);
+        /* A changed value is written into the stack buffer and then copied to the pool;
+         * an unchanged one (a cookie already right) allocates nothing. */
+        p = buf;
+        rc = hstsguard_policy_flag_set_cookie(policy, e[i].val, len, secure, buf,
+                                              sizeof(buf) - 1, &cookie, NULL, 0);
         /* BUFFER_TOO_SMALL means "changed, and longer than the buffer" (an unchanged
          * value that does not fit is HSTSGUARD_OK): ask again with room for it. */
         if (rc == HSTSGUARD_BUFFER_TOO_SMALL && cookie.changed) {
-            cap = cookie.len;
-            p = apr_palloc(r->pool, cap + 1);
-            rc = hstsguard_policy_flag_set_cookie(policy, e[i].val, len, secure, p, cap,
-                                                  &cookie, NULL, 0);
+            p = apr_palloc(r->pool, cookie.len + 1);
+            rc = hstsguard_policy_flag_set_cookie(policy, e[i].val, len, secure, p,
+                                                  cookie.len, &cookie, NULL, 0);
         }
         if (rc != HSTSGUARD_OK) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
@@ -1488,7 +1497,11 @@ hsg_flag_table(request_rec *r, apr_table_t *t, const hstsguard_policy *policy, b
             continue;
         }
         if (cookie.changed) {
-            p[cookie.len] = '\0';
+            if (p == buf) {
+                p = apr_pstrmemdup(r->pool, buf, cookie.len);
+            } else {
+                p[cookie.len] = '\0';
+            }
             e[i].val = p;
         }
     }
