@@ -228,11 +228,31 @@ scan apache "$A80" "$A443"
 scan django "$D80" "$D443"
 scan express "$E80" "$E443"
 
+# The edges the scan does not reach: an IP-literal or localhost Host over TLS (no HSTS on
+# any stack: RFC 6797 §8.1.1, and no HSTS pinned in a developer's browser), and a Host
+# the policy does not allow over plain HTTP (never a redirect elsewhere).
+step "requests with an IP-literal, a localhost and a foreign Host (curl)"
+edge() { # edge NAME HTTP_PORT HTTPS_PORT
+  local hsts
+  for host in 127.0.0.1 localhost; do
+    hsts=$(curl -s -o /dev/null -D - --cacert "$DEMO/ca.pem" \
+      --connect-to "example.com:443:127.0.0.1:$3" -H "Host: $host" https://example.com/ |
+      tr -d '\r' | sed -n 's/^[Ss]trict-[Tt]ransport-[Ss]ecurity: //p')
+    echo "${hsts:-none}" >"$DEMO/edge-$1-$host"
+  done
+  curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H "Host: evil.example" \
+    "http://127.0.0.1:$2/" >"$DEMO/edge-$1-foreign" || true
+}
+edge nginx "$N80" "$N443"
+edge apache "$A80" "$A443"
+edge django "$D80" "$D443"
+edge express "$E80" "$E443"
+
 python3 - "$DEMO" <<'EOF'
 import json, sys
 d = sys.argv[1]
 stacks = ["nginx", "apache", "django", "express"]
-r = {s: json.load(open(f"{d}/scan-{s}.json")) for s in stacks}
+r = {s: dict(json.load(open(f"{d}/scan-{s}.json")), _stack=s) for s in stacks}
 
 def first(chain, key):
     return chain[0].get(key) if chain else None
@@ -251,6 +271,12 @@ rows = [
     ("warnings", lambda x: ", ".join(x["warnings"]) or "none"),
     ("preloadable", lambda x: x["preloadable"]),
 ]
+edges = {s: {k: open(f"{d}/edge-{s}-{k}").read().strip() for k in ("127.0.0.1", "localhost", "foreign")} for s in ["nginx", "apache", "django", "express"]}
+rows += [
+    ("HSTS for Host 127.0.0.1 (TLS)", lambda x: edges[x["_stack"]]["127.0.0.1"]),
+    ("HSTS for Host localhost (TLS)", lambda x: edges[x["_stack"]]["localhost"]),
+    ("Host evil.example (HTTP)", lambda x: edges[x["_stack"]]["foreign"].split(" ")[0] + (" -> " + edges[x["_stack"]]["foreign"].split(" ", 1)[1] if " " in edges[x["_stack"]]["foreign"] and edges[x["_stack"]]["foreign"].split(" ", 1)[1] else "")),
+]
 w0 = max(len(n) for n, _ in rows)
 cols = {s: [str(f(r[s])) for _, f in rows] for s in stacks}
 ws = {s: max(len(s), *(len(v) for v in cols[s])) for s in stacks}
@@ -261,9 +287,11 @@ for i, (name, _) in enumerate(rows):
     print(" | ".join([name.ljust(w0)] + [cols[s][i].ljust(ws[s]) for s in stacks]))
 print()
 same = {name: len({cols[s][i] for s in stacks}) == 1 for i, (name, _) in enumerate(rows)}
-core = ["http://example.com/ status", "http://example.com/ Location", "HSTS header", "flagged cookies", "errors", "preloadable"]
+core = ["http://example.com/ status", "http://example.com/ Location", "HSTS header", "flagged cookies", "errors", "preloadable",
+        "HSTS for Host 127.0.0.1 (TLS)", "HSTS for Host localhost (TLS)", "Host evil.example (HTTP)"]
 if all(same[c] for c in core):
-    print("The four stacks agree on redirects, Location, the HSTS header, cookie findings and the verdict.")
+    print("The four stacks agree on redirects, Location, the HSTS header, cookie findings, the verdict,")
+    print("and at the edges: no HSTS for IP-literal and localhost Hosts, a 400 for a foreign Host.")
 else:
     print("The stacks differ on: " + ", ".join(c for c in core if not same[c]))
     sys.exit(1)

@@ -34,6 +34,9 @@ for stage in c python node servers dist; do
   fi
 done
 
+step "demo: nginx, Apache, Django and Express with one policy, scanned; they must agree (scripts/demo.sh)"
+bash scripts/demo.sh
+
 step "fuzz smoke: every fuzz target for 3 s from its committed corpus (scripts/fuzz.sh)"
 bash scripts/fuzz.sh smoke 3
 
