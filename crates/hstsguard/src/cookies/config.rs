@@ -3,8 +3,8 @@
 use crate::config::reader::Reader;
 use crate::config::{join, CookieRuleSection, CookiesSection};
 
-#[allow(unused_imports)]
-use super::*;
+use super::flag::CookiePolicy;
+use super::rules::CookieRule;
 
 // ---------------------------------------------------------------------------------------
 // Configuration

@@ -4,8 +4,9 @@ use std::borrow::Cow;
 
 use crate::issue::{quote, Code, Issue};
 
-#[allow(unused_imports)]
-use super::*;
+use super::flagged::{FlaggedCookie, FlaggedCookieBytes};
+use super::rules::{CookieRule, Matcher, PrefixMode, SameSite, SecureWhen};
+use super::scan::{find_byte, is_ctl, trim_end_wsp, trim_wsp, Attrs, Kind, Scan};
 
 // ---------------------------------------------------------------------------------------
 // Policy

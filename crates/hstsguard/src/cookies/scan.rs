@@ -1,7 +1,7 @@
 //! Scanning a `Set-Cookie` value: the name, the value and each attribute, as user agents read them.
 
-#[allow(unused_imports)]
-use super::*;
+use super::flag::Out;
+use super::rules::SameSite;
 
 // ---------------------------------------------------------------------------------------
 // Attribute scanning

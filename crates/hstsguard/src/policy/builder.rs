@@ -11,8 +11,7 @@ use crate::proxy::ProxyTrust;
 use crate::redirect::RedirectPolicy;
 use crate::sts::HstsPolicy;
 
-#[allow(unused_imports)]
-use super::*;
+use super::Policy;
 
 /// Builds a [`Policy`] in code. Every setter replaces one part; [`PolicyBuilder::build`]
 /// validates the whole and computes the deploy warnings.

@@ -7,9 +7,6 @@ use serde_json::Value;
 use crate::hsts::ExistingHeader;
 use crate::redirect::{Action, Outcome};
 
-#[allow(unused_imports)]
-use super::*;
-
 /// A header the server should add to the response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HeaderToSet<'p> {

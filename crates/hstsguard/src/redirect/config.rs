@@ -6,8 +6,9 @@ use crate::config::{join, OtherStatus, Port, RedirectSection, RedirectStatus};
 use crate::error::Error;
 use crate::host::{AllowedHosts, HostPattern};
 
-#[allow(unused_imports)]
-use super::*;
+use super::exempt::ExemptPattern;
+use super::location::refresh_prefix;
+use super::RedirectPolicy;
 
 /// Builds a [`RedirectPolicy`] in code: each method sets one key of a
 /// [`RedirectSection`], read as a policy document's `[redirect]` section is read;

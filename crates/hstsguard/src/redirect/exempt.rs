@@ -4,9 +4,6 @@ use regex::Regex;
 
 use crate::error::Error;
 
-#[allow(unused_imports)]
-use super::*;
-
 pub(crate) const ACME_PREFIX: &str = "/.well-known/acme-challenge/";
 
 /// True when `path` has a segment that a server may normalise away after the exemption

@@ -4,8 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-#[allow(unused_imports)]
-use super::*;
+use super::RedirectPolicy;
 
 /// `:port`, unless it is 443.
 pub(crate) fn push_port(out: &mut String, port: u16) {
