@@ -1108,26 +1108,9 @@ static void
 hsg_fail_closed(request_rec *r, const hstsguard_policy *policy, hstsguard_decision *d,
                 const char *why)
 {
-    hstsguard_str hsts;
-    int           tls = hsg_is_tls(r->connection);
+    int tls = hsg_is_tls(r->connection);
 
-    memset(d, 0, sizeof(*d));
-    if (tls) {
-        d->action = HSTSGUARD_ACTION_PASS;
-        d->secure = true;
-        if (policy != NULL && hstsguard_policy_hsts_value(policy, &hsts) == HSTSGUARD_OK
-            && hsts.data != NULL)
-        {
-            d->headers[0].name.data = "Strict-Transport-Security";
-            d->headers[0].name.len = sizeof("Strict-Transport-Security") - 1;
-            d->headers[0].value = hsts;
-            d->headers[0].replace = false;
-            d->headers_len = 1;
-        }
-    } else {
-        d->action = HSTSGUARD_ACTION_REJECT;
-        d->status = HTTP_INTERNAL_SERVER_ERROR;
-    }
+    hsg_fail_closed_decision(policy, tls, HTTP_INTERNAL_SERVER_ERROR, d);
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                   "mod_hstsguard: the request could not be evaluated (%s); failing closed: %s",
                   why, tls ? "served over TLS with the policy's HSTS header"

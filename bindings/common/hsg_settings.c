@@ -715,3 +715,28 @@ hsg_warning(const hstsguard_policy *policy, const hstsguard_policy *shown, size_
     }
     return 1;
 }
+
+void
+hsg_fail_closed_decision(const hstsguard_policy *policy, int tls, uint16_t status,
+                         hstsguard_decision *d)
+{
+    hstsguard_str hsts;
+
+    memset(d, 0, sizeof(*d));
+    if (!tls) {
+        d->action = HSTSGUARD_ACTION_REJECT;
+        d->status = status;
+        return;
+    }
+    d->action = HSTSGUARD_ACTION_PASS;
+    d->secure = true;
+    if (policy != NULL && hstsguard_policy_hsts_value(policy, &hsts) == HSTSGUARD_OK
+        && hsts.data != NULL)
+    {
+        d->headers[0].name.data = "Strict-Transport-Security";
+        d->headers[0].name.len = sizeof("Strict-Transport-Security") - 1;
+        d->headers[0].value = hsts;
+        d->headers[0].replace = false;
+        d->headers_len = 1;
+    }
+}

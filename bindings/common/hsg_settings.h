@@ -108,6 +108,15 @@ int hsg_warning(const hstsguard_policy *policy, const hstsguard_policy *shown, s
 /* True when two words (or NUL-terminated s) are the same, ignoring ASCII case. */
 int hsg_word_is(const hsg_word *w, const char *s);
 
+/*
+ * The fail-closed decision, made by the module when the C API returned an error for a
+ * request (or no policy could be built): on TLS, pass with the policy's HSTS value (none
+ * when `policy` is NULL or sends none); on plain HTTP, refuse with `status` (500), never
+ * a pass. Writes all of *d.
+ */
+void hsg_fail_closed_decision(const hstsguard_policy *policy, int tls, uint16_t status,
+                              hstsguard_decision *d);
+
 #pragma GCC visibility pop
 
 #endif /* HSG_SETTINGS_H */

@@ -86,25 +86,7 @@ static void
 ngx_http_hstsguard_fail_closed(ngx_http_request_t *r, const hstsguard_policy *policy,
     hstsguard_decision *d, hstsguard_result rc, ngx_uint_t tls)
 {
-    hstsguard_str  hsts;
-
-    ngx_memzero(d, sizeof(*d));
-    if (tls) {
-        d->action = HSTSGUARD_ACTION_PASS;
-        d->secure = true;
-        if (hstsguard_policy_hsts_value(policy, &hsts) == HSTSGUARD_OK
-            && hsts.data != NULL)
-        {
-            d->headers[0].name.data = "Strict-Transport-Security";
-            d->headers[0].name.len = sizeof("Strict-Transport-Security") - 1;
-            d->headers[0].value = hsts;
-            d->headers[0].replace = false;
-            d->headers_len = 1;
-        }
-    } else {
-        d->action = HSTSGUARD_ACTION_REJECT;
-        d->status = NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
+    hsg_fail_closed_decision(policy, tls != 0, NGX_HTTP_INTERNAL_SERVER_ERROR, d);
     ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                   "hstsguard: the request could not be evaluated (%s); failing closed: %s",
                   hstsguard_result_name(rc),
