@@ -310,20 +310,9 @@ impl<'a> Iterator for SplitQuoted<'a> {
 
     fn next(&mut self) -> Option<&'a str> {
         let s = self.rest?;
-        let b = s.as_bytes();
-        let (mut quoted, mut escaped) = (false, false);
-        for (i, &c) in b.iter().enumerate() {
-            if escaped {
-                escaped = false;
-            } else if quoted {
-                match c {
-                    b'\\' => escaped = true,
-                    b'"' => quoted = false,
-                    _ => {}
-                }
-            } else if c == b'"' {
-                quoted = true;
-            } else if c == self.sep {
+        let mut quotes = Quotes::default();
+        for (i, &c) in s.as_bytes().iter().enumerate() {
+            if quotes.outside(c) && c == self.sep {
                 self.rest = Some(&s[i + 1..]);
                 return Some(&s[..i]);
             }
@@ -339,21 +328,39 @@ pub(crate) fn split_quoted(s: &str, sep: u8) -> SplitQuoted<'_> {
 
 /// True when every quoted-string is terminated.
 pub(crate) fn quotes_balanced(s: &str) -> bool {
-    let (mut quoted, mut escaped) = (false, false);
+    let mut quotes = Quotes::default();
     for &c in s.as_bytes() {
-        if escaped {
-            escaped = false;
-        } else if quoted {
+        quotes.outside(c);
+    }
+    !quotes.quoted
+}
+
+/// Where a scan is in RFC 9110 quoted-strings (`"..."` with `\` escapes).
+#[derive(Default)]
+struct Quotes {
+    quoted: bool,
+    escaped: bool,
+}
+
+impl Quotes {
+    /// Takes the next byte: true when it stands outside every quoted-string (a quote
+    /// that opens or closes one does not).
+    fn outside(&mut self, c: u8) -> bool {
+        if self.escaped {
+            self.escaped = false;
+        } else if self.quoted {
             match c {
-                b'\\' => escaped = true,
-                b'"' => quoted = false,
+                b'\\' => self.escaped = true,
+                b'"' => self.quoted = false,
                 _ => {}
             }
         } else if c == b'"' {
-            quoted = true;
+            self.quoted = true;
+        } else {
+            return true;
         }
+        false
     }
-    !quoted
 }
 
 /// The `Forwarded` rule: `None` when the selected element has no `proto`.
