@@ -112,7 +112,7 @@ split_debug() {
   name=$(basename "$out")
   mkdir -p "$DIST/debug"
   cp "$in" "$out"
-  if readelf -S "$out" | grep -q '\.debug_info'; then
+  if readelf -S "$out" | grep -c '\.debug_info' >/dev/null; then
     objcopy --only-keep-debug --compress-debug-sections "$out" "$DIST/debug/$name.debug"
     chmod 644 "$DIST/debug/$name.debug"
     strip --strip-unneeded --remove-section=.comment --remove-section=.note "$out"

@@ -82,7 +82,7 @@ export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
 echo "pkg-config: $(pkg-config --modversion hstsguard) $(pkg-config --cflags --libs hstsguard)"
 # shellcheck disable=SC2046
 cc examples/c/example.c $(pkg-config --cflags --libs hstsguard) -o "$BUILD/example"
-readelf -d "$BUILD/example" | grep -q "NEEDED.*libhstsguard.so.$major" ||
+readelf -d "$BUILD/example" | grep -c "NEEDED.*libhstsguard.so.$major" >/dev/null ||
   { echo "example does not link libhstsguard.so.$major" >&2; exit 1; }
 LD_LIBRARY_PATH="$PREFIX/lib" "$BUILD/example"
 # The same program as C++.

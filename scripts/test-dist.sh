@@ -119,7 +119,7 @@ for f in "$native" "$addon" "$ngx_so" "$apache_so" \
   "$T/debs/libhstsguard0/usr/lib/"*/libhstsguard.so.* "$T/debs/hstsguard/usr/bin/hstsguard"; do
   [ -L "$f" ] && continue
   printf '  %-48s %10s\n' "$(basename "$f")" "$(stat -c %s "$f")"
-  if readelf -S "$f" | grep -q '\.debug_info'; then fail "$(basename "$f") holds debug info"; fi
+  if readelf -S "$f" | grep -c '\.debug_info' >/dev/null; then fail "$(basename "$f") holds debug info"; fi
 done
 [ "$(stat -c %s "$native")" -le "$MAX_WHEEL_MODULE" ] || fail "the wheel's module is over $MAX_WHEEL_MODULE bytes"
 [ "$(stat -c %s "$addon")" -le "$MAX_NODE_ADDON" ] || fail "$(basename "$addon") is over $MAX_NODE_ADDON bytes"
@@ -267,8 +267,9 @@ for kind in partial corrupt; do
   if out=$(cd "$proj" && npm install --no-audit --no-fund "$T/bad-npm/$kind/$(basename "$TARBALL")" 2>&1); then
     fail "npm installed a $kind tarball"
   fi
-  msg=$(echo "$out" | grep -iE "^npm error .*(unexpected end of file|corrupt|incorrect data check|TAR_BAD_ARCHIVE|invalid)" | head -1)
-  [ -n "$msg" ] || fail "no message naming the $kind tarball: $out"
+  # grep -m1, not `| head -1`: with pipefail, grep killed by head's early exit would fail.
+  msg=$(grep -m1 -iE "^npm error .*(unexpected end of file|corrupt|incorrect data check|TAR_BAD_ARCHIVE|invalid)" <<<"$out") ||
+    fail "no message naming the $kind tarball: $out"
   [ ! -e "$proj/node_modules/hstsguard" ] || fail "a $kind tarball left node_modules/hstsguard"
   cmp -s "$proj/package.json" "$T/bad-npm/package.json.before" || fail "a $kind tarball changed package.json"
   echo "  $kind tarball: $msg"
@@ -276,15 +277,15 @@ done
 damage "$WHEEL" "$T/bad-wheel"
 python3 -m venv "$T/bad-venv"
 installed_hstsguard() { # anything of hstsguard in the bad venv's site-packages
-  find "$T/bad-venv/lib" -maxdepth 3 -iname 'hstsguard*' | grep -q .
+  find "$T/bad-venv/lib" -maxdepth 3 -iname 'hstsguard*' | grep -c . >/dev/null
 }
 # A partial wheel: pip itself refuses it (no central directory).
 if out=$("$T/bad-venv/bin/pip" install -q --disable-pip-version-check --no-index "$T/bad-wheel/partial/$(basename "$WHEEL")" 2>&1); then
   fail "pip installed a partial wheel"
 fi
-echo "$out" | grep -q "is invalid" || fail "no message naming the partial wheel: $out"
+grep -q "is invalid" <<<"$out" || fail "no message naming the partial wheel: $out"
 installed_hstsguard && fail "a partial wheel left files in the venv"
-echo "  partial wheel: $(echo "$out" | grep "is invalid" | head -1)"
+echo "  partial wheel: $(grep "is invalid" <<<"$out" | head -1)"
 # A corrupt wheel with an intact directory: pip checks each member's CRC only while it
 # writes the member, so on its own it would stop half way, leaving files. The README's
 # install checks SHA256SUMS first, which refuses it before pip runs; pip given the hash
@@ -293,14 +294,14 @@ cp "$DIST/SHA256SUMS" "$T/bad-wheel/corrupt/"
 if out=$(cd "$T/bad-wheel/corrupt" && sha256sum -c --ignore-missing SHA256SUMS 2>&1); then
   fail "sha256sum -c accepted the corrupt wheel"
 fi
-echo "$out" | grep -q "$(basename "$WHEEL"): FAILED" || fail "sha256sum -c does not name the corrupt wheel: $out"
+grep -q "$(basename "$WHEEL"): FAILED" <<<"$out" || fail "sha256sum -c does not name the corrupt wheel: $out"
 echo "  corrupt wheel, SHA256SUMS: $(echo "$out" | grep FAILED | head -1)"
 sum=$(cd "$DIST" && sha256sum "$(basename "$WHEEL")" | cut -d' ' -f1)
 if out=$("$T/bad-venv/bin/pip" install --disable-pip-version-check --no-index \
   "hstsguard @ file://$T/bad-wheel/corrupt/$(basename "$WHEEL")#sha256=$sum" 2>&1); then
   fail "pip installed a corrupt wheel against its hash"
 fi
-echo "$out" | grep -q "DO NOT MATCH THE HASHES" || fail "pip names no hash mismatch: $out"
+grep -q "DO NOT MATCH THE HASHES" <<<"$out" || fail "pip names no hash mismatch: $out"
 installed_hstsguard && fail "a corrupt wheel left files in the venv"
 echo "  corrupt wheel, pip with #sha256=: THESE PACKAGES DO NOT MATCH THE HASHES ...; nothing installed"
 
@@ -310,9 +311,9 @@ head -c 20000 "$(deb libhstsguard0)" >"$T/libhstsguard0_${DEB_VERSION}_$ARCH.deb
 if out=$(apt-get install -y -qq "$T/libhstsguard0_${DEB_VERSION}_$ARCH.deb" 2>&1); then
   fail "apt-get installed a truncated .deb"
 fi
-echo "$out" | grep -qiE "corrupt|unexpected end|truncated|not a Debian|could not read|Invalid archive" ||
+grep -qiE "corrupt|unexpected end|truncated|not a Debian|could not read|Invalid archive" <<<"$out" ||
   fail "no message naming the corrupt archive: $out"
-echo "  truncated .deb: $(echo "$out" | grep -iE "corrupt|unexpected end|truncated|not a Debian|could not read|Invalid archive" | head -1)"
+echo "  truncated .deb: $(grep -iE "corrupt|unexpected end|truncated|not a Debian|could not read|Invalid archive" <<<"$out" | head -1)"
 # The same module, its Depends naming an nginx ABI this nginx does not provide.
 mkdir -p "$T/wrongabi"
 dpkg-deb -R "$(deb libnginx-mod-http-hstsguard)" "$T/wrongabi/pkg"
@@ -322,10 +323,10 @@ if out=$(DEBIAN_FRONTEND=noninteractive apt-get install -y "$T/wrongabi/libnginx
   INSTALLED+=(libnginx-mod-http-hstsguard)
   fail "apt-get installed a module built for another nginx ABI"
 fi
-echo "$out" | grep -q "nginx-abi-0.0.1-1" || fail "no message naming the nginx ABI: $out"
-echo "  wrong ABI: $(echo "$out" | grep "nginx-abi-0.0.1-1" | head -1 | sed 's/^ *//')"
+grep -q "nginx-abi-0.0.1-1" <<<"$out" || fail "no message naming the nginx ABI: $out"
+echo "  wrong ABI: $(grep "nginx-abi-0.0.1-1" <<<"$out" | head -1 | sed 's/^ *//')"
 for p in "${PKGS[@]}"; do
-  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -c "ok installed" >/dev/null; then
     fail "$p is installed after a refused install"
   fi
 done
@@ -334,11 +335,11 @@ done
 # ---------------------------------------------------------------------------------------
 step "apt-get install ./*.deb"
 for p in nginx apache2; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -c "install ok installed" >/dev/null ||
     fail "$p is not installed (the servers stage installs it)"
 done
 for p in "${PKGS[@]}"; do
-  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -c "ok installed" >/dev/null; then
     fail "$p is installed already: this stage installs and purges its own packages only"
   fi
 done
@@ -377,7 +378,7 @@ int main(void) {
 EOF
 # shellcheck disable=SC2046
 gcc -Wall -Wextra -Werror -o "$T/version" "$T/version.c" $(pkg-config --cflags --libs hstsguard)
-ldd "$T/version" | grep -qE "libhstsguard.so.${VERSION%%.*} => (/usr)?/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/libhstsguard" || fail "not linked to the packaged library"
+ldd "$T/version" | grep -cE "libhstsguard.so.${VERSION%%.*} => (/usr)?/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/libhstsguard" >/dev/null || fail "not linked to the packaged library"
 out=$("$T/version") || fail "the C program: $out"
 [ "$out" = "$VERSION $VERSION 0" ] || fail "HSTSGUARD_VERSION / hstsguard_version(): $out"
 echo "  HSTSGUARD_VERSION and hstsguard_version(): $VERSION (linked to /usr/lib/*/libhstsguard.so.${VERSION%%.*})"
@@ -442,9 +443,9 @@ nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" >"$T/nginx/stdout.log" 2>&1 &
 PIDS+=($!)
 wait_https "$NPORT" || { cat "$T/nginx/logs/error.log" >&2; fail "nginx does not answer on 127.0.0.1:$NPORT"; }
 headers=$(curl -sk -D - -o /dev/null --resolve "www.example.test:$NPORT:127.0.0.1" "https://www.example.test:$NPORT/" | tr -d '\r')
-echo "$headers" | grep -qix "$HSTS_WANT" || fail "nginx: no HSTS header from the module: $headers"
+grep -qix "$HSTS_WANT" <<<"$headers" || fail "nginx: no HSTS header from the module: $headers"
 # Logged while the configuration is read: to the start-up log (stderr), before error_log.
-cat "$T/nginx/stdout.log" "$T/nginx/logs/error.log" | grep -q "hstsguard/$VERSION (core $VERSION)" ||
+cat "$T/nginx/stdout.log" "$T/nginx/logs/error.log" | grep -c "hstsguard/$VERSION (core $VERSION)" >/dev/null ||
   fail "nginx's start-up log has no 'hstsguard/$VERSION (core $VERSION)'"
 echo "  https://127.0.0.1:$NPORT/: $(echo "$headers" | head -1); $(echo "$headers" | grep -i '^strict-transport-security')"
 kill -QUIT "${PIDS[-1]}"
@@ -493,7 +494,7 @@ apache2 -f "$T/apache/httpd.conf" -DFOREGROUND >"$T/apache/stdout.log" 2>&1 &
 PIDS+=($!)
 wait_https "$APORT" || { cat "$T/apache/logs/error.log" >&2; fail "Apache does not answer on 127.0.0.1:$APORT"; }
 headers=$(curl -sk -D - -o /dev/null --resolve "www.example.test:$APORT:127.0.0.1" "https://www.example.test:$APORT/index.html" | tr -d '\r')
-echo "$headers" | grep -qix "$HSTS_WANT" || fail "Apache: no HSTS header from the module: $headers"
+grep -qix "$HSTS_WANT" <<<"$headers" || fail "Apache: no HSTS header from the module: $headers"
 grep -q "hstsguard/$VERSION (core $VERSION)" "$T/apache/logs/error.log" ||
   fail "Apache's start-up log has no 'hstsguard/$VERSION (core $VERSION)'"
 echo "  https://127.0.0.1:$APORT/: $(echo "$headers" | head -1); $(echo "$headers" | grep -i '^strict-transport-security')"
@@ -509,7 +510,7 @@ DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${PKGS[@]}" >"$T/purge.log"
   { cat "$T/purge.log" >&2; fail "apt-get purge"; }
 INSTALLED=()
 for p in "${PKGS[@]}"; do
-  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then fail "$p is still installed"; fi
+  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -c "ok installed" >/dev/null; then fail "$p is still installed"; fi
 done
 for f in /etc/nginx/modules-enabled/50-mod-http-hstsguard.conf /etc/apache2/mods-enabled/hstsguard.load \
   /etc/apache2/mods-available/hstsguard.load /usr/lib/nginx/modules/ngx_http_hstsguard_module.so \

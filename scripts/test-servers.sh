@@ -39,7 +39,7 @@ CFLAGS_STRICT="-Wall -Wextra -Werror"
 install_servers() {
   local pkgs=(nginx nginx-dev apache2 apache2-dev openssl curl valgrind python3 gcc make) p missing=0
   for p in "${pkgs[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing=1
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -c "install ok installed" >/dev/null || missing=1
   done
   [ "$missing" = 0 ] && return 0
   if [ "$(id -u)" = 0 ] && [ ! -e /usr/sbin/policy-rc.d ]; then
@@ -165,7 +165,7 @@ build_faults() {
 # no Rust and no hstsguard_* symbols (-Wl,--exclude-libs,ALL).
 check_exports() {
   local so="$1" want="$2" extra
-  nm -D --defined-only "$so" | grep -q " $want\$" || {
+  nm -D --defined-only "$so" | grep -c " $want\$" >/dev/null || {
     echo "$so does not export $want" >&2
     exit 1
   }
