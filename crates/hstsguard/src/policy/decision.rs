@@ -104,11 +104,7 @@ impl<'p> Evaluation<'p, '_> {
 
     /// The headers to add to the response, as [`Decision::headers`].
     pub fn headers(&self) -> impl Iterator<Item = HeaderToSet<'p>> + '_ {
-        let upgrade: &[HeaderToSet<'static>] = if self.upgrade { &UPGRADE_HEADERS } else { &[] };
-        self.hsts
-            .into_iter()
-            .chain(self.hpkp)
-            .chain(upgrade.iter().copied())
+        header_list(self.hsts, self.hpkp, self.upgrade)
     }
 
     /// The [`Decision`] that [`Policy::evaluate`] gives for the same request.
@@ -124,6 +120,16 @@ impl<'p> Evaluation<'p, '_> {
 }
 
 /// `Upgrade` and `Connection` for a 426 answer (RFC 9110 §15.5.22, RFC 2817).
+/// HSTS, HPKP, then the 426 answer's upgrade headers: the order of every header list.
+fn header_list<'p>(
+    hsts: Option<HeaderToSet<'p>>,
+    hpkp: Option<HeaderToSet<'p>>,
+    upgrade: bool,
+) -> impl Iterator<Item = HeaderToSet<'p>> {
+    let upgrade: &[HeaderToSet<'static>] = if upgrade { &UPGRADE_HEADERS } else { &[] };
+    hsts.into_iter().chain(hpkp).chain(upgrade.iter().copied())
+}
+
 pub(crate) const UPGRADE_HEADERS: [HeaderToSet<'static>; 2] = [
     HeaderToSet {
         name: "Upgrade",
@@ -161,11 +167,7 @@ impl<'p> Decision<'p> {
     /// The headers to add to the response, in order: HSTS, HPKP, and for a 426 answer
     /// `Upgrade: TLS/1.2, HTTP/1.1` with `Connection: Upgrade`.
     pub fn headers(&self) -> impl Iterator<Item = HeaderToSet<'p>> + '_ {
-        let upgrade: &[HeaderToSet<'static>] = if self.upgrade { &UPGRADE_HEADERS } else { &[] };
-        self.hsts
-            .into_iter()
-            .chain(self.hpkp)
-            .chain(upgrade.iter().copied())
+        header_list(self.hsts, self.hpkp, self.upgrade)
     }
 
     /// One line for logs, e.g. `redirect 308 to https://example.com/x (plain HTTP)`.
