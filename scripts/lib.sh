@@ -15,7 +15,7 @@ need_cargo() {
     [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
   fi
   command -v cargo >/dev/null 2>&1 || {
-    echo "cargo is required (a Rust toolchain >= 1.80, e.g. from rustup)" >&2
+    echo "cargo is required (a Rust toolchain >= 1.89, the workspace's rust-version, e.g. from rustup)" >&2
     exit 1
   }
 }
