@@ -56,7 +56,7 @@ VENV="${HSTSGUARD_VENV:-$ROOT/target/py-venv}"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check "gunicorn>=23"
 
 step "Node addon and the Express example"
-command -v node >/dev/null || { echo "node (>= 20) is required" >&2; exit 1; }
+need_node
 (cd bindings/node && npm install --no-audit --no-fund --loglevel=error >/dev/null && npm run build --silent >/dev/null)
 (cd examples/express && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 

@@ -68,7 +68,7 @@ python_artefacts() {
 # install script: installing the tarball needs no Rust toolchain.
 node_tarball() {
   step "npm: cargo build --profile dist-node -p hstsguard-node, then npm pack"
-  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  need_node
   local stage="$WORK/npm/package" pkg_version platform files f
   pkg_version=$(node -p 'require("./bindings/node/package.json").version')
   [ "$pkg_version" = "$VERSION" ] || {

@@ -34,6 +34,7 @@
 #   HSTSGUARD_DIST_REUSE=1 bash ...        test the artefacts already in dist/
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+need_node   # the npm project test (scripts/lib.sh)
 
 VERSION=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\)"/\1/p' Cargo.toml)
 DEB_VERSION="$VERSION-1"

@@ -12,14 +12,7 @@ source "$(dirname "$0")/lib.sh"
 need_cargo
 cd "$ROOT/bindings/node"
 
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  apt_install nodejs npm
-fi
-# @napi-rs/cli 3 needs Node >= 20.17 (Debian 12's own nodejs package is 18).
-node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 17) ? 0 : 1)' || {
-  echo "the Node stage needs Node.js >= 20.17 (found $(node --version)): install a current Node 20 or 22" >&2
-  exit 1
-}
+need_node   # Node >= 20.17 for @napi-rs/cli 3 (scripts/lib.sh)
 apt_install openssl   # the TLS tests make a throw-away self-signed certificate and a test CA
 apt_install curl      # hstsguard/fetch interop with `curl --hsts FILE`
 step "node $(node --version), npm $(npm --version 2>/dev/null)"
