@@ -6,7 +6,7 @@ use crate::issue::{quote, Code, Issue};
 
 use super::flagged::{FlaggedCookie, FlaggedCookieBytes};
 use super::rules::{CookieRule, Matcher, PrefixMode, SameSite, SecureWhen};
-use super::scan::{find_byte, is_ctl, trim_end_wsp, trim_wsp, Attrs, Kind, Scan};
+use super::scan::{trim_end_wsp, trim_wsp, Attrs, Kind, Scan};
 
 // ---------------------------------------------------------------------------------------
 // Policy
@@ -141,9 +141,11 @@ impl CookiePolicy {
         request_secure: bool,
         out: &mut impl Out,
     ) -> (bool, Vec<Issue>) {
-        let b = s.as_bytes();
-        if let Some(at) = b.iter().position(|&c| is_ctl(c)) {
-            let byte = b[at];
+        // One pass over the value (Scan::new): its control characters, its name-value
+        // pair and its attributes.
+        let scan = Scan::new(s);
+        if let Some(at) = scan.ctl {
+            let byte = s.as_bytes()[at];
             return (
                 false,
                 vec![Issue::error(
@@ -154,9 +156,9 @@ impl CookiePolicy {
                 )],
             );
         }
-        let nv_end = find_byte(b, 0, b';');
+        let nv_end = scan.nv_end;
         let nv = &s[..nv_end];
-        let (name, value) = match b[..nv_end].iter().position(|&c| c == b'=') {
+        let (name, value) = match scan.nv_eq {
             Some(eq) => (trim_wsp(&nv[..eq]), trim_wsp(&nv[eq + 1..])),
             None => ("", trim_wsp(nv)),
         };
@@ -198,7 +200,6 @@ impl CookiePolicy {
             return (false, issues);
         }
 
-        let scan = Scan::new(s, nv_end);
         let mut plan = self.plan(s, name, prefix, &want, &scan, request_secure);
         let changed = plan.edits(&scan, &want);
         if changed {
@@ -458,25 +459,27 @@ impl CookiePolicy {
         }
 
         // Duplicates come first in the list; they depend on the final Secure.
-        let mut dups = Vec::new();
-        for (count, kept, attribute) in [
-            (scan.secure, secure, "Secure"),
-            (scan.http_only, http_only, "HttpOnly"),
-            (scan.same_site, true, "SameSite"),
-        ] {
-            if count > 1 && kept {
-                dups.push(Issue::warning(
-                    Code::CookieAttributeDuplicateRemoved,
-                    format!(
-                        "The cookie {} has the {attribute} attribute {count} times; only the first is kept.",
-                        quote(name)
-                    ),
-                ));
+        if scan.secure > 1 || scan.http_only > 1 || scan.same_site > 1 {
+            let mut dups = Vec::new();
+            for (count, kept, attribute) in [
+                (scan.secure, secure, "Secure"),
+                (scan.http_only, http_only, "HttpOnly"),
+                (scan.same_site, true, "SameSite"),
+            ] {
+                if count > 1 && kept {
+                    dups.push(Issue::warning(
+                        Code::CookieAttributeDuplicateRemoved,
+                        format!(
+                            "The cookie {} has the {attribute} attribute {count} times; only the first is kept.",
+                            quote(name)
+                        ),
+                    ));
+                }
             }
-        }
-        if !dups.is_empty() {
-            dups.append(&mut issues);
-            issues = dups;
+            if !dups.is_empty() {
+                dups.append(&mut issues);
+                issues = dups;
+            }
         }
 
         Plan {

@@ -8,7 +8,7 @@ use super::rules::SameSite;
 // ---------------------------------------------------------------------------------------
 
 /// A control character as RFC 5234 defines CTL, except HTAB.
-pub(crate) fn is_ctl(b: u8) -> bool {
+pub(crate) const fn is_ctl(b: u8) -> bool {
     (b < 0x20 && b != b'\t') || b == 0x7f
 }
 
@@ -43,6 +43,39 @@ pub(crate) fn find_byte(b: &[u8], from: usize, byte: u8) -> usize {
         .map_or(b.len(), |i| from + i)
 }
 
+/// `a..z` without the spaces and tabs at either end.
+#[inline]
+fn trim_range(b: &[u8], mut a: usize, mut z: usize) -> (usize, usize) {
+    while a < z && is_wsp(b[a]) {
+        a += 1;
+    }
+    while z > a && is_wsp(b[z - 1]) {
+        z -= 1;
+    }
+    (a, z)
+}
+
+// The byte classes of the one pass over a value ([`Scan::new`]): most bytes are `PLAIN`.
+const PLAIN: u8 = 0;
+const CTL: u8 = 1;
+const SEMICOLON: u8 = 2;
+const EQUALS: u8 = 3;
+
+/// The class of every byte: a control character (CTL but HTAB), `;`, `=` or plain.
+static CLASS: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let mut i = 0;
+    while i < 256 {
+        if is_ctl(i as u8) {
+            t[i] = CTL;
+        }
+        i += 1;
+    }
+    t[b';' as usize] = SEMICOLON;
+    t[b'=' as usize] = EQUALS;
+    t
+};
+
 /// The attributes the flagger knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -55,26 +88,46 @@ pub(crate) enum Kind {
 }
 
 /// One attribute: the byte range of its segment (from its `;` up to the next `;` or the
-/// end), where its name ends, and its trimmed value's range if it has `=`.
+/// end), where its name ends, and its first `=` if it has one.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Attr {
     pub(crate) start: usize,
     pub(crate) end: usize,
     pub(crate) name_end: usize,
-    pub(crate) value: Option<(usize, usize)>,
+    pub(crate) eq: Option<usize>,
     pub(crate) kind: Kind,
 }
 
 impl Attr {
+    /// The attribute whose segment is `b[start..end]` (`b[start]` is its `;`), with its
+    /// first `=` at `eq`.
+    #[inline]
+    fn at(b: &[u8], start: usize, end: usize, eq: Option<usize>) -> Attr {
+        let (name_start, name_end) = trim_range(b, start + 1, eq.unwrap_or(end));
+        Attr {
+            start,
+            end,
+            name_end,
+            eq,
+            kind: Kind::of(&b[name_start..name_end]),
+        }
+    }
+
+    /// The byte range of the value without surrounding whitespace, if it has `=` (found
+    /// only when asked: most attributes' values are never read).
+    fn value(self, s: &str) -> Option<(usize, usize)> {
+        self.eq.map(|i| trim_range(s.as_bytes(), i + 1, self.end))
+    }
+
     /// The value without surrounding whitespace; empty without `=`.
     pub(crate) fn value_text(self, s: &str) -> &str {
-        self.value.map_or("", |(a, b)| &s[a..b])
+        self.value(s).map_or("", |(a, b)| &s[a..b])
     }
 
     /// Writes the segment with its value replaced by `value` (or `=value` inserted after
     /// the name when it had none), keeping the rest of the segment as written.
     pub(crate) fn put_with_value(self, s: &str, value: &str, out: &mut impl Out) {
-        match self.value {
+        match self.value(s) {
             Some((a, b)) => {
                 out.put(&s[self.start..a]);
                 out.put(value);
@@ -105,46 +158,19 @@ impl<'s> Attrs<'s> {
 impl Iterator for Attrs<'_> {
     type Item = Attr;
 
-    #[inline]
     fn next(&mut self) -> Option<Attr> {
-        let s = self.s;
-        let b = s.as_bytes();
+        let b = self.s.as_bytes();
         if self.pos >= b.len() {
             return None;
         }
         let start = self.pos;
-        let body = start + 1;
-        // One pass to the next `;`, noting the first `=`.
-        let mut end = body;
-        let mut eq = None;
-        while end < b.len() && b[end] != b';' {
-            if b[end] == b'=' && eq.is_none() {
-                eq = Some(end);
-            }
-            end += 1;
-        }
-        self.pos = end;
-        let name_part_end = eq.unwrap_or(end);
-        let value = eq.map(|i| {
-            let raw = &s[i + 1..end];
-            let lead = raw.bytes().take_while(|&c| is_wsp(c)).count();
-            let a = i + 1 + lead;
-            (a, a + trim_wsp(raw).len())
-        });
-        let name_part = &s[body..name_part_end];
-        let lead = b[body..name_part_end]
+        let end = find_byte(b, start + 1, b';');
+        let eq = b[start + 1..end]
             .iter()
-            .take_while(|&&c| is_wsp(c))
-            .count();
-        let name = trim_wsp(name_part);
-        let name_end = body + lead + name.len();
-        Some(Attr {
-            start,
-            end,
-            name_end,
-            value,
-            kind: Kind::of(name.as_bytes()),
-        })
+            .position(|&c| c == b'=')
+            .map(|i| start + 1 + i);
+        self.pos = end;
+        Some(Attr::at(b, start, end, eq))
     }
 }
 
@@ -163,9 +189,16 @@ impl Kind {
     }
 }
 
-/// What one pass over the attributes found.
+/// What one pass over a whole value found: where the name-value pair ends and its `=`,
+/// the first control character, and the attributes that count.
 #[derive(Debug, Default)]
 pub(crate) struct Scan<'s> {
+    /// The end of the name-value pair (its `;`, or the length).
+    pub(crate) nv_end: usize,
+    /// The name-value pair's first `=`.
+    pub(crate) nv_eq: Option<usize>,
+    /// The first control character (CTL but HTAB).
+    pub(crate) ctl: Option<usize>,
     pub(crate) secure: u32,
     pub(crate) http_only: u32,
     pub(crate) same_site: u32,
@@ -179,26 +212,68 @@ pub(crate) struct Scan<'s> {
 }
 
 impl<'s> Scan<'s> {
-    pub(crate) fn new(s: &'s str, nv_end: usize) -> Scan<'s> {
-        let mut scan = Scan::default();
-        for a in Attrs::new(s, nv_end) {
-            match a.kind {
-                Kind::Secure => scan.secure += 1,
-                Kind::HttpOnly => scan.http_only += 1,
-                Kind::SameSite => {
-                    scan.same_site += 1;
-                    scan.first_same_site.get_or_insert(a);
-                    scan.last_same_site = a.value_text(s);
+    /// Reads `s` once, byte by byte: each byte's class comes from one table, so the control
+    /// characters, the `;` that end the name-value pair and each attribute, and each
+    /// segment's first `=` are found in the same pass (the flagger's cost is mostly this).
+    pub(crate) fn new(s: &'s str) -> Scan<'s> {
+        let b = s.as_bytes();
+        let mut scan = Scan {
+            nv_end: b.len(),
+            ..Scan::default()
+        };
+        // The current attribute's `;`; None while in the name-value pair.
+        let mut segment: Option<usize> = None;
+        let mut eq: Option<usize> = None;
+        for (i, &c) in b.iter().enumerate() {
+            match CLASS[usize::from(c)] {
+                PLAIN => {}
+                SEMICOLON => {
+                    match segment {
+                        None => {
+                            scan.nv_end = i;
+                            scan.nv_eq = eq;
+                        }
+                        Some(start) => scan.add(s, Attr::at(b, start, i, eq)),
+                    }
+                    segment = Some(i);
+                    eq = None;
                 }
-                Kind::Path => {
-                    scan.path += 1;
-                    scan.last_path = a.value_text(s);
+                EQUALS => {
+                    if eq.is_none() {
+                        eq = Some(i);
+                    }
                 }
-                Kind::Domain => scan.domain += 1,
-                Kind::Other => {}
+                _ => {
+                    if scan.ctl.is_none() {
+                        scan.ctl = Some(i);
+                    }
+                }
             }
         }
+        match segment {
+            None => scan.nv_eq = eq,
+            Some(start) => scan.add(s, Attr::at(b, start, b.len(), eq)),
+        }
         scan
+    }
+
+    #[inline]
+    fn add(&mut self, s: &'s str, a: Attr) {
+        match a.kind {
+            Kind::Secure => self.secure += 1,
+            Kind::HttpOnly => self.http_only += 1,
+            Kind::SameSite => {
+                self.same_site += 1;
+                self.first_same_site.get_or_insert(a);
+                self.last_same_site = a.value_text(s);
+            }
+            Kind::Path => {
+                self.path += 1;
+                self.last_path = a.value_text(s);
+            }
+            Kind::Domain => self.domain += 1,
+            Kind::Other => {}
+        }
     }
 }
 
@@ -232,10 +307,8 @@ pub struct CookieAttributes<'a> {
 impl<'a> CookieAttributes<'a> {
     /// Reads a `Set-Cookie` value (without `Set-Cookie:`).
     pub fn of(set_cookie: &'a str) -> CookieAttributes<'a> {
-        let nv_end = set_cookie.find(';').unwrap_or(set_cookie.len());
-        let nv = &set_cookie[..nv_end];
-        let name = nv.find('=').map_or("", |eq| trim_wsp(&nv[..eq]));
-        let scan = Scan::new(set_cookie, nv_end);
+        let scan = Scan::new(set_cookie);
+        let name = scan.nv_eq.map_or("", |eq| trim_wsp(&set_cookie[..eq]));
         CookieAttributes {
             name,
             secure: scan.secure > 0,

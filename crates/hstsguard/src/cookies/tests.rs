@@ -737,6 +737,44 @@ fn random_input_never_panics_and_is_idempotent() {
         if let Ok(t) = std::str::from_utf8(&bytes) {
             s.push_str(t);
         }
+        // The one-pass scan agrees with reading the value piece by piece.
+        let scan = Scan::new(&s);
+        let b = s.as_bytes();
+        assert_eq!(scan.ctl, b.iter().position(|&c| is_ctl(c)), "{s:?}");
+        assert_eq!(scan.nv_end, s.find(';').unwrap_or(s.len()), "{s:?}");
+        assert_eq!(scan.nv_eq, s[..scan.nv_end].find('='), "{s:?}");
+        let attrs: Vec<Attr> = Attrs::new(&s, scan.nv_end).collect();
+        let count = |k: Kind| attrs.iter().filter(|a| a.kind == k).count() as u32;
+        assert_eq!(
+            (
+                scan.secure,
+                scan.http_only,
+                scan.same_site,
+                scan.path,
+                scan.domain
+            ),
+            (
+                count(Kind::Secure),
+                count(Kind::HttpOnly),
+                count(Kind::SameSite),
+                count(Kind::Path),
+                count(Kind::Domain)
+            ),
+            "{s:?}"
+        );
+        let last = |k: Kind| {
+            attrs
+                .iter()
+                .rev()
+                .find(|a| a.kind == k)
+                .map_or("", |a| a.value_text(&s))
+        };
+        assert_eq!(scan.last_same_site, last(Kind::SameSite), "{s:?}");
+        assert_eq!(scan.last_path, last(Kind::Path), "{s:?}");
+        for a in &attrs {
+            let name = s[a.start + 1..a.eq.unwrap_or(a.end)].trim_matches([' ', '\t']);
+            assert!(s[..a.name_end].ends_with(name), "{s:?}");
+        }
         for p in &policies {
             for secure in [false, true] {
                 let f = p.flag(&s, secure);
