@@ -119,7 +119,6 @@ impl<'p> Evaluation<'p, '_> {
     }
 }
 
-/// `Upgrade` and `Connection` for a 426 answer (RFC 9110 §15.5.22, RFC 2817).
 /// HSTS, HPKP, then the 426 answer's upgrade headers: the order of every header list.
 fn header_list<'p>(
     hsts: Option<HeaderToSet<'p>>,
@@ -130,6 +129,7 @@ fn header_list<'p>(
     hsts.into_iter().chain(hpkp).chain(upgrade.iter().copied())
 }
 
+/// `Upgrade` and `Connection` for a 426 answer (RFC 9110 §15.5.22, RFC 2817).
 pub(crate) const UPGRADE_HEADERS: [HeaderToSet<'static>; 2] = [
     HeaderToSet {
         name: "Upgrade",
