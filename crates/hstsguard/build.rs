@@ -3,10 +3,14 @@
 //! names, format in `src/ua/compile.rs`), which `src/ua/preload.rs`
 //! includes with `include_bytes!`. The compiler is `src/ua/compile.rs`, the same code the
 //! library uses to compile a newer list at run time, so both give identical bytes.
-//! Runs again only when one of the two data files changes.
+//! It also compiles the Public Suffix List (`data/public_suffix_list.dat`) into
+//! `$OUT_DIR/public_suffix.bin` (the same encoding; keys in `src/public_suffix/compile.rs`).
+//! Runs again only when one of the data files changes.
 
 #[path = "src/ua/compile.rs"]
 mod compile;
+#[path = "src/public_suffix/compile.rs"]
+mod public_suffix;
 
 use std::path::PathBuf;
 
@@ -32,6 +36,17 @@ fn main() {
         compile::parse_list(&text).unwrap_or_else(|e| panic!("{}: {e}", list.display()));
     let bytes = compile::compile(&entries, days, &mut stats)
         .unwrap_or_else(|e| panic!("{}: {e}", list.display()));
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("out dir")).join("hsts_preload.bin");
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("out dir"));
+    let out = out_dir.join("hsts_preload.bin");
+    std::fs::write(&out, &bytes).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+
+    let psl = data.join("public_suffix_list.dat");
+    println!("cargo:rerun-if-changed={}", psl.display());
+    println!("cargo:rerun-if-changed=src/public_suffix/compile.rs");
+    let text = std::fs::read_to_string(&psl)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", psl.display()));
+    let keys = public_suffix::keys(&text).unwrap_or_else(|e| panic!("{}: {e}", psl.display()));
+    let bytes = compile::automaton(keys).unwrap_or_else(|e| panic!("{}: {e}", psl.display()));
+    let out = out_dir.join("public_suffix.bin");
     std::fs::write(&out, &bytes).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
 }

@@ -32,6 +32,7 @@ mod duration;
 mod error;
 mod issue;
 mod preload;
+mod public_suffix;
 mod request;
 mod sts;
 

@@ -3,6 +3,7 @@
 //! what it observed; nothing here opens a connection.
 
 use crate::issue::{quote, Code, Issue, Severity};
+use crate::public_suffix;
 use crate::sts::{parse_sts, ParsedSts};
 
 const TEN_YEARS: u64 = 10 * crate::ONE_YEAR;
@@ -197,16 +198,14 @@ pub fn domain_check(domain: &str) -> Vec<Issue> {
         );
     }
     let lower = domain.to_ascii_lowercase();
-    if let Some(suffix) = psl::suffix(lower.as_bytes()) {
-        if suffix.as_bytes() == lower.as_bytes() {
-            return err(
-                Code::DomainFormatPublicSuffix,
-                format!(
-                    "{} is a public suffix (a TLD or a suffix listed at publicsuffix.org) and cannot be submitted; enter the whole registrable domain, e.g. `example.com`.",
-                    quote(domain)
-                ),
-            );
-        }
+    if public_suffix::suffix_start(&lower) == 0 {
+        return err(
+            Code::DomainFormatPublicSuffix,
+            format!(
+                "{} is a public suffix (a TLD or a suffix listed at publicsuffix.org) and cannot be submitted; enter the whole registrable domain, e.g. `example.com`.",
+                quote(domain)
+            ),
+        );
     }
     if let Some(bad) = lower
         .chars()
@@ -249,9 +248,9 @@ pub fn domain_check(domain: &str) -> Vec<Issue> {
             ),
         );
     }
-    match psl::domain(lower.as_bytes()) {
-        Some(registrable) if registrable.as_bytes() != lower.as_bytes() => {
-            let reg = String::from_utf8_lossy(registrable.as_bytes()).into_owned();
+    match public_suffix::registrable_start(&lower) {
+        Some(start) if start > 0 => {
+            let reg = &lower[start..];
             err(
                 Code::DomainIsSubdomain,
                 format!(

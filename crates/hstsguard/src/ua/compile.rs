@@ -241,10 +241,8 @@ pub(crate) fn compile(
             }
         }
     }
-    let mut keys: Vec<Vec<u8>> = merged.iter().map(|(n, isd)| key(n, *isd)).collect();
-    keys.sort_unstable();
-    keys.dedup();
-    let automaton = encode(&build_dafsa(&keys))?;
+    let keys: Vec<Vec<u8>> = merged.iter().map(|(n, isd)| key(n, *isd)).collect();
+    let automaton = automaton(keys)?;
     let count = u32::try_from(merged.len())
         .map_err(|_| CompileError::TooLarge("too many entries".into()))?;
     stats.entries = merged.len();
@@ -255,6 +253,14 @@ pub(crate) fn compile(
     out.extend_from_slice(&fnv1a(&automaton).to_le_bytes());
     out.extend_from_slice(&automaton);
     Ok(out)
+}
+
+/// The automaton alone (the encoding above, padding included) of any set of keys over
+/// the symbols: the preload list's, and the Public Suffix List's (`src/public_suffix`).
+pub(crate) fn automaton(mut keys: Vec<Vec<u8>>) -> Result<Vec<u8>, CompileError> {
+    keys.sort_unstable();
+    keys.dedup();
+    encode(&build_dafsa(&keys))
 }
 
 /// FNV-1a, 64 bits: the checksum of the automaton bytes.

@@ -41,7 +41,7 @@
 mod cache;
 pub(crate) mod compile;
 mod host;
-mod preload;
+pub(crate) mod preload;
 mod store;
 pub(crate) mod time;
 

@@ -425,7 +425,7 @@ static HOST_BYTE: [u8; 256] = {
 
 /// Whether the node at `at` is final.
 #[inline]
-fn is_final(dafsa: &[u8], at: usize) -> bool {
+pub(crate) fn is_final(dafsa: &[u8], at: usize) -> bool {
     dafsa
         .get(at)
         .is_some_and(|&h| INFO[usize::from(h)] & I_FINAL != 0)
@@ -458,7 +458,7 @@ const OFFSET_LEN: [u8; 4] = [1, 1, 2, 3];
 /// bounds-checked, so a corrupt automaton gives wrong answers, never a panic; every
 /// step consumes one input byte, so a walk always ends.
 #[inline(always)]
-fn step(dafsa: &[u8], at: usize, c: u8) -> Option<usize> {
+pub(crate) fn step(dafsa: &[u8], at: usize, c: u8) -> Option<usize> {
     let h = *dafsa.get(at)?;
     if h == c {
         // A chain byte.
