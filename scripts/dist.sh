@@ -54,7 +54,9 @@ python_artefacts() {
   fi
   "$DIST_VENV/bin/python" -m pip install -q --disable-pip-version-check "maturin>=1.16,<2"
   rm -f "$DIST"/hstsguard-*.whl "$DIST"/hstsguard-*.tar.gz
-  "$DIST_VENV/bin/maturin" build --quiet --profile dist-python --strip -m bindings/python/Cargo.toml \
+  # Deflate at level 9 (maturin's default is 6): 1-2 % smaller, installable by every pip.
+  "$DIST_VENV/bin/maturin" build --quiet --profile dist-bindings --strip --compression-level 9 \
+    -m bindings/python/Cargo.toml \
     -i python3 -o "$DIST"
   "$DIST_VENV/bin/maturin" sdist -m bindings/python/Cargo.toml -o "$DIST"
   ls "$DIST"/hstsguard-"$VERSION"-*.whl "$DIST/hstsguard-$VERSION.tar.gz" >/dev/null
@@ -62,12 +64,12 @@ python_artefacts() {
 
 # ---------------------------------------------------------------------------------------
 # The npm tarball: the package's files (package.json's "files", as `npm pack` lists them in
-# bindings/node) and the addon built with the dist-node profile (Cargo.toml) for this machine, inside the
+# bindings/node) and the addon built with the dist-bindings profile (Cargo.toml) for this machine, inside the
 # package as napi-rs names it (hstsguard.linux-x64-gnu.node, which the generated
 # binding.js loads first), stripped as the other native files are (split_debug). No
 # install script: installing the tarball needs no Rust toolchain.
 node_tarball() {
-  step "npm: cargo build --profile dist-node -p hstsguard-node, then npm pack"
+  step "npm: cargo build --profile dist-bindings -p hstsguard-node, then npm pack"
   need_node
   local stage="$WORK/npm/package" pkg_version platform files f
   pkg_version=$(node -p 'require("./bindings/node/package.json").version')
@@ -76,7 +78,7 @@ node_tarball() {
     exit 1
   }
   platform="$(node -p 'process.platform + "-" + process.arch')-gnu"   # Debian: glibc
-  cargo build -q --profile dist-node -p hstsguard-node
+  cargo build -q --profile dist-bindings -p hstsguard-node
   rm -rf "$WORK/npm" "$DIST"/hstsguard-*.tgz
   mkdir -p "$stage"
   files=$(cd bindings/node && npm pack --dry-run --json 2>/dev/null |
@@ -86,10 +88,14 @@ node_tarball() {
     install -D -m 644 "bindings/node/$f" "$stage/$f"
   done
   for f in LICENSE-MIT LICENSE-APACHE NOTICE; do install -m 644 "$f" "$stage/$f"; done
-  split_debug target/dist-node/libhstsguard_node.so "$stage/hstsguard.$platform.node"
+  split_debug target/dist-bindings/libhstsguard_node.so "$stage/hstsguard.$platform.node"
   chmod 644 "$stage/hstsguard.$platform.node"
   (cd "$stage" && npm pack --quiet --pack-destination "$DIST" >/dev/null)
   [ -f "$DIST/hstsguard-$VERSION.tgz" ] || { echo "dist: npm pack wrote no hstsguard-$VERSION.tgz" >&2; exit 1; }
+  # The same tar, gzipped at level 9 without a name or time (npm's level is zlib's default,
+  # 6): 1.4 % smaller, still deterministic.
+  gzip -dc "$DIST/hstsguard-$VERSION.tgz" | gzip -9 -n >"$WORK/npm/repacked.tgz"
+  mv "$WORK/npm/repacked.tgz" "$DIST/hstsguard-$VERSION.tgz"
   echo "  $(basename "$DIST/hstsguard-$VERSION.tgz") (hstsguard.$platform.node inside)"
 }
 
@@ -126,8 +132,8 @@ split_debug() {
 # Debian packages (dpkg-deb; the layout and maintainer scripts follow Debian's own
 # libnginx-mod-* and libapache2-mod-* packages).
 
-# The DEP-5 copyright file: the project's licences, and the embedded preload list's
-# BSD-3-Clause notice (data/README.md).
+# The DEP-5 copyright file: the project's licences, the embedded preload list's
+# BSD-3-Clause notice (data/README.md) and the embedded Public Suffix List's MPL-2.0.
 copyright_file() {
   local bsd
   bsd=$(sed -n '/^    Redistribution and use/,/SUCH DAMAGE\./p' data/README.md |
@@ -152,6 +158,12 @@ Comment: The HSTS preload list, compiled into every hstsguard binary. The list d
  Chromium asks projects that reuse the list to contact its maintainers
  (hstspreload.org).
 
+Files: data/public_suffix_list.dat
+Copyright: The Public Suffix List contributors (https://publicsuffix.org/)
+License: MPL-2.0
+Comment: The Public Suffix List, compiled into every hstsguard binary for the preload
+ audit's domain rules.
+
 License: MIT
 $(sed -e 's/^/ /' -e 's/^ $/ ./' LICENSE-MIT)
 
@@ -161,6 +173,14 @@ License: Apache-2.0
 
 License: BSD-3-clause
 $bsd
+
+License: MPL-2.0
+ This Source Code Form is subject to the terms of the Mozilla Public License, v. 2.0.
+ If a copy of the MPL was not distributed with this file, You can obtain one at
+ https://mozilla.org/MPL/2.0/.
+ .
+ On Debian systems, the full text of the Mozilla Public License, Version 2.0 is in
+ /usr/share/common-licenses/MPL-2.0.
 EOF
 }
 
