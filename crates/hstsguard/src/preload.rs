@@ -154,7 +154,8 @@ pub fn removable_check(value: &str) -> PreloadVerdict {
 /// Checks a domain name as hstspreload.org does before it looks at the site: format
 /// (leading or trailing dot, `..`, public suffix, characters, IP address, length) and
 /// level (only a registrable domain, eTLD+1, may be submitted). The Public Suffix List
-/// comes from the maintained `psl` crate.
+/// is embedded (`data/public_suffix_list.dat`, compiled at build time; a domain is read
+/// in A-labels).
 ///
 /// ```
 /// use hstsguard::domain_check;
