@@ -3,7 +3,7 @@
 //! subdomain.
 //!
 //! `build.rs` compiles `data/public_suffix_list.dat` into an automaton in the preload
-//! list's encoding (`src/ua/compile.rs`; the keys are in `compile.rs` here), about 60 kB
+//! list's encoding (`src/ua/compile.rs`; the keys are in `compile.rs` here), 57 kB
 //! against the 650 kB of code a `match` over the list compiles to. A walk over a name's
 //! bytes from the last to the first meets every rule that is a suffix of the name.
 
@@ -11,6 +11,7 @@ mod compile;
 #[cfg(test)]
 mod tests;
 
+use crate::ua::compile::symbol;
 use crate::ua::preload::{is_final, step};
 use compile::{EXCEPTION, NORMAL, WILDCARD};
 
@@ -20,13 +21,21 @@ static LIST: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/public_suffix.bin
 /// The automaton's root node.
 const ROOT: usize = 1;
 
+/// What [`symbol`] returns for a byte that is not one of the automaton's symbols.
+const NOT_A_SYMBOL: u8 = 0xff;
+
 /// Calls `found(start)` for every rule of `kind` equal to the whole-label suffix
-/// `name[start..]`, from the shortest suffix to the longest.
+/// `name[start..]`, from the shortest suffix to the longest. A byte outside the
+/// automaton's symbols ends the walk: `step` reads a byte as one of them, and any other
+/// could equal a node's first byte.
 fn walk(kind: u8, name: &[u8], mut found: impl FnMut(usize)) {
     let Some(mut at) = step(LIST, ROOT, kind) else {
         return;
     };
     for i in (0..name.len()).rev() {
+        if symbol(name[i]) == NOT_A_SYMBOL {
+            return;
+        }
         if name[i] == b'.' && is_final(LIST, at) {
             found(i + 1);
         }

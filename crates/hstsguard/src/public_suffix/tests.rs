@@ -96,6 +96,25 @@ fn internationalised_rules_match_in_a_labels() {
 }
 
 #[test]
+fn bytes_outside_the_symbols_match_no_rule() {
+    // A byte of 0x80 or more could equal a node's first byte; the walk stops there.
+    for name in [
+        "\u{b8}.com",
+        "a.\u{e9}.com",
+        "\u{b8}",
+        "x\u{f4}",
+        "a b.com",
+        "A.COM",
+    ] {
+        let start = suffix_start(name);
+        assert!(name.is_char_boundary(start), "{name}");
+        let last = &name[name.rfind('.').map_or(0, |d| d + 1)..];
+        let expected = if name.ends_with(".com") { "com" } else { last };
+        assert_eq!(&name[start..], expected, "{name}");
+    }
+}
+
+#[test]
 fn rule_parser_kinds_and_errors() {
     let k = keys("// comment\n\ncom.ac\n*.ck extra words\n!www.ck\n").unwrap();
     assert_eq!(
