@@ -222,7 +222,8 @@ export interface RedirectSection {
 
   /**
    * Regular expressions *searched* in the raw path (no query): matching requests
-   * are not redirected. Anchor them yourself: `"^/health$"`. A path with a dot
+   * are not redirected. Anchor them yourself: `"^/health$"`. The `regex` crate's
+   * syntax with ASCII classes (`\d`, `\w`, `(?i)`; no `\p{..}`). A path with a dot
    * segment is never exempt.
    *
    * @default []
@@ -547,7 +548,8 @@ export declare namespace PolicyFile {
 
     /**
      * Regular expressions *searched* in the raw path (no query): matching requests
-     * are not redirected. Anchor them yourself: `"^/health$"`. A path with a dot
+     * are not redirected. Anchor them yourself: `"^/health$"`. The `regex` crate's
+     * syntax with ASCII classes (`\d`, `\w`, `(?i)`; no `\p{..}`). A path with a dot
      * segment is never exempt.
      *
      * @default []

@@ -184,7 +184,8 @@ class RedirectSection(TypedDict, total=False):
     keep_port: bool
 
     # Regular expressions *searched* in the raw path (no query): matching requests
-    # are not redirected. Anchor them yourself: `"^/health$"`. A path with a dot
+    # are not redirected. Anchor them yourself: `"^/health$"`. The `regex` crate's
+    # syntax with ASCII classes (`\d`, `\w`, `(?i)`; no `\p{..}`). A path with a dot
     # segment is never exempt.
     # Default: [].
     exempt: str | Sequence[str]

@@ -351,7 +351,8 @@ section! {
         /// Keep a Host's port other than 80 as it is, instead of `https_port`.
         pub keep_port: bool = false,
         /// Regular expressions *searched* in the raw path (no query): matching requests
-        /// are not redirected. Anchor them yourself: `"^/health$"`. A path with a dot
+        /// are not redirected. Anchor them yourself: `"^/health$"`. The `regex` crate's
+        /// syntax with ASCII classes (`\d`, `\w`, `(?i)`; no `\p{..}`). A path with a dot
         /// segment is never exempt.
         pub exempt: Vec<ExemptPattern> = Vec::new(),
         /// `/.well-known/acme-challenge/` is never redirected.

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use regex::Regex;
+use regex_lite::Regex;
 
 use crate::config::field::words;
 use crate::error::Error;
@@ -251,7 +251,7 @@ pub(crate) fn compile_glob(pattern: &str) -> Result<Regex, String> {
         match c {
             '*' => re.push_str(".*"),
             '?' => re.push('.'),
-            _ => re.push_str(&regex::escape(c.encode_utf8(&mut buf))),
+            _ => re.push_str(&regex_lite::escape(c.encode_utf8(&mut buf))),
         }
     }
     re.push_str(")$");

@@ -98,6 +98,12 @@ fn rule_patterns() {
             && !glob.matches("acz")
             && !glob.matches("abczy")
     );
+    // `?` is one character, whatever its UTF-8 length; a non-ASCII literal is itself.
+    let one = CookieRule::new("s?d").unwrap();
+    assert!(one.matches("sid") && one.matches("séd") && one.matches("s😀d"));
+    assert!(!one.matches("sd") && !one.matches("séed") && !one.matches("s😀😀d"));
+    let lit = CookieRule::new("é*").unwrap();
+    assert!(lit.matches("é") && lit.matches("éx") && !lit.matches("e") && !lit.matches("xé"));
     // Regex metacharacters are literal.
     let meta = CookieRule::new("a.b+(c)*").unwrap();
     assert!(meta.matches("a.b+(c)") && !meta.matches("axb+(c)"));

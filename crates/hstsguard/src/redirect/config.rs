@@ -139,12 +139,7 @@ pub(crate) fn from_section(s: &RedirectSection, path: &str, r: &mut Reader) -> R
     if let Some(patterns) = &s.allowed_hosts {
         p.allowed_hosts = AllowedHosts::from_patterns(patterns);
     }
-    p.exempt = s
-        .exempt
-        .iter()
-        .flatten()
-        .map(|e| e.regex().clone())
-        .collect();
+    p.exempt = s.exempt.iter().flatten().cloned().collect();
     if let Some(st) = status_in(
         s.status_get_head().0,
         RedirectStatus::ALLOWED,

@@ -76,7 +76,6 @@ pub(crate) use config::from_section;
 #[allow(unused_imports)]
 use {exempt::*, location::*};
 
-use regex::Regex;
 
 use crate::config::{OtherStatus, RedirectStatus};
 use crate::host::{parse_view, AllowedHosts, Host, HostError};
@@ -203,7 +202,7 @@ pub struct RedirectPolicy {
     pub(crate) allowed_hosts: AllowedHosts,
     pub(crate) https_port: u16,
     pub(crate) keep_port: bool,
-    pub(crate) exempt: Vec<Regex>,
+    pub(crate) exempt: Vec<ExemptPattern>,
     pub(crate) acme_exempt: bool,
     pub(crate) status_get_head: u16,
     pub(crate) status_other: u16,
@@ -286,7 +285,7 @@ impl RedirectPolicy {
     }
 
     /// The exempt path patterns.
-    pub fn exempt(&self) -> &[Regex] {
+    pub fn exempt(&self) -> &[ExemptPattern] {
         &self.exempt
     }
 
@@ -331,7 +330,7 @@ impl RedirectPolicy {
             return false;
         }
         let path = target.split_once('?').map_or(target, |(p, _)| p);
-        (acme || self.exempt.iter().any(|re| re.is_match(path))) && !has_dot_segment(path)
+        (acme || self.exempt.iter().any(|e| e.is_match(path))) && !has_dot_segment(path)
     }
 
     /// Decides what to do with a request; `secure` comes from
