@@ -728,7 +728,9 @@ void hstsguard_error_free(struct hstsguard_error *error);
 hstsguard_result hstsguard_pin_from_base64(const char *base64, size_t len, struct hstsguard_pin *pin_out);
 
 // The pin of a certificate or public key given as PEM (the first certificate or public
-// key block) or DER: `HSTSGUARD_HPKP_CERTIFICATE` when it cannot be read.
+// key block) or DER: `HSTSGUARD_HPKP_CERTIFICATE` when it cannot be read. Present when
+// the library is built with the feature `certificates` (the default, and the packaged
+// libhstsguard).
 //
 // # Safety
 // `data` must have `len` readable bytes; `pin_out` must be writable.

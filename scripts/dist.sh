@@ -112,13 +112,18 @@ node_tarball() {
 # ---------------------------------------------------------------------------------------
 # Native artefacts: the C library, the CLI, the two server modules.
 # Built with the `dist` profile (Cargo.toml: release + fat LTO, one codegen unit) into
-# target/dist/, and the server modules from its libhstsguard.a into target/dist-servers/.
+# target/dist/. The server modules never compute a pin from a certificate: they are built
+# into target/dist-servers/ over a libhstsguard.a without the feature `certificates` (no
+# x509-parser stack; its own target directory, as the CLI's build turns it on).
 native() {
   step "cargo build --profile dist -p hstsguard-c -p hstsguard-cli"
   cargo build -q --profile dist -p hstsguard-c -p hstsguard-cli
-  step "server modules (scripts/test-servers.sh build, over target/dist/libhstsguard.a)"
-  HSTSGUARD_LIB="$ROOT/target/dist/libhstsguard.a" HSTSGUARD_SERVERS_OUT="$ROOT/target/dist-servers" \
-    bash scripts/test-servers.sh build
+  step "cargo build --profile dist -p hstsguard-c --no-default-features (the modules' libhstsguard.a)"
+  CARGO_TARGET_DIR="$ROOT/target/dist-modules-lib" \
+    cargo build -q --profile dist -p hstsguard-c --lib --no-default-features
+  step "server modules (scripts/test-servers.sh build, over that libhstsguard.a)"
+  HSTSGUARD_LIB="$ROOT/target/dist-modules-lib/dist/libhstsguard.a" \
+    HSTSGUARD_SERVERS_OUT="$ROOT/target/dist-servers" bash scripts/test-servers.sh build
 }
 
 # split_debug IN OUT: OUT is IN without debug info or symbols it does not need, linked

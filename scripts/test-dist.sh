@@ -4,7 +4,8 @@
 #
 #   - sizes: every native file (the wheel's module, the .node, each server module)
 #     <= 5 MB, the wheel and the npm tarball <= 3 MB; no shipped binary holds debug info
-#     or names a directory of the build machine;
+#     or names a directory of the build machine; the server modules do not link the HPKP
+#     certificate stack (x509-parser), the C library does;
 #   - licences: the wheel, the sdist, the npm tarball and every .deb ship LICENSE-MIT,
 #     LICENSE-APACHE (or Debian's common-licenses reference), the preload list's BSD-3
 #     notice and the Public Suffix List's MPL-2.0 one;
@@ -127,7 +128,14 @@ done
 [ "$(stat -c %s "$addon")" -le "$MAX_NODE_ADDON" ] || fail "$(basename "$addon") is over $MAX_NODE_ADDON bytes (5 MB)"
 for f in "$ngx_so" "$apache_so"; do
   [ "$(stat -c %s "$f")" -le "$MAX_SERVER_MODULE" ] || fail "$(basename "$f") is over 5 MB"
+  # The HPKP certificate stack is not linked into the modules (their panic locations would
+  # name its crates); the C library and the CLI have it.
+  if grep -aqE 'crates\.io/(x509-parser|der-parser|asn1-rs)-' "$f"; then
+    fail "$(basename "$f") links the x509-parser stack (built without the feature certificates?)"
+  fi
 done
+grep -aq 'crates\.io/x509-parser-' "$T/debs/libhstsguard0/usr/lib/"*/libhstsguard.so.*.* ||
+  fail "libhstsguard.so has no x509-parser: hstsguard_pin_of_certificate needs it"
 
 # ---------------------------------------------------------------------------------------
 step "licences and the preload list's notice in every artefact"

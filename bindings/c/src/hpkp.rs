@@ -3,9 +3,13 @@
 
 use std::ffi::c_char;
 
-use hsg::hpkp::{parse_hpkp, pin_from_pem_or_der, PinSha256};
+#[cfg(feature = "certificates")]
+use hsg::hpkp::pin_from_pem_or_der;
+use hsg::hpkp::{parse_hpkp, PinSha256};
 
-use crate::ffi::{bytes, hstsguard_issue, init, text, write_bytes, write_issues, OutBuf};
+#[cfg(feature = "certificates")]
+use crate::ffi::bytes;
+use crate::ffi::{hstsguard_issue, init, text, write_bytes, write_issues, OutBuf};
 use crate::panic::guard;
 use crate::result::{hstsguard_result, status};
 
@@ -68,10 +72,13 @@ pub unsafe extern "C" fn hstsguard_pin_from_base64(
 }
 
 /// The pin of a certificate or public key given as PEM (the first certificate or public
-/// key block) or DER: `HSTSGUARD_HPKP_CERTIFICATE` when it cannot be read.
+/// key block) or DER: `HSTSGUARD_HPKP_CERTIFICATE` when it cannot be read. Present when
+/// the library is built with the feature `certificates` (the default, and the packaged
+/// libhstsguard).
 ///
 /// # Safety
 /// `data` must have `len` readable bytes; `pin_out` must be writable.
+#[cfg(feature = "certificates")]
 #[no_mangle]
 pub unsafe extern "C" fn hstsguard_pin_of_certificate(
     data: *const u8,

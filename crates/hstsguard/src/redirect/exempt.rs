@@ -225,10 +225,29 @@ mod tests {
             (r"^/\n", false),
         ];
         let paths = [
-            "", "/", "/healthz", "/healthzz", "/healthz/", "/api/public/", "/api/public/x",
-            "/api/public", "/robots.txt", "/robotsxtxt", "/a$b", "/a", "/b",
-            r"/(x)[y]{1}|*+?^\", "/a-b_c~d&e#f g", "/a-b_c~d&e#f gh", "/é", "/e", "/v1",
-            "/x", "/xx", "/A", "/health1",
+            "",
+            "/",
+            "/healthz",
+            "/healthzz",
+            "/healthz/",
+            "/api/public/",
+            "/api/public/x",
+            "/api/public",
+            "/robots.txt",
+            "/robotsxtxt",
+            "/a$b",
+            "/a",
+            "/b",
+            r"/(x)[y]{1}|*+?^\",
+            "/a-b_c~d&e#f g",
+            "/a-b_c~d&e#f gh",
+            "/é",
+            "/e",
+            "/v1",
+            "/x",
+            "/xx",
+            "/A",
+            "/health1",
         ];
         for (pattern, literal) in patterns {
             let p: ExemptPattern = pattern.parse().unwrap();

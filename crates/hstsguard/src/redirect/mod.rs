@@ -76,7 +76,6 @@ pub(crate) use config::from_section;
 #[allow(unused_imports)]
 use {exempt::*, location::*};
 
-
 use crate::config::{OtherStatus, RedirectStatus};
 use crate::host::{parse_view, AllowedHosts, Host, HostError};
 use crate::issue::{quote, Code};
