@@ -39,10 +39,14 @@ DIST_VENV="$ROOT/target/dist-venv"
 [ -n "$VERSION" ] || { echo "dist: no version in Cargo.toml's [workspace.package]" >&2; exit 1; }
 
 # Shipped binaries name no directory of the machine that built them: the source paths
-# that panic locations carry become `crates.io/<crate>/...` and `hstsguard/...` (also
-# 14 kB less in every native file). The registry's directories exist once fetched.
+# that panic locations carry become `crates.io/<crate>/...` (14 kB less in every native
+# file), and a path under the checkout (the build scripts' OUT_DIR) `hstsguard/...`; the
+# checkout as given and as resolved, in case it is reached through a symlink. The
+# registry's directories exist once fetched. (A path with a space would need
+# CARGO_ENCODED_RUSTFLAGS; test-dist fails on a binary that still names one.)
 cargo fetch --locked -q
 REMAP="--remap-path-prefix=$ROOT=hstsguard"
+[ "$(pwd -P)" = "$ROOT" ] || REMAP="$REMAP --remap-path-prefix=$(pwd -P)=hstsguard"
 for d in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
   REMAP="$REMAP --remap-path-prefix=${d%/}=crates.io"
 done

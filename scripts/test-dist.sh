@@ -120,7 +120,8 @@ for f in "$native" "$addon" "$ngx_so" "$apache_so" \
   [ -L "$f" ] && continue
   printf '  %-48s %10s\n' "$(basename "$f")" "$(stat -c %s "$f")"
   if readelf -S "$f" | grep -c '\.debug_info' >/dev/null; then fail "$(basename "$f") holds debug info"; fi
-  if grep -aq -e "$ROOT/" -e "${CARGO_HOME:-$HOME/.cargo}/" "$f"; then
+  if grep -aqF -e "$ROOT/crates/" -e "$ROOT/bindings/" -e "$ROOT/target/" \
+    -e "$(cd "$ROOT" && pwd -P)/target/" -e "${CARGO_HOME:-$HOME/.cargo}/registry/" "$f"; then
     fail "$(basename "$f") names a directory of the machine that built it ($ROOT or the cargo registry)"
   fi
 done

@@ -12,10 +12,9 @@
 use crate::cookie::{hstsguard_cookie, hstsguard_policy_flag_set_cookie};
 use crate::error::{hstsguard_error, hstsguard_error_free};
 use crate::ffi::{hstsguard_header, hstsguard_issue, hstsguard_str};
-use crate::hpkp::{
-    hstsguard_hpkp, hstsguard_hpkp_parse, hstsguard_pin, hstsguard_pin_from_base64,
-    hstsguard_pin_of_certificate,
-};
+#[cfg(feature = "certificates")]
+use crate::hpkp::hstsguard_pin_of_certificate;
+use crate::hpkp::{hstsguard_hpkp, hstsguard_hpkp_parse, hstsguard_pin, hstsguard_pin_from_base64};
 use crate::policy::{
     hstsguard_policy, hstsguard_policy_default, hstsguard_policy_free, hstsguard_policy_from_json,
     hstsguard_policy_from_toml,
@@ -106,6 +105,7 @@ pub fn c_abi(data: &[u8]) {
             hstsguard_pin_from_base64(p, n, pin.as_mut_ptr()),
             "pin_from_base64",
         );
+        #[cfg(feature = "certificates")]
         ok(
             hstsguard_pin_of_certificate(data.as_ptr(), n, pin.as_mut_ptr()),
             "pin_of_certificate",
