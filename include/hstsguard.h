@@ -981,6 +981,15 @@ hstsguard_result hstsguard_policy_is_secure(const struct hstsguard_policy *polic
 // `cap` writable entries (NULL when `cap` is 0); `len_out` must be writable.
 hstsguard_result hstsguard_policy_response_headers(const struct hstsguard_policy *policy, bool secure, struct hstsguard_str host, uint64_t now, struct hstsguard_response_header *headers_out, size_t cap, size_t *len_out);
 
+// Whether `hstsguard_policy_response_headers()` can answer differently at two times for
+// the same secure request (`*depends_out` true: an `[hsts.ramp]` whose value steps up).
+// When false, the headers of a Host can be kept as long as the policy lives: a server
+// that keeps them per Host need not compare the time on every request.
+//
+// # Safety
+// `policy` must be a live policy; `depends_out` must be writable.
+hstsguard_result hstsguard_policy_headers_depend_on_time(const struct hstsguard_policy *policy, bool *depends_out);
+
 // The name of a result code: the stable code string shared with the Rust core, Python
 // and Node (`"ok"`, `"argument.null"`, `"buffer.too_small"`, `"duration.negative"`,
 // `"config.invalid"`, ...), or `"unknown"` for a number that is not a

@@ -139,9 +139,9 @@ typedef struct {
 
 /* Per connection: whether it is TLS (asked of mod_ssl once it is), and the last answer of
  * the core for a TLS request on it. A TLS request always passes, and the core's answer
- * (the response's headers) depends only on the policy, the Host and the time in seconds
- * (a staged max-age ramp): the next request with the same three gets the same headers
- * without a call. A call that failed is never kept. Policies live as long as the child
+ * (the response's headers) depends only on the policy, the Host and, under a staged
+ * max-age ramp only (hsg_entry.time), the time in seconds: the next request with the same
+ * Host (and second) gets the same headers without a call. A call that failed is never kept. Policies live as long as the child
  * (or the configuration, which no connection outlives). */
 #define HSG_CACHED_HOST 128
 
@@ -171,6 +171,9 @@ typedef struct hsg_entry {
     const char                      *hsts_view;
     size_t                           hsts_len;
     const char                      *hsts;
+    /* The policy's headers can change with the time (an [hsts.ramp]; the core says): a
+     * connection keeps a Host's headers for the second they were asked for only. */
+    int                              time;
 } hsg_entry;
 
 /* Buckets by the chain's hash: check_config adds an entry per combination of sections
@@ -317,7 +320,12 @@ hsg_cache_add(const hsg_chain *chain, unsigned set, apr_pool_t *p, char *err, si
     e->policy = hsg_build_chain(e->keys, e->depth, set, err, err_cap, blame);
     if (e->policy != NULL) {
         hstsguard_str hsts;
+        bool          time = true;
         apr_pool_cleanup_register(p, e->policy, hsg_free_policy, apr_pool_cleanup_null);
+        if (hstsguard_policy_headers_depend_on_time(e->policy, &time) != HSTSGUARD_OK) {
+            time = true;
+        }
+        e->time = time;
         if (hstsguard_policy_hsts_value(e->policy, &hsts) == HSTSGUARD_OK && hsts.data != NULL) {
             e->hsts_view = hsts.data;
             e->hsts_len = hsts.len;
@@ -1205,7 +1213,8 @@ hsg_evaluate(request_rec *r, const hstsguard_policy *policy, hstsguard_decision 
 }
 
 /* The decision of a TLS request (the output filter's): the answer kept for the
- * connection when the policy, the Host and the second are the same, else asked for. */
+ * connection when the policy and the Host (and, under a ramp, the second) are the same,
+ * else asked for. */
 static void
 hsg_tls_decision(request_rec *r, const hsg_req_ctx *ctx, hstsguard_decision *d)
 {
@@ -1222,7 +1231,7 @@ hsg_tls_decision(request_rec *r, const hsg_req_ctx *ctx, hstsguard_decision *d)
     }
     hc = hsg_conn_of(r->connection);
     host = hsg_host(r);
-    now = apr_time_sec(r->request_time);
+    now = ctx->entry == NULL || ctx->entry->time ? apr_time_sec(r->request_time) : 0;
 
     if (hc->policy == ctx->policy && hc->now == now && hc->host_len == host.len
         && hc->no_host == (host.data == NULL)

@@ -168,6 +168,24 @@ ngx_http_hstsguard_warn(ngx_conf_t *cf, ngx_http_hstsguard_loc_conf_t *conf,
     }
 }
 
+/* The context every TLS request of the block gets (read-only once made): the policy, and
+ * whether its headers can change with the time (the core says; if it cannot, they are
+ * taken to). */
+static void
+ngx_http_hstsguard_tls_ctx(ngx_http_hstsguard_loc_conf_t *conf)
+{
+    bool  time = true;
+
+    if (hstsguard_policy_headers_depend_on_time(conf->policy, &time) != HSTSGUARD_OK) {
+        time = true;
+    }
+    conf->tls.policy = conf->policy;
+    conf->tls.decision = NULL;
+    conf->tls.ok = 1;
+    conf->tls.failed = 0;
+    conf->tls.time = time;
+}
+
 /* Builds the block's policy, once: see the top of this file. parent: NULL for the http
  * block. */
 static ngx_int_t
@@ -191,6 +209,7 @@ ngx_http_hstsguard_resolve(ngx_conf_t *cf, ngx_http_hstsguard_loc_conf_t *conf,
         /* Nothing set here: the parent's policy, shared. */
         conf->effective = parent->effective;
         conf->policy = parent->policy;
+        ngx_http_hstsguard_tls_ctx(conf);
         ngx_http_hstsguard_warn(cf, conf, parent->shown);
         return NGX_OK;
     }
@@ -229,6 +248,7 @@ ngx_http_hstsguard_resolve(ngx_conf_t *cf, ngx_http_hstsguard_loc_conf_t *conf,
         return NGX_ERROR;
     }
     conf->policy = policy;
+    ngx_http_hstsguard_tls_ctx(conf);
     ngx_http_hstsguard_warn(cf, conf, parent != NULL ? parent->shown : NULL);
     return NGX_OK;
 }

@@ -101,9 +101,11 @@ ngx_http_hstsguard_header_filter(ngx_http_request_t *r)
     ngx_http_hstsguard_ctx_t         *ctx;
     ngx_list_part_t                  *part;
     ngx_table_elt_t                  *h, *found[HSTSGUARD_MAX_RESPONSE_HEADERS];
-    const hstsguard_response_header  *rh;
-    hstsguard_decision                tls_decision, *d;
+    const hstsguard_response_header  *rh, *headers;
+    hstsguard_decision                scratch;
     ngx_uint_t                        i, j, n;
+    size_t                            len;
+    bool                              secure;
 
     if (r != r->main) {
         return ngx_http_next_header_filter(r);
@@ -120,7 +122,7 @@ ngx_http_hstsguard_header_filter(ngx_http_request_t *r)
         }
         /* A response made before the REWRITE phase (an nginx error page, a server-level
          * return): decide now. */
-        if (ngx_http_hstsguard_late_ctx(r, lcf->policy, &ctx) != NGX_OK) {
+        if (ngx_http_hstsguard_late_ctx(r, lcf, &ctx) != NGX_OK) {
             return NGX_ERROR;
         }
         if (ctx->failed && ctx->decision->action == HSTSGUARD_ACTION_REJECT
@@ -136,17 +138,21 @@ ngx_http_hstsguard_header_filter(ngx_http_request_t *r)
         return ngx_http_next_header_filter(r);
     }
 
-    d = ctx->decision;
-    if (d == NULL) {
-        /* TLS: the response's headers, now (one call; a failure is the fail-closed
-         * answer, logged). */
-        if (ngx_http_hstsguard_tls_decision(r, ctx->policy, &tls_decision) != NGX_OK) {
+    if (ctx->decision == NULL) {
+        /* TLS: the response's headers, now (this worker's answer for the Host, or one
+         * call; a failure is the fail-closed answer, logged). */
+        if (ngx_http_hstsguard_tls_headers(r, ctx, &scratch, &headers, &len, &secure)
+            != NGX_OK)
+        {
             return NGX_ERROR;
         }
-        d = &tls_decision;
+    } else {
+        headers = ctx->decision->headers;
+        len = ctx->decision->headers_len;
+        secure = ctx->decision->secure;
     }
 
-    n = ngx_min(d->headers_len, HSTSGUARD_MAX_RESPONSE_HEADERS);
+    n = ngx_min(len, HSTSGUARD_MAX_RESPONSE_HEADERS);
     for (j = 0; j < n; j++) {
         found[j] = NULL;
     }
@@ -169,13 +175,13 @@ ngx_http_hstsguard_header_filter(ngx_http_request_t *r)
             continue;
         }
         if (ngx_http_hstsguard_named(&h[i], "Set-Cookie", sizeof("Set-Cookie") - 1)) {
-            if (ngx_http_hstsguard_flag(r, ctx->policy, d->secure, &h[i]) != NGX_OK) {
+            if (ngx_http_hstsguard_flag(r, ctx->policy, secure, &h[i]) != NGX_OK) {
                 return NGX_ERROR;
             }
             continue;
         }
         for (j = 0; j < n; j++) {
-            rh = &d->headers[j];
+            rh = &headers[j];
             if (!ngx_http_hstsguard_named(&h[i], rh->name.data, rh->name.len)) {
                 continue;
             }
@@ -189,7 +195,7 @@ ngx_http_hstsguard_header_filter(ngx_http_request_t *r)
     }
 
     for (j = 0; j < n; j++) {
-        rh = &d->headers[j];
+        rh = &headers[j];
         if (rh->name.len == sizeof("Connection") - 1
             && ngx_strncasecmp((u_char *) rh->name.data, (u_char *) "Connection",
                                rh->name.len) == 0)

@@ -2,11 +2,12 @@
  * The decision of ngx_http_hstsguard_module: a REWRITE-phase handler (after the location
  * is found, before access checks, `return` in the location and content such as
  * proxy_pass) asks the core about a plain-HTTP request and answers a redirect or a
- * refusal. A TLS request always passes: nothing is decided here, and the header filter
- * asks the core for the response's headers (one call). The context (the policy, and the
- * decision of a plain request) is kept for the whole request, internal redirects
- * included (it lives in the pool's cleanup list, as realip's context does), so that
- * error pages get the decision's headers too.
+ * refusal. A TLS request always passes: nothing is decided or allocated here (its
+ * context is its block's), and the header filter asks the core for the response's
+ * headers (one call, or none when this worker has the Host's answer already). The
+ * context (the policy, and the decision of a plain request) is kept for the whole
+ * request, internal redirects included (in a request variable slot, which nginx does not
+ * clear), so that error pages get the decision's headers too.
  *
  * When the C API returns an error for a request, the module fails closed (see the top of
  * ngx_http_hstsguard_module.c): a peer address it cannot read is decided again as if
@@ -21,59 +22,32 @@
  * percent-encoding) is asked for again with its exact length. */
 #define NGX_HTTP_HSTSGUARD_LOCATION_SLACK 48
 
-static void
-ngx_http_hstsguard_ctx_cleanup(void *data)
-{
-    /* Nothing to free: the pool owns the context. The handler marks it as ours. */
-    (void) data;
-}
-
+/* The request's context: its block's TLS context (nothing allocated), or a new one with
+ * room for the decision. */
 ngx_http_hstsguard_ctx_t *
-ngx_http_hstsguard_get_ctx(ngx_http_request_t *r)
-{
-    ngx_http_hstsguard_ctx_t *ctx;
-    ngx_pool_cleanup_t       *cln;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_hstsguard_module);
-    if (ctx != NULL || !(r->internal || r->filter_finalize)) {
-        return ctx;
-    }
-    /* An internal redirect cleared the module contexts: find ours in the pool. */
-    for (cln = r->pool->cleanup; cln != NULL; cln = cln->next) {
-        if (cln->handler == ngx_http_hstsguard_ctx_cleanup) {
-            ctx = cln->data;
-            ngx_http_set_ctx(r, ctx, ngx_http_hstsguard_module);
-            return ctx;
-        }
-    }
-    return NULL;
-}
-
-/* A new context for the request, linked into the pool's cleanup list; with room for the
- * decision unless the request is TLS (decided in the header filter). */
-ngx_http_hstsguard_ctx_t *
-ngx_http_hstsguard_new_ctx(ngx_http_request_t *r, const hstsguard_policy *policy,
+ngx_http_hstsguard_new_ctx(ngx_http_request_t *r, ngx_http_hstsguard_loc_conf_t *lcf,
     ngx_uint_t tls)
 {
-    ngx_http_hstsguard_ctx_t *ctx;
+    ngx_http_hstsguard_ctx_t  *ctx;
 
-    ctx = ngx_palloc(r->pool, sizeof(ngx_http_hstsguard_ctx_t)
-                              + (tls ? 0 : sizeof(hstsguard_decision)));
-    if (ctx == NULL) {
-        return NULL;
+    if (tls) {
+        ctx = &lcf->tls;
+    } else {
+        ctx = ngx_palloc(r->pool, sizeof(ngx_http_hstsguard_ctx_t)
+                                  + sizeof(hstsguard_decision));
+        if (ctx == NULL) {
+            return NULL;
+        }
+        ctx->policy = lcf->policy;
+        /* the decision is written by hstsguard_policy_evaluate() */
+        ctx->decision = (hstsguard_decision *) (ctx + 1);
+        ctx->location.len = 0;
+        ctx->location.data = NULL;
+        ctx->ok = 0;
+        ctx->failed = 0;
+        ctx->time = 0;
     }
-    ctx->cln.handler = ngx_http_hstsguard_ctx_cleanup;
-    ctx->cln.data = ctx;
-    ctx->cln.next = r->pool->cleanup;
-    r->pool->cleanup = &ctx->cln;
-    ctx->policy = policy;
-    /* the decision is written by hstsguard_policy_evaluate() */
-    ctx->decision = tls ? NULL : (hstsguard_decision *) (ctx + 1);
-    ctx->location.len = 0;
-    ctx->location.data = NULL;
-    ctx->ok = 0;
-    ctx->failed = 0;
-    ngx_http_set_ctx(r, ctx, ngx_http_hstsguard_module);
+    ngx_http_hstsguard_set_ctx(ngx_http_hstsguard_ctx_slot(r), ctx);
     return ctx;
 }
 
@@ -92,22 +66,6 @@ ngx_http_hstsguard_fail_closed(ngx_http_request_t *r, const hstsguard_policy *po
                   hstsguard_result_name(rc),
                   tls ? "served over TLS with the policy's HSTS header"
                       : "answered with 500, not passed over plain HTTP");
-}
-
-/* The Host the core is asked about: the authority of an absolute-form target, or the
- * Host header; data NULL: none. */
-static void
-ngx_http_hstsguard_host(ngx_http_request_t *r, hstsguard_str *host)
-{
-    if (r->host_start != NULL && r->host_end > r->host_start) {
-        ngx_http_hstsguard_authority(r, host);
-    } else if (r->headers_in.host != NULL) {
-        host->data = (const char *) r->headers_in.host->value.data;
-        host->len = r->headers_in.host->value.len;
-    } else {
-        host->data = NULL;
-        host->len = 0;
-    }
 }
 
 /*
@@ -196,27 +154,9 @@ ngx_http_hstsguard_evaluate(ngx_http_request_t *r, const hstsguard_policy *polic
     return NGX_OK;
 }
 
-/*
- * The last answer of the core for a TLS request in this worker process. A TLS request
- * always passes, and the core's answer (the response's headers) depends only on the
- * policy, the Host and the time in seconds (a staged max-age ramp): a request with the
- * same three gets the same headers without a call. A call that failed is never kept, so
- * a failure is met (and logged, and answered closed) on every request it happens to.
- * Reset for every configuration (ngx_http_hstsguard_tls_cache_reset()): the header
- * views point into a policy that lives as long as its configuration, and a policy of a
- * new configuration is only used after the reset.
- */
-#define NGX_HTTP_HSTSGUARD_CACHED_HOST 128
-
-static struct {
-    const hstsguard_policy     *policy;     /* NULL: empty */
-    uint64_t                    now;
-    size_t                      host_len;
-    u_char                      host[NGX_HTTP_HSTSGUARD_CACHED_HOST];
-    ngx_uint_t                  no_host;
-    size_t                      headers_len;
-    hstsguard_response_header   headers[2];
-} ngx_http_hstsguard_tls_cache;
+/* The last answer of the core for a TLS request in this worker process: see
+ * ngx_http_hstsguard_tls_headers() in ngx_http_hstsguard_module.h. */
+ngx_http_hstsguard_tls_cache_t  ngx_http_hstsguard_tls_cache;
 
 void
 ngx_http_hstsguard_tls_cache_reset(void)
@@ -224,49 +164,38 @@ ngx_http_hstsguard_tls_cache_reset(void)
     ngx_http_hstsguard_tls_cache.policy = NULL;
 }
 
-/* The decision of a TLS request (the header filter's): from the cache, or asked for. */
+/* The headers of a TLS response that the cache did not have: from the core's decision
+ * written to *scratch, which is kept when it can be. NGX_ERROR when memory runs out. */
 ngx_int_t
-ngx_http_hstsguard_tls_decision(ngx_http_request_t *r, const hstsguard_policy *policy,
-    hstsguard_decision *d)
+ngx_http_hstsguard_tls_ask(ngx_http_request_t *r, const ngx_http_hstsguard_ctx_t *ctx,
+    const hstsguard_str *host, uint64_t now, hstsguard_decision *scratch,
+    const hstsguard_response_header **headers, size_t *n, bool *secure)
 {
-    hstsguard_str  host;
-    ngx_str_t      no_location;
-    ngx_uint_t     failed = 0, i;
-    uint64_t       now = (uint64_t) ngx_time();
+    ngx_http_hstsguard_tls_cache_t  *cache = &ngx_http_hstsguard_tls_cache;
+    ngx_str_t                        no_location;
+    ngx_uint_t                       failed = 0;
 
-    ngx_http_hstsguard_host(r, &host);
-    if (ngx_http_hstsguard_tls_cache.policy == policy
-        && ngx_http_hstsguard_tls_cache.now == now
-        && ngx_http_hstsguard_tls_cache.host_len == host.len
-        && ngx_http_hstsguard_tls_cache.no_host == (host.data == NULL)
-        && (host.len == 0
-            || ngx_memcmp(ngx_http_hstsguard_tls_cache.host, host.data, host.len) == 0))
+    if (ngx_http_hstsguard_evaluate(r, ctx->policy, scratch, &no_location, &failed)
+        != NGX_OK)
     {
-        d->action = HSTSGUARD_ACTION_PASS;
-        d->secure = true;
-        d->headers_len = ngx_http_hstsguard_tls_cache.headers_len;
-        for (i = 0; i < d->headers_len; i++) {
-            d->headers[i] = ngx_http_hstsguard_tls_cache.headers[i];
-        }
-        return NGX_OK;
-    }
-    if (ngx_http_hstsguard_evaluate(r, policy, d, &no_location, &failed) != NGX_OK) {
         return NGX_ERROR;
     }
-    if (!failed && d->action == HSTSGUARD_ACTION_PASS && d->secure
-        && d->headers_len <= 2 && host.len <= NGX_HTTP_HSTSGUARD_CACHED_HOST)
+    *headers = scratch->headers;
+    *n = scratch->headers_len;
+    *secure = scratch->secure;
+    if (!failed && scratch->action == HSTSGUARD_ACTION_PASS && scratch->secure
+        && scratch->headers_len <= 2 && host->len <= NGX_HTTP_HSTSGUARD_CACHED_HOST)
     {
-        ngx_http_hstsguard_tls_cache.policy = policy;
-        ngx_http_hstsguard_tls_cache.now = now;
-        ngx_http_hstsguard_tls_cache.host_len = host.len;
-        ngx_http_hstsguard_tls_cache.no_host = host.data == NULL;
-        if (host.len) {
-            ngx_memcpy(ngx_http_hstsguard_tls_cache.host, host.data, host.len);
+        cache->policy = ctx->policy;
+        cache->now = now;
+        cache->host_len = host->len;
+        cache->no_host = host->data == NULL;
+        if (host->len) {
+            ngx_memcpy(cache->host, host->data, host->len);
         }
-        ngx_http_hstsguard_tls_cache.headers_len = d->headers_len;
-        for (i = 0; i < d->headers_len; i++) {
-            ngx_http_hstsguard_tls_cache.headers[i] = d->headers[i];
-        }
+        cache->headers_len = scratch->headers_len;
+        ngx_memcpy(cache->headers, scratch->headers,
+                   scratch->headers_len * sizeof(hstsguard_response_header));
     }
     return NGX_OK;
 }
@@ -292,9 +221,9 @@ ngx_http_hstsguard_handler(ngx_http_request_t *r)
 {
     ngx_http_hstsguard_loc_conf_t *lcf;
     ngx_http_hstsguard_ctx_t      *ctx;
+    ngx_http_variable_value_t     *slot;
     hstsguard_decision            *d;
     ngx_table_elt_t               *h;
-    ngx_uint_t                     tls;
 
     if (r != r->main) {
         return NGX_DECLINED;
@@ -303,20 +232,20 @@ ngx_http_hstsguard_handler(ngx_http_request_t *r)
     if (lcf->enable != 1 || lcf->policy == NULL) {
         return NGX_DECLINED;
     }
-    if (ngx_http_hstsguard_get_ctx(r) != NULL) {
+    slot = ngx_http_hstsguard_ctx_slot(r);
+    if (slot->data != NULL) {
         /* decided already (a rewrite to another location, an internal redirect) */
         return NGX_DECLINED;
     }
-    tls = ngx_http_hstsguard_is_tls(r);
-    ctx = ngx_http_hstsguard_new_ctx(r, lcf->policy, tls);
+    if (ngx_http_hstsguard_is_tls(r)) {
+        /* Always passes; the header filter adds the headers (the context keeps the
+         * policy for an internal redirect to a location where the module is off). */
+        ngx_http_hstsguard_set_ctx(slot, &lcf->tls);
+        return NGX_DECLINED;
+    }
+    ctx = ngx_http_hstsguard_new_ctx(r, lcf, 0);
     if (ctx == NULL) {
         return NGX_ERROR;
-    }
-    if (tls) {
-        /* Always passes; the header filter adds the headers (ctx keeps the policy for
-         * an internal redirect to a location where the module is off). */
-        ctx->ok = 1;
-        return NGX_DECLINED;
     }
     if (ngx_http_hstsguard_decide(r, ctx) != NGX_OK) {
         return NGX_ERROR;
@@ -373,19 +302,18 @@ ngx_http_hstsguard_handler(ngx_http_request_t *r)
  * the REWRITE phase: an nginx error page, a server-level return). NGX_ERROR when memory
  * runs out. */
 ngx_int_t
-ngx_http_hstsguard_late_ctx(ngx_http_request_t *r, const hstsguard_policy *policy,
+ngx_http_hstsguard_late_ctx(ngx_http_request_t *r, ngx_http_hstsguard_loc_conf_t *lcf,
     ngx_http_hstsguard_ctx_t **out)
 {
     ngx_uint_t                 tls = ngx_http_hstsguard_is_tls(r);
     ngx_http_hstsguard_ctx_t  *ctx;
 
-    ctx = ngx_http_hstsguard_new_ctx(r, policy, tls);
+    ctx = ngx_http_hstsguard_new_ctx(r, lcf, tls);
     if (ctx == NULL) {
         return NGX_ERROR;
     }
     *out = ctx;
     if (tls) {
-        ctx->ok = 1;
         return NGX_OK;
     }
     return ngx_http_hstsguard_decide(r, ctx);

@@ -271,11 +271,46 @@ ngx_http_hstsguard_add_header(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
  * declared as HSG_ADD_HEADER_TYPE, this module's add_header entry takes no context, so
  * that nginx passes every add_header line to the headers module itself.
  */
+/* The request variable whose slot holds the request's context. Its name has a hyphen,
+ * which a `$name` in a configuration cannot spell, and its value is always not_found. */
+static ngx_str_t  ngx_http_hstsguard_ctx_name = ngx_string("hstsguard-context");
+
+static ngx_int_t
+ngx_http_hstsguard_ctx_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+    uintptr_t data)
+{
+    (void) r;
+    (void) data;
+    v->not_found = 1;   /* v->data is left as it is: it may hold the context */
+    return NGX_OK;
+}
+
+/* Before the http block is read: the variable slot for the request context. */
+static ngx_int_t
+ngx_http_hstsguard_ctx_slot_init(ngx_conf_t *cf)
+{
+    ngx_http_variable_t             *var;
+    ngx_http_hstsguard_main_conf_t  *mcf;
+
+    var = ngx_http_add_variable(cf, &ngx_http_hstsguard_ctx_name, NGX_HTTP_VAR_NOHASH);
+    if (var == NULL) {
+        return NGX_ERROR;
+    }
+    var->get_handler = ngx_http_hstsguard_ctx_variable;
+    mcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_hstsguard_module);
+    mcf->ctx_slot = ngx_http_get_variable_index(cf, &ngx_http_hstsguard_ctx_name);
+    return mcf->ctx_slot == NGX_ERROR ? NGX_ERROR : NGX_OK;
+}
+
 static ngx_int_t
 ngx_http_hstsguard_preconfiguration(ngx_conf_t *cf)
 {
     ngx_uint_t      i;
     ngx_command_t  *c, *ours = NULL;
+
+    if (ngx_http_hstsguard_ctx_slot_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     ngx_http_hstsguard_headers_module = NULL;
     ngx_http_hstsguard_headers_add_header = NULL;

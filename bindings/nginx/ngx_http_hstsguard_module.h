@@ -22,6 +22,27 @@
 
 #define NGX_HTTP_HSTSGUARD_ERR_LEN 2048
 
+/*
+ * Per request; survives internal redirects: a pointer to it is kept in a request
+ * variable slot of the module's own (nginx clears the module contexts on an internal
+ * redirect, not the variables), where ngx_http_hstsguard_get_ctx() finds it. A TLS
+ * request allocates nothing: its context is its block's `tls`, made with the
+ * configuration and never written to by a request.
+ */
+typedef struct {
+    const hstsguard_policy     *policy;
+    /* NULL for a TLS request, which always passes: the header filter asks the core for
+     * the response's headers then. Otherwise the decision, kept for every response. */
+    hstsguard_decision         *decision;
+    ngx_str_t                   location;
+    unsigned                    ok:1;
+    /* The C API failed: the decision is the fail-closed answer made by the module. */
+    unsigned                    failed:1;
+    /* TLS: the policy's headers can change with the time (an [hsts.ramp]), so that a
+     * Host's headers are kept for the second they were asked for only. */
+    unsigned                    time:1;
+} ngx_http_hstsguard_ctx_t;
+
 /* Where a directive was read, for messages printed after the block was parsed. */
 typedef struct {
     ngx_str_t   file;
@@ -54,31 +75,17 @@ typedef struct {
     hstsguard_policy           *policy;
     const hstsguard_policy     *shown;          /* whose warnings were printed for this
                                                  * block or one it is nested in */
+    ngx_http_hstsguard_ctx_t    tls;            /* the context of its TLS requests */
 } ngx_http_hstsguard_loc_conf_t;
 
 /* Per configuration: the warnings printed at a file:line already (a file included by
  * two blocks is not warned about twice). */
 typedef struct {
     ngx_array_t                 printed;        /* of ngx_http_hstsguard_printed_t */
+    ngx_int_t                   ctx_slot;       /* the request variable that holds the
+                                                 * context (see below) */
 } ngx_http_hstsguard_main_conf_t;
 
-/*
- * Per request; survives internal redirects: it is linked into the request pool's cleanup
- * list (as realip keeps its context), where ngx_http_hstsguard_get_ctx() finds it again
- * after an internal redirect cleared the module contexts. One allocation, no separate
- * cleanup entry.
- */
-typedef struct {
-    ngx_pool_cleanup_t          cln;
-    const hstsguard_policy     *policy;
-    /* NULL for a TLS request, which always passes: the header filter asks the core for
-     * the response's headers then. Otherwise the decision, kept for every response. */
-    hstsguard_decision         *decision;
-    ngx_str_t                   location;
-    unsigned                    ok:1;
-    /* The C API failed: the decision is the fail-closed answer made by the module. */
-    unsigned                    failed:1;
-} ngx_http_hstsguard_ctx_t;
 
 /* The one exported symbol; the functions the files share stay inside the module. */
 extern ngx_module_t  ngx_http_hstsguard_module;
@@ -93,17 +100,43 @@ ngx_int_t ngx_http_hstsguard_keep_builder(ngx_conf_t *cf, hstsguard_policy_build
 
 /* ngx_http_hstsguard_handler.c */
 ngx_int_t ngx_http_hstsguard_handler(ngx_http_request_t *r);
-ngx_http_hstsguard_ctx_t *ngx_http_hstsguard_get_ctx(ngx_http_request_t *r);
 ngx_http_hstsguard_ctx_t *ngx_http_hstsguard_new_ctx(ngx_http_request_t *r,
-    const hstsguard_policy *policy, ngx_uint_t tls);
+    ngx_http_hstsguard_loc_conf_t *lcf, ngx_uint_t tls);
 ngx_int_t ngx_http_hstsguard_evaluate(ngx_http_request_t *r,
     const hstsguard_policy *policy, hstsguard_decision *decision, ngx_str_t *location,
     ngx_uint_t *failed);
 ngx_int_t ngx_http_hstsguard_late_ctx(ngx_http_request_t *r,
-    const hstsguard_policy *policy, ngx_http_hstsguard_ctx_t **out);
-ngx_int_t ngx_http_hstsguard_tls_decision(ngx_http_request_t *r,
-    const hstsguard_policy *policy, hstsguard_decision *d);
+    ngx_http_hstsguard_loc_conf_t *lcf, ngx_http_hstsguard_ctx_t **out);
+ngx_int_t ngx_http_hstsguard_tls_ask(ngx_http_request_t *r,
+    const ngx_http_hstsguard_ctx_t *ctx, const hstsguard_str *host, uint64_t now,
+    hstsguard_decision *scratch, const hstsguard_response_header **headers, size_t *n,
+    bool *secure);
 void ngx_http_hstsguard_tls_cache_reset(void);
+
+/*
+ * The last answer of the core for a TLS request in this worker process. A TLS request
+ * always passes, and the core's answer (the response's headers) depends only on the
+ * policy, the Host and, under an [hsts.ramp] only (ctx->time, which the core tells at
+ * configuration time), the time in seconds: a request with the same Host (and second)
+ * gets the same headers without a call. A call that failed is never kept, so a failure
+ * is met (and logged, and answered closed) on every request it happens to. Reset for
+ * every configuration (ngx_http_hstsguard_tls_cache_reset()): the header views point
+ * into a policy that lives as long as its configuration, and a policy of a new
+ * configuration is only used after the reset.
+ */
+#define NGX_HTTP_HSTSGUARD_CACHED_HOST 128
+
+typedef struct {
+    const hstsguard_policy     *policy;     /* NULL: empty */
+    uint64_t                    now;        /* 0 when the policy's headers never change */
+    size_t                      host_len;
+    ngx_uint_t                  no_host;
+    size_t                      headers_len;
+    hstsguard_response_header   headers[2];
+    u_char                      host[NGX_HTTP_HSTSGUARD_CACHED_HOST];
+} ngx_http_hstsguard_tls_cache_t;
+
+extern ngx_http_hstsguard_tls_cache_t  ngx_http_hstsguard_tls_cache;
 
 /* ngx_http_hstsguard_filter.c */
 ngx_int_t ngx_http_hstsguard_filter_init(ngx_conf_t *cf);
@@ -123,6 +156,95 @@ ngx_http_hstsguard_named(ngx_table_elt_t *h, const char *name, size_t len)
 {
     return h->key.len == len && (h->key.data[0] | 0x20) == (name[0] | 0x20)
            && ngx_strncasecmp(h->key.data, (u_char *) name, len) == 0;
+}
+
+/* The request variable slot that holds the request's context (its value is marked
+ * not_found, so that nothing else ever reads it as text; its name cannot be written in
+ * a configuration). */
+static ngx_inline ngx_http_variable_value_t *
+ngx_http_hstsguard_ctx_slot(ngx_http_request_t *r)
+{
+    ngx_http_hstsguard_main_conf_t  *mcf;
+
+    mcf = ngx_http_get_module_main_conf(r, ngx_http_hstsguard_module);
+    return &r->variables[mcf->ctx_slot];
+}
+
+/* The request's context: NULL until the handler (or the header filter) made one. */
+static ngx_inline ngx_http_hstsguard_ctx_t *
+ngx_http_hstsguard_get_ctx(ngx_http_request_t *r)
+{
+    return (ngx_http_hstsguard_ctx_t *) ngx_http_hstsguard_ctx_slot(r)->data;
+}
+
+/* Keeps the request's context in its slot. */
+static ngx_inline void
+ngx_http_hstsguard_set_ctx(ngx_http_variable_value_t *slot, ngx_http_hstsguard_ctx_t *ctx)
+{
+    ngx_http_variable_value_t  v;
+
+    ngx_memzero(&v, sizeof(v));
+    v.not_found = 1;
+    v.data = (u_char *) ctx;
+    *slot = v;
+}
+
+/* The Host the core is asked about: the authority of an absolute-form target, or the
+ * Host header; data NULL: none. */
+static ngx_inline void
+ngx_http_hstsguard_host(ngx_http_request_t *r, hstsguard_str *host)
+{
+    if (r->host_start != NULL && r->host_end > r->host_start) {
+        ngx_http_hstsguard_authority(r, host);
+    } else if (r->headers_in.host != NULL) {
+        host->data = (const char *) r->headers_in.host->value.data;
+        host->len = r->headers_in.host->value.len;
+    } else {
+        host->data = NULL;
+        host->len = 0;
+    }
+}
+
+/* The same len bytes at a and b: two overlapping 8-byte words for 8 to 16 bytes (the
+ * usual Host), else memcmp. */
+static ngx_inline ngx_uint_t
+ngx_http_hstsguard_same(const u_char *a, const u_char *b, size_t len)
+{
+    uint64_t  a0, a1, b0, b1;
+
+    if (len >= 8 && len <= 16) {
+        ngx_memcpy(&a0, a, 8);
+        ngx_memcpy(&b0, b, 8);
+        ngx_memcpy(&a1, a + len - 8, 8);
+        ngx_memcpy(&b1, b + len - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    return len == 0 || ngx_memcmp(a, b, len) == 0;
+}
+
+/* The headers of a TLS response (the header filter's): this worker's answer for the
+ * Host (and second, under a ramp), or the core's (into *scratch). NGX_ERROR when memory
+ * runs out. */
+static ngx_inline ngx_int_t
+ngx_http_hstsguard_tls_headers(ngx_http_request_t *r, const ngx_http_hstsguard_ctx_t *ctx,
+    hstsguard_decision *scratch, const hstsguard_response_header **headers, size_t *n,
+    bool *secure)
+{
+    ngx_http_hstsguard_tls_cache_t  *cache = &ngx_http_hstsguard_tls_cache;
+    hstsguard_str                    host;
+    uint64_t                         now = ctx->time ? (uint64_t) ngx_time() : 0;
+
+    ngx_http_hstsguard_host(r, &host);
+    if (cache->policy == ctx->policy && cache->now == now && cache->host_len == host.len
+        && cache->no_host == (host.data == NULL)
+        && ngx_http_hstsguard_same(cache->host, (const u_char *) host.data, host.len))
+    {
+        *headers = cache->headers;
+        *n = cache->headers_len;
+        *secure = true;
+        return NGX_OK;
+    }
+    return ngx_http_hstsguard_tls_ask(r, ctx, &host, now, scratch, headers, n, secure);
 }
 
 /* The connection to this server is TLS. */

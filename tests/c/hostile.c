@@ -868,9 +868,41 @@ static void response_headers(hstsguard_policy *p) {
              HSTSGUARD_NULL_ARGUMENT);
 }
 
+/* Whether a server may keep a Host's headers across seconds: only a ramp steps. The ramp's
+ * value is shown to change between two times a week apart (a stage each week). */
+static void depend_on_time(hstsguard_policy *p) {
+    hstsguard_policy *ramp = policy_from_toml(
+        "[hsts.ramp]\nstart = \"2026-12-01\"\nstages = [\"5m\", \"1w\", \"1y\"]\n"
+        "step = \"1w\"\n");
+    hstsguard_response_header a[2], b[2];
+    size_t na = 0, nb = 0;
+    bool depends = true;
+    const uint64_t dec_2 = 1796169600, dec_9 = dec_2 + 7 * 86400;
+
+    CHECK_RC(hstsguard_policy_headers_depend_on_time(p, &depends), HSTSGUARD_OK);
+    CHECK(!depends);
+    CHECK_RC(hstsguard_policy_headers_depend_on_time(ramp, &depends), HSTSGUARD_OK);
+    CHECK(depends);
+    CHECK_RC(hstsguard_policy_response_headers(ramp, true, str_of(LIT("example.com")), dec_2, a,
+                                               2, &na),
+             HSTSGUARD_OK);
+    CHECK_RC(hstsguard_policy_response_headers(ramp, true, str_of(LIT("example.com")), dec_9, b,
+                                               2, &nb),
+             HSTSGUARD_OK);
+    CHECK(na == 1 && nb == 1 &&
+          !(a[0].value.len == b[0].value.len &&
+            memcmp(a[0].value.data, b[0].value.data, a[0].value.len) == 0));
+    depends = true;
+    CHECK_RC(hstsguard_policy_headers_depend_on_time(NULL, &depends), HSTSGUARD_NULL_ARGUMENT);
+    CHECK(!depends);
+    CHECK_RC(hstsguard_policy_headers_depend_on_time(p, NULL), HSTSGUARD_NULL_ARGUMENT);
+    hstsguard_policy_free(ramp);
+}
+
 int main(void) {
     hstsguard_policy *p = policy_from_toml(POLICY_TOML);
     response_headers(p);
+    depend_on_time(p);
     nulls(p);
     small_buffers(p);
     bad_text(p);

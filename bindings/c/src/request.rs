@@ -666,6 +666,31 @@ pub unsafe extern "C" fn hstsguard_policy_response_headers(
     })
 }
 
+/// Whether `hstsguard_policy_response_headers()` can answer differently at two times for
+/// the same secure request (`*depends_out` true: an `[hsts.ramp]` whose value steps up).
+/// When false, the headers of a Host can be kept as long as the policy lives: a server
+/// that keeps them per Host need not compare the time on every request.
+///
+/// # Safety
+/// `policy` must be a live policy; `depends_out` must be writable.
+#[no_mangle]
+pub unsafe extern "C" fn hstsguard_policy_headers_depend_on_time(
+    policy: *const hstsguard_policy,
+    depends_out: *mut bool,
+) -> hstsguard_result {
+    guard(|| {
+        status((|| unsafe {
+            let d = init(depends_out, false)?;
+            let policy = &policy
+                .as_ref()
+                .ok_or(hstsguard_result::NULL_ARGUMENT)?
+                .inner;
+            *d = policy.headers_depend_on_time();
+            Ok(())
+        })())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -293,6 +293,25 @@ impl Policy {
         self.headers(secure, host, now)
     }
 
+    /// True when [`Policy::response_headers_at`] can answer differently at two times for
+    /// the same request (an `[hsts.ramp]` whose value steps up): a server that keeps the
+    /// headers of a Host across requests must then ask again each second. Otherwise the
+    /// answer depends on the Host only, and can be kept as long as the policy.
+    ///
+    /// ```
+    /// use hstsguard::policy::Policy;
+    /// assert!(!Policy::default().headers_depend_on_time());
+    /// let ramp = Policy::from_json(
+    ///     r#"{"hsts": {"ramp": {"start": "2026-12-01", "stages": ["5m", "1w", "1y"],
+    ///         "step": "1w"}}}"#,
+    /// )
+    /// .unwrap();
+    /// assert!(ramp.headers_depend_on_time());
+    /// ```
+    pub fn headers_depend_on_time(&self) -> bool {
+        self.hsts.enabled && self.hsts.ramp.is_some()
+    }
+
     #[inline]
     fn headers(&self, secure: bool, host: Option<&str>, now: Option<u64>) -> ResponseHeaders<'_> {
         let h = &self.hsts;
