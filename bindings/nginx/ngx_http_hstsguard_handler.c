@@ -24,7 +24,7 @@
 
 /* The request's context: its block's TLS context (nothing allocated), or a new one with
  * room for the decision. */
-ngx_http_hstsguard_ctx_t *
+static ngx_inline ngx_http_hstsguard_ctx_t *
 ngx_http_hstsguard_new_ctx(ngx_http_request_t *r, ngx_http_hstsguard_loc_conf_t *lcf,
     ngx_uint_t tls)
 {
@@ -74,7 +74,7 @@ ngx_http_hstsguard_fail_closed(ngx_http_request_t *r, const hstsguard_policy *po
  * failed gives the fail-closed answer (logged) and sets *failed. NGX_ERROR only when
  * memory runs out.
  */
-ngx_int_t
+static ngx_inline ngx_int_t
 ngx_http_hstsguard_evaluate(ngx_http_request_t *r, const hstsguard_policy *policy,
     hstsguard_decision *d, ngx_str_t *location, ngx_uint_t *failed)
 {

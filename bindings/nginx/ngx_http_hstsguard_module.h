@@ -100,11 +100,6 @@ ngx_int_t ngx_http_hstsguard_keep_builder(ngx_conf_t *cf, hstsguard_policy_build
 
 /* ngx_http_hstsguard_handler.c */
 ngx_int_t ngx_http_hstsguard_handler(ngx_http_request_t *r);
-ngx_http_hstsguard_ctx_t *ngx_http_hstsguard_new_ctx(ngx_http_request_t *r,
-    ngx_http_hstsguard_loc_conf_t *lcf, ngx_uint_t tls);
-ngx_int_t ngx_http_hstsguard_evaluate(ngx_http_request_t *r,
-    const hstsguard_policy *policy, hstsguard_decision *decision, ngx_str_t *location,
-    ngx_uint_t *failed);
 ngx_int_t ngx_http_hstsguard_late_ctx(ngx_http_request_t *r,
     ngx_http_hstsguard_loc_conf_t *lcf, ngx_http_hstsguard_ctx_t **out);
 ngx_int_t ngx_http_hstsguard_tls_ask(ngx_http_request_t *r,

@@ -381,7 +381,7 @@ fn punycode_label(raw: &[u8], at: usize) -> bool {
 /// the full parse in [`parse_view`] gives [`Kind::Name`] with the name lowercased and
 /// without its trailing dot, and this port. Anything else is `None`, for the full parse
 /// to decide. One pass over the bytes with a table, no allocation.
-#[inline]
+#[inline(always)]
 fn plain_name(raw: &[u8]) -> Option<PlainName> {
     let n = raw.len();
     // Every class read, or-ed: tells whether an upper-case letter was seen.

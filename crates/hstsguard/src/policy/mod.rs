@@ -312,16 +312,33 @@ impl Policy {
         self.hsts.enabled && self.hsts.ramp.is_some()
     }
 
-    #[inline]
+    /// The headers wanted, decided inline (a plain request under the usual policy wants
+    /// none, which costs a few instructions); the Host is classified only when one is.
+    #[inline(always)]
     fn headers(&self, secure: bool, host: Option<&str>, now: Option<u64>) -> ResponseHeaders<'_> {
         let h = &self.hsts;
         let wanted = h.enabled && (secure || h.send == SendHsts::Always);
         let hpkp_wanted = secure && self.hpkp.is_some();
-        // One host classification serves both headers; none when neither is wanted.
-        if !(wanted || hpkp_wanted)
-            || host
-                .is_some_and(|raw| crate::host::skip_hsts(raw, h.skip_ip_hosts, h.skip_localhost))
-        {
+        if !(wanted || hpkp_wanted) {
+            return ResponseHeaders {
+                hsts: None,
+                hpkp: None,
+            };
+        }
+        self.wanted_headers(wanted, hpkp_wanted, host, now)
+    }
+
+    /// [`Policy::headers`] when HSTS or HPKP is wanted: one host classification serves
+    /// both headers.
+    fn wanted_headers(
+        &self,
+        wanted: bool,
+        hpkp_wanted: bool,
+        host: Option<&str>,
+        now: Option<u64>,
+    ) -> ResponseHeaders<'_> {
+        let h = &self.hsts;
+        if host.is_some_and(|raw| crate::host::skip_hsts(raw, h.skip_ip_hosts, h.skip_localhost)) {
             return ResponseHeaders {
                 hsts: None,
                 hpkp: None,

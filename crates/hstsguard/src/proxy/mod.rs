@@ -239,16 +239,24 @@ impl ProxyTrust {
     /// [`ProxyTrust::is_secure`], except that sources that disagree give
     /// `Err(SecureReason::Disagree { .. })` (for [`crate::policy::Policy::evaluate`],
     /// which refuses such a request). Does not allocate.
+    #[inline(always)]
     pub(crate) fn secure_or_disagree(
         &self,
         facts: &RequestFacts<'_>,
     ) -> Result<bool, SecureReason<'_>> {
+        // TLS, or no proxy trusted: decided inline, without a call.
         if facts.tls {
             return Ok(true);
         }
         if self.networks.is_empty() {
             return Ok(false);
         }
+        self.secure_via_proxy(facts)
+    }
+
+    /// [`ProxyTrust::secure_or_disagree`] for a plain request under a policy that trusts
+    /// proxies.
+    fn secure_via_proxy(&self, facts: &RequestFacts<'_>) -> Result<bool, SecureReason<'_>> {
         match facts.peer {
             Some(peer) if self.trusts(peer) => match self.verdict(facts.headers) {
                 Verdict::Https(_) => Ok(true),
