@@ -31,10 +31,10 @@
  *   otherwise in header_parser (after the per-directory configuration is merged and
  *   mod_proxy has claimed the request, before authentication and the handler).
  * - an output filter inserted on every response (insert_filter and insert_error_filter),
- *   running after mod_headers and before the HTTP header filter: the decision's headers
- *   go to err_headers_out (so error responses carry them; an existing field is kept or
- *   replaced as the policy says, and one that wins over the policy's is logged once per
- *   child) and every Set-Cookie in headers_out and err_headers_out (the application's,
+ *   running after mod_headers and before the HTTP header filter, on the final response
+ *   (error responses included): the decision's headers go to headers_out (an existing
+ *   field is kept or replaced as the policy says, and one that wins over the policy's is
+ *   logged once per child) and every Set-Cookie in headers_out and err_headers_out (the application's,
  *   mod_proxy's) is flagged by the core.
  * - under mod_cache (CacheQuickHandler On, its default) cached pages are served by a
  *   quick handler before translate_name: the decision is made in a quick_handler hook that
@@ -152,8 +152,7 @@ typedef struct {
     size_t                    host_len;
     int                       no_host;
     char                      host[HSG_CACHED_HOST];
-    size_t                    headers_len;
-    hstsguard_response_header headers[2];
+    hstsguard_decision        decision;   /* a pass, with its headers */
 } hsg_conn;
 
 /* ------------------------------------------------------------------------------------ */
@@ -174,6 +173,9 @@ typedef struct hsg_entry {
     /* The policy's headers can change with the time (an [hsts.ramp]; the core says): a
      * connection keeps a Host's headers for the second they were asked for only. */
     int                              time;
+    /* The context of every TLS request under this policy (nothing allocated per request;
+     * never written to once made). */
+    hsg_req_ctx                      tls;
 } hsg_entry;
 
 /* Buckets by the chain's hash: check_config adds an entry per combination of sections
@@ -326,6 +328,12 @@ hsg_cache_add(const hsg_chain *chain, unsigned set, apr_pool_t *p, char *err, si
             time = true;
         }
         e->time = time;
+        e->tls.policy = e->policy;
+        e->tls.entry = e;
+        e->tls.decision = NULL;
+        e->tls.location = NULL;
+        e->tls.ok = 1;
+        e->tls.failed = 0;
         if (hstsguard_policy_hsts_value(e->policy, &hsts) == HSTSGUARD_OK && hsts.data != NULL) {
             e->hsts_view = hsts.data;
             e->hsts_len = hsts.len;
@@ -1017,17 +1025,16 @@ hsg_child_init(apr_pool_t *pchild, server_rec *s)
 /* Requests                                                                              */
 /* ------------------------------------------------------------------------------------ */
 
+/* The policy of a merged configuration that has none yet (nested sections whose
+ * combination check_config did not meet): built in this child, once. */
 static const hsg_entry *
-hsg_policy_for(request_rec *r, hsg_dir_conf *c)
+hsg_policy_build(request_rec *r, hsg_dir_conf *c)
 {
     char              err[HSG_ERR_LEN];
     hstsguard_policy *p;
     const hsg_where  *w = &c->where[c->last_id];
     int               blame;
 
-    if (c->policy != NULL) {
-        return c->entry;
-    }
     if (hsg_cache_mutex == NULL) {
         return NULL; /* not in a child process (or no mutex): never build concurrently */
     }
@@ -1046,6 +1053,13 @@ hsg_policy_for(request_rec *r, hsg_dir_conf *c)
         return NULL;
     }
     return c->entry;
+}
+
+/* The policy (its cache entry) of a merged configuration; NULL: none can be built. */
+static APR_INLINE const hsg_entry *
+hsg_policy_for(request_rec *r, hsg_dir_conf *c)
+{
+    return c->policy != NULL ? c->entry : hsg_policy_build(r, c);
 }
 
 /* The C API's header lookup over headers_in (only called for trusted proxies). Apache
@@ -1214,8 +1228,8 @@ hsg_evaluate(request_rec *r, const hstsguard_policy *policy, hstsguard_decision 
 
 /* The decision of a TLS request (the output filter's): the answer kept for the
  * connection when the policy and the Host (and, under a ramp, the second) are the same,
- * else asked for. */
-static void
+ * else asked for (into *d). */
+static const hstsguard_decision *
 hsg_tls_decision(request_rec *r, const hsg_req_ctx *ctx, hstsguard_decision *d)
 {
     hsg_conn     *hc;
@@ -1237,13 +1251,7 @@ hsg_tls_decision(request_rec *r, const hsg_req_ctx *ctx, hstsguard_decision *d)
         && hc->no_host == (host.data == NULL)
         && (host.len == 0 || memcmp(hc->host, host.data, host.len) == 0))
     {
-        d->action = HSTSGUARD_ACTION_PASS;
-        d->secure = true;
-        d->headers_len = hc->headers_len;
-        for (i = 0; i < hc->headers_len; i++) {
-            d->headers[i] = hc->headers[i];
-        }
-        return;
+        return &hc->decision;
     }
     if (hsg_evaluate(r, ctx->policy, d, &unused) == 0 && d->action == HSTSGUARD_ACTION_PASS
         && d->secure && d->headers_len <= 2 && host.len <= HSG_CACHED_HOST)
@@ -1255,11 +1263,14 @@ hsg_tls_decision(request_rec *r, const hsg_req_ctx *ctx, hstsguard_decision *d)
         if (host.len) {
             memcpy(hc->host, host.data, host.len);
         }
-        hc->headers_len = d->headers_len;
+        hc->decision.action = HSTSGUARD_ACTION_PASS;
+        hc->decision.secure = true;
+        hc->decision.headers_len = d->headers_len;
         for (i = 0; i < d->headers_len; i++) {
-            hc->headers[i] = d->headers[i];
+            hc->decision.headers[i] = d->headers[i];
         }
     }
+    return d;
 }
 
 /* The decision of this request, or of the one it was internally redirected from. */
@@ -1282,8 +1293,15 @@ static hsg_req_ctx *
 hsg_new_ctx(request_rec *r, hsg_dir_conf *c)
 {
     const hsg_entry *e = hsg_policy_for(r, c);
-    hsg_req_ctx     *ctx = apr_palloc(r->pool, sizeof(*ctx));
+    hsg_req_ctx     *ctx;
 
+    if (e != NULL && e->policy != NULL && hsg_is_tls(r->connection)) {
+        /* TLS always passes: the policy's shared context, read-only */
+        ctx = (hsg_req_ctx *) &e->tls;
+        ap_set_module_config(r->request_config, &hstsguard_module, ctx);
+        return ctx;
+    }
+    ctx = apr_palloc(r->pool, sizeof(*ctx));
     ctx->entry = e;
     ctx->policy = e != NULL ? e->policy : NULL;
     ctx->decision = NULL;
@@ -1403,30 +1421,49 @@ hsg_header_parser(request_rec *r)
     return hsg_decide(r, ap_get_module_config(r->per_dir_config, &hstsguard_module));
 }
 
-/* Adds one header of the decision to err_headers_out (kept on error responses): an
- * existing field of that name is kept, or replaced when the policy says so. The policy's
- * HSTS value and the usual names are C strings made once; anything else is copied. */
+/* Adds one header of the decision to headers_out: an existing field of that name (in
+ * either table) is kept, or replaced when the policy says so. The output filter runs on
+ * the final response (an error response gets the filter again, after Apache swapped its
+ * tables), just before the HTTP header filter merges err_headers_out into headers_out:
+ * headers_out is sent in every case, and an err_headers_out left empty is not merged.
+ * The policy's HSTS value and the usual names are C strings made once; anything else is
+ * copied. */
 static void
 hsg_set_header(request_rec *r, const hsg_req_ctx *ctx, const hstsguard_response_header *rh)
 {
     static const char sts[] = "Strict-Transport-Security";
+    /* The core's own text of that name (static in the library), once seen: then one
+     * pointer compare instead of a memcmp. */
+    static const char *sts_view;
     const hsg_entry  *e = ctx->entry;
-    const char       *name = (rh->name.len == sizeof(sts) - 1
-                              && memcmp(rh->name.data, sts, sizeof(sts) - 1) == 0)
-                                 ? sts
-                                 : apr_pstrmemdup(r->pool, rh->name.data, rh->name.len);
+    const char       *name;
     const char       *value = (e != NULL && rh->value.data == e->hsts_view
                                && rh->value.len == e->hsts_len)
                                   ? e->hsts
                                   : apr_pstrmemdup(r->pool, rh->value.data, rh->value.len);
     const char       *existing;
+    int               err;
 
+    if (rh->name.data == __atomic_load_n(&sts_view, __ATOMIC_RELAXED)
+        && rh->name.len == sizeof(sts) - 1)
+    {
+        name = sts;
+    } else if (rh->name.len == sizeof(sts) - 1
+               && memcmp(rh->name.data, sts, sizeof(sts) - 1) == 0)
+    {
+        name = sts;
+        __atomic_store_n(&sts_view, rh->name.data, __ATOMIC_RELAXED);
+    } else {
+        name = apr_pstrmemdup(r->pool, rh->name.data, rh->name.len);
+    }
+
+    err = !apr_is_empty_table(r->err_headers_out);
     existing = apr_table_get(r->headers_out, name);
-    if (existing == NULL) {
+    if (existing == NULL && err) {
         existing = apr_table_get(r->err_headers_out, name);
     }
     if (existing == NULL) {
-        apr_table_addn(r->err_headers_out, name, value);
+        apr_table_addn(r->headers_out, name, value);
         return;
     }
     if (!rh->replace) {
@@ -1444,9 +1481,10 @@ hsg_set_header(request_rec *r, const hsg_req_ctx *ctx, const hstsguard_response_
         }
         return;
     }
-    apr_table_unset(r->headers_out, name);
-    apr_table_unset(r->err_headers_out, name);
-    apr_table_setn(r->err_headers_out, name, value);
+    if (err) {
+        apr_table_unset(r->err_headers_out, name);
+    }
+    apr_table_setn(r->headers_out, name, value);
 }
 
 /* Flags every Set-Cookie of one table, in place (order and other fields untouched); a
@@ -1462,6 +1500,10 @@ hsg_flag_table(request_rec *r, apr_table_t *t, const hstsguard_policy *policy, b
     char                     *p;
     int                       i;
 
+    /* Most responses have none: the table's index finds that without a walk. */
+    if (apr_table_get(t, "Set-Cookie") == NULL) {
+        return;
+    }
     for (i = 0; i < arr->nelts; i++) {
         size_t len;
         if (e[i].key == NULL || e[i].val == NULL || (e[i].key[0] | 0x20) != 's'
@@ -1503,9 +1545,10 @@ static void
 hsg_apply_response(request_rec *r)
 {
     hsg_dir_conf       *c;
-    hsg_req_ctx        *ctx;
-    hstsguard_decision  tls_decision, *d;
-    size_t              i;
+    hsg_req_ctx              *ctx;
+    hstsguard_decision        tls_decision;
+    const hstsguard_decision *d;
+    size_t                    i;
 
     if (r->main != NULL) {
         return;
@@ -1527,8 +1570,7 @@ hsg_apply_response(request_rec *r)
     }
     d = ctx->decision;
     if (d == NULL) {
-        d = &tls_decision;
-        hsg_tls_decision(r, ctx, d);
+        d = hsg_tls_decision(r, ctx, &tls_decision);
     }
     /* Cookies first: the table the headers go to is then looked at only when it has
      * fields. */
