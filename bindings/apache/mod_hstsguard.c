@@ -34,8 +34,8 @@
  *   running after mod_headers and before the HTTP header filter, on the final response
  *   (error responses included): the decision's headers go to headers_out (an existing
  *   field is kept or replaced as the policy says, and one that wins over the policy's is
- *   logged once per child) and every Set-Cookie in headers_out and err_headers_out (the application's,
- *   mod_proxy's) is flagged by the core.
+ *   logged once per child) and every Set-Cookie in headers_out and err_headers_out
+ *   (the application's, mod_proxy's) is flagged by the core.
  * - under mod_cache (CacheQuickHandler On, its default) cached pages are served by a
  *   quick handler before translate_name: the decision is made in a quick_handler hook that
  *   runs before mod_cache's. That needs the virtual host's configuration to be final, so a
