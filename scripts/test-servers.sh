@@ -117,7 +117,8 @@ build_apache() {
   mkdir -p "$(dirname "$dest")"
   local work
   work=$(mktemp -d "$OUT/apache-build-XXXXXX")
-  # bindings/common: what both modules share (the directive table, hsg_settings.c)
+  # bindings/common: what both modules share (the directive table, hsg_settings.c, the
+  # TLS answer's memo in hsg_tls_memo.h)
   cp bindings/apache/mod_hstsguard.c bindings/common/hsg_settings.c "$work/"
   (
     cd "$work"

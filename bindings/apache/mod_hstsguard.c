@@ -75,6 +75,7 @@
 
 #include "hstsguard.h"
 #include "hsg_settings.h"
+#include "hsg_tls_memo.h"
 
 #define HSG_ERR_LEN 2048
 
@@ -137,22 +138,13 @@ typedef struct {
                                          * answer made by the module */
 } hsg_req_ctx;
 
-/* Per connection: whether it is TLS (asked of mod_ssl once it is), and the last answer of
- * the core for a TLS request on it. A TLS request always passes, and the core's answer
- * (the response's headers) depends only on the policy, the Host and, under a staged
- * max-age ramp only (hsg_entry.time), the time in seconds: the next request with the same
- * Host (and second) gets the same headers without a call. A call that failed is never kept. Policies live as long as the child
- * (or the configuration, which no connection outlives). */
-#define HSG_CACHED_HOST 128
-
+/* Per connection: whether it is TLS (asked of mod_ssl once it is), and the core's last
+ * answer for a TLS request on it (bindings/common/hsg_tls_memo.h; the second counts only
+ * under a ramp, hsg_entry.time). Policies live as long as the child (or the
+ * configuration, which no connection outlives). */
 typedef struct {
-    int                       tls;
-    const hstsguard_policy   *policy;   /* NULL: nothing kept */
-    apr_time_t                now;
-    size_t                    host_len;
-    int                       no_host;
-    char                      host[HSG_CACHED_HOST];
-    hstsguard_decision        decision;   /* a pass, with its headers */
+    int           tls;
+    hsg_tls_memo  memo;
 } hsg_conn;
 
 /* ------------------------------------------------------------------------------------ */
@@ -1105,7 +1097,7 @@ hsg_conn_of(conn_rec *c)
     if (hc == NULL) {
         hc = apr_palloc(c->pool, sizeof(*hc));
         hc->tls = 0;
-        hc->policy = NULL;
+        hc->memo.policy = NULL;
         ap_set_module_config(c->conn_config, &hstsguard_module, hc);
     }
     return hc;
@@ -1226,17 +1218,18 @@ hsg_evaluate(request_rec *r, const hstsguard_policy *policy, hstsguard_decision 
     return 0;
 }
 
-/* The decision of a TLS request (the output filter's): the answer kept for the
- * connection when the policy and the Host (and, under a ramp, the second) are the same,
- * else asked for (into *d). */
-static const hstsguard_decision *
-hsg_tls_decision(request_rec *r, const hsg_req_ctx *ctx, hstsguard_decision *d)
+/* The headers of a TLS response (the output filter's), their number in *n and whether
+ * the request is secure in *secure: the connection's answer for the policy and the Host
+ * (and, under a ramp, the second), else the core's, into *scratch. */
+static const hstsguard_response_header *
+hsg_tls_headers(request_rec *r, const hsg_req_ctx *ctx, hstsguard_decision *scratch,
+                size_t *n, bool *secure)
 {
-    hsg_conn     *hc;
-    hstsguard_str host;
-    apr_time_t    now;
-    const char   *unused = NULL;
-    size_t        i;
+    const hstsguard_response_header *kept;
+    hsg_conn                        *hc;
+    hstsguard_str                    host;
+    uint64_t                         now;
+    const char                      *unused = NULL;
 
     /* The request as the client sent it: an ErrorDocument or other internal redirect
      * has a local URI, without the absolute-form request's host. */
@@ -1245,32 +1238,20 @@ hsg_tls_decision(request_rec *r, const hsg_req_ctx *ctx, hstsguard_decision *d)
     }
     hc = hsg_conn_of(r->connection);
     host = hsg_host(r);
-    now = ctx->entry == NULL || ctx->entry->time ? apr_time_sec(r->request_time) : 0;
+    now = ctx->entry == NULL || ctx->entry->time
+              ? (uint64_t) apr_time_sec(r->request_time) : 0;
 
-    if (hc->policy == ctx->policy && hc->now == now && hc->host_len == host.len
-        && hc->no_host == (host.data == NULL)
-        && (host.len == 0 || memcmp(hc->host, host.data, host.len) == 0))
-    {
-        return &hc->decision;
+    kept = hsg_tls_memo_find(&hc->memo, ctx->policy, now, host, n);
+    if (kept != NULL) {
+        *secure = true;
+        return kept;
     }
-    if (hsg_evaluate(r, ctx->policy, d, &unused) == 0 && d->action == HSTSGUARD_ACTION_PASS
-        && d->secure && d->headers_len <= 2 && host.len <= HSG_CACHED_HOST)
-    {
-        hc->policy = ctx->policy;
-        hc->now = now;
-        hc->host_len = host.len;
-        hc->no_host = host.data == NULL;
-        if (host.len) {
-            memcpy(hc->host, host.data, host.len);
-        }
-        hc->decision.action = HSTSGUARD_ACTION_PASS;
-        hc->decision.secure = true;
-        hc->decision.headers_len = d->headers_len;
-        for (i = 0; i < d->headers_len; i++) {
-            hc->decision.headers[i] = d->headers[i];
-        }
+    if (hsg_evaluate(r, ctx->policy, scratch, &unused) == 0) {
+        hsg_tls_memo_keep(&hc->memo, ctx->policy, now, host, scratch);
     }
-    return d;
+    *n = scratch->headers_len;
+    *secure = scratch->secure;
+    return scratch->headers;
 }
 
 /* The decision of this request, or of the one it was internally redirected from. */
@@ -1544,11 +1525,12 @@ hsg_flag_table(request_rec *r, apr_table_t *t, const hstsguard_policy *policy, b
 static void
 hsg_apply_response(request_rec *r)
 {
-    hsg_dir_conf       *c;
-    hsg_req_ctx              *ctx;
-    hstsguard_decision        tls_decision;
-    const hstsguard_decision *d;
-    size_t                    i;
+    hsg_dir_conf                    *c;
+    hsg_req_ctx                     *ctx;
+    hstsguard_decision               scratch;
+    const hstsguard_response_header *headers;
+    size_t                           i, n;
+    bool                             secure;
 
     if (r->main != NULL) {
         return;
@@ -1568,22 +1550,25 @@ hsg_apply_response(request_rec *r)
     if (!ctx->ok) {
         return;
     }
-    d = ctx->decision;
-    if (d == NULL) {
-        d = hsg_tls_decision(r, ctx, &tls_decision);
+    if (ctx->decision == NULL) {
+        headers = hsg_tls_headers(r, ctx, &scratch, &n, &secure);
+    } else {
+        headers = ctx->decision->headers;
+        n = ctx->decision->headers_len;
+        secure = ctx->decision->secure;
     }
     /* Cookies first: the table the headers go to is then looked at only when it has
      * fields. */
     if (ctx->policy != NULL) {
         if (!apr_is_empty_table(r->headers_out)) {
-            hsg_flag_table(r, r->headers_out, ctx->policy, d->secure);
+            hsg_flag_table(r, r->headers_out, ctx->policy, secure);
         }
         if (!apr_is_empty_table(r->err_headers_out)) {
-            hsg_flag_table(r, r->err_headers_out, ctx->policy, d->secure);
+            hsg_flag_table(r, r->err_headers_out, ctx->policy, secure);
         }
     }
-    for (i = 0; i < d->headers_len && i < HSTSGUARD_MAX_RESPONSE_HEADERS; i++) {
-        hsg_set_header(r, ctx, &d->headers[i]);
+    for (i = 0; i < n && i < HSTSGUARD_MAX_RESPONSE_HEADERS; i++) {
+        hsg_set_header(r, ctx, &headers[i]);
     }
 }
 

@@ -22,31 +22,25 @@
  * percent-encoding) is asked for again with its exact length. */
 #define NGX_HTTP_HSTSGUARD_LOCATION_SLACK 48
 
-/* The request's context: its block's TLS context (nothing allocated), or a new one with
- * room for the decision. */
+/* A new context for a plain-HTTP request, with room for its decision. (A TLS request's
+ * is its block's, lcf->tls: nothing allocated.) */
 static ngx_inline ngx_http_hstsguard_ctx_t *
-ngx_http_hstsguard_new_ctx(ngx_http_request_t *r, ngx_http_hstsguard_loc_conf_t *lcf,
-    ngx_uint_t tls)
+ngx_http_hstsguard_new_ctx(ngx_http_request_t *r, ngx_http_hstsguard_loc_conf_t *lcf)
 {
     ngx_http_hstsguard_ctx_t  *ctx;
 
-    if (tls) {
-        ctx = &lcf->tls;
-    } else {
-        ctx = ngx_palloc(r->pool, sizeof(ngx_http_hstsguard_ctx_t)
-                                  + sizeof(hstsguard_decision));
-        if (ctx == NULL) {
-            return NULL;
-        }
-        ctx->policy = lcf->policy;
-        /* the decision is written by hstsguard_policy_evaluate() */
-        ctx->decision = (hstsguard_decision *) (ctx + 1);
-        ctx->location.len = 0;
-        ctx->location.data = NULL;
-        ctx->ok = 0;
-        ctx->failed = 0;
-        ctx->time = 0;
+    ctx = ngx_palloc(r->pool, sizeof(ngx_http_hstsguard_ctx_t) + sizeof(hstsguard_decision));
+    if (ctx == NULL) {
+        return NULL;
     }
+    ctx->policy = lcf->policy;
+    /* the decision is written by hstsguard_policy_evaluate() */
+    ctx->decision = (hstsguard_decision *) (ctx + 1);
+    ctx->location.len = 0;
+    ctx->location.data = NULL;
+    ctx->ok = 0;
+    ctx->failed = 0;
+    ctx->time = 0;
     ngx_http_hstsguard_set_ctx(ngx_http_hstsguard_ctx_slot(r), ctx);
     return ctx;
 }
@@ -154,9 +148,9 @@ ngx_http_hstsguard_evaluate(ngx_http_request_t *r, const hstsguard_policy *polic
     return NGX_OK;
 }
 
-/* The last answer of the core for a TLS request in this worker process: see
+/* The core's last answer for a TLS request in this worker process: see
  * ngx_http_hstsguard_tls_headers() in ngx_http_hstsguard_module.h. */
-ngx_http_hstsguard_tls_cache_t  ngx_http_hstsguard_tls_cache;
+hsg_tls_memo  ngx_http_hstsguard_tls_cache;
 
 void
 ngx_http_hstsguard_tls_cache_reset(void)
@@ -171,9 +165,8 @@ ngx_http_hstsguard_tls_ask(ngx_http_request_t *r, const ngx_http_hstsguard_ctx_t
     const hstsguard_str *host, uint64_t now, hstsguard_decision *scratch,
     const hstsguard_response_header **headers, size_t *n, bool *secure)
 {
-    ngx_http_hstsguard_tls_cache_t  *cache = &ngx_http_hstsguard_tls_cache;
-    ngx_str_t                        no_location;
-    ngx_uint_t                       failed = 0;
+    ngx_str_t   no_location;
+    ngx_uint_t  failed = 0;
 
     if (ngx_http_hstsguard_evaluate(r, ctx->policy, scratch, &no_location, &failed)
         != NGX_OK)
@@ -183,19 +176,8 @@ ngx_http_hstsguard_tls_ask(ngx_http_request_t *r, const ngx_http_hstsguard_ctx_t
     *headers = scratch->headers;
     *n = scratch->headers_len;
     *secure = scratch->secure;
-    if (!failed && scratch->action == HSTSGUARD_ACTION_PASS && scratch->secure
-        && scratch->headers_len <= 2 && host->len <= NGX_HTTP_HSTSGUARD_CACHED_HOST)
-    {
-        cache->policy = ctx->policy;
-        cache->now = now;
-        cache->host_len = host->len;
-        cache->no_host = host->data == NULL;
-        if (host->len) {
-            ngx_memcpy(cache->host, host->data, host->len);
-        }
-        cache->headers_len = scratch->headers_len;
-        ngx_memcpy(cache->headers, scratch->headers,
-                   scratch->headers_len * sizeof(hstsguard_response_header));
+    if (!failed) {
+        hsg_tls_memo_keep(&ngx_http_hstsguard_tls_cache, ctx->policy, now, *host, scratch);
     }
     return NGX_OK;
 }
@@ -243,7 +225,7 @@ ngx_http_hstsguard_handler(ngx_http_request_t *r)
         ngx_http_hstsguard_set_ctx(slot, &lcf->tls);
         return NGX_DECLINED;
     }
-    ctx = ngx_http_hstsguard_new_ctx(r, lcf, 0);
+    ctx = ngx_http_hstsguard_new_ctx(r, lcf);
     if (ctx == NULL) {
         return NGX_ERROR;
     }
@@ -305,16 +287,17 @@ ngx_int_t
 ngx_http_hstsguard_late_ctx(ngx_http_request_t *r, ngx_http_hstsguard_loc_conf_t *lcf,
     ngx_http_hstsguard_ctx_t **out)
 {
-    ngx_uint_t                 tls = ngx_http_hstsguard_is_tls(r);
     ngx_http_hstsguard_ctx_t  *ctx;
 
-    ctx = ngx_http_hstsguard_new_ctx(r, lcf, tls);
+    if (ngx_http_hstsguard_is_tls(r)) {
+        ngx_http_hstsguard_set_ctx(ngx_http_hstsguard_ctx_slot(r), &lcf->tls);
+        *out = &lcf->tls;
+        return NGX_OK;
+    }
+    ctx = ngx_http_hstsguard_new_ctx(r, lcf);
     if (ctx == NULL) {
         return NGX_ERROR;
     }
     *out = ctx;
-    if (tls) {
-        return NGX_OK;
-    }
     return ngx_http_hstsguard_decide(r, ctx);
 }

@@ -19,6 +19,7 @@
 
 #include "hstsguard.h"
 #include "hsg_settings.h"
+#include "hsg_tls_memo.h"
 
 #define NGX_HTTP_HSTSGUARD_ERR_LEN 2048
 
@@ -108,30 +109,9 @@ ngx_int_t ngx_http_hstsguard_tls_ask(ngx_http_request_t *r,
     bool *secure);
 void ngx_http_hstsguard_tls_cache_reset(void);
 
-/*
- * The last answer of the core for a TLS request in this worker process. A TLS request
- * always passes, and the core's answer (the response's headers) depends only on the
- * policy, the Host and, under an [hsts.ramp] only (ctx->time, which the core tells at
- * configuration time), the time in seconds: a request with the same Host (and second)
- * gets the same headers without a call. A call that failed is never kept, so a failure
- * is met (and logged, and answered closed) on every request it happens to. Reset for
- * every configuration (ngx_http_hstsguard_tls_cache_reset()): the header views point
- * into a policy that lives as long as its configuration, and a policy of a new
- * configuration is only used after the reset.
- */
-#define NGX_HTTP_HSTSGUARD_CACHED_HOST 128
-
-typedef struct {
-    const hstsguard_policy     *policy;     /* NULL: empty */
-    uint64_t                    now;        /* 0 when the policy's headers never change */
-    size_t                      host_len;
-    ngx_uint_t                  no_host;
-    size_t                      headers_len;
-    hstsguard_response_header   headers[2];
-    u_char                      host[NGX_HTTP_HSTSGUARD_CACHED_HOST];
-} ngx_http_hstsguard_tls_cache_t;
-
-extern ngx_http_hstsguard_tls_cache_t  ngx_http_hstsguard_tls_cache;
+/* The core's last answer for a TLS request in this worker process
+ * (bindings/common/hsg_tls_memo.h), emptied for every configuration. */
+extern hsg_tls_memo  ngx_http_hstsguard_tls_cache;
 
 /* ngx_http_hstsguard_filter.c */
 ngx_int_t ngx_http_hstsguard_filter_init(ngx_conf_t *cf);
@@ -200,23 +180,6 @@ ngx_http_hstsguard_host(ngx_http_request_t *r, hstsguard_str *host)
     }
 }
 
-/* The same len bytes at a and b: two overlapping 8-byte words for 8 to 16 bytes (the
- * usual Host), else memcmp. */
-static ngx_inline ngx_uint_t
-ngx_http_hstsguard_same(const u_char *a, const u_char *b, size_t len)
-{
-    uint64_t  a0, a1, b0, b1;
-
-    if (len >= 8 && len <= 16) {
-        ngx_memcpy(&a0, a, 8);
-        ngx_memcpy(&b0, b, 8);
-        ngx_memcpy(&a1, a + len - 8, 8);
-        ngx_memcpy(&b1, b + len - 8, 8);
-        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-    }
-    return len == 0 || ngx_memcmp(a, b, len) == 0;
-}
-
 /* The headers of a TLS response (the header filter's): this worker's answer for the
  * Host (and second, under a ramp), or the core's (into *scratch). NGX_ERROR when memory
  * runs out. */
@@ -225,17 +188,12 @@ ngx_http_hstsguard_tls_headers(ngx_http_request_t *r, const ngx_http_hstsguard_c
     hstsguard_decision *scratch, const hstsguard_response_header **headers, size_t *n,
     bool *secure)
 {
-    ngx_http_hstsguard_tls_cache_t  *cache = &ngx_http_hstsguard_tls_cache;
-    hstsguard_str                    host;
-    uint64_t                         now = ctx->time ? (uint64_t) ngx_time() : 0;
+    hstsguard_str  host;
+    uint64_t       now = ctx->time ? (uint64_t) ngx_time() : 0;
 
     ngx_http_hstsguard_host(r, &host);
-    if (cache->policy == ctx->policy && cache->now == now && cache->host_len == host.len
-        && cache->no_host == (host.data == NULL)
-        && ngx_http_hstsguard_same(cache->host, (const u_char *) host.data, host.len))
-    {
-        *headers = cache->headers;
-        *n = cache->headers_len;
+    *headers = hsg_tls_memo_find(&ngx_http_hstsguard_tls_cache, ctx->policy, now, host, n);
+    if (*headers != NULL) {
         *secure = true;
         return NGX_OK;
     }

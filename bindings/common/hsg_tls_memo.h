@@ -1,0 +1,94 @@
+/*
+ * What the nginx and Apache modules share for a TLS request: the core's last answer, kept
+ * by the module (nginx: per worker process; Apache: per connection).
+ *
+ * A TLS request always passes, and the core's answer (the response's headers) depends
+ * only on the policy, the Host and, under an [hsts.ramp] only
+ * (hstsguard_policy_headers_depend_on_time(), asked at configuration time), the time in
+ * seconds: a request with the same Host (and second) gets the same headers without a
+ * call. A call that failed is never kept, so a failure is met (and logged, and answered
+ * closed) on every request it happens to. The header views point into the policy: a
+ * memo must not outlive the policies it names (nginx empties its memo for every
+ * configuration; Apache's policies outlive every connection).
+ *
+ * Header-only: the lookup is inlined into each module's response path.
+ */
+#ifndef HSG_TLS_MEMO_H
+#define HSG_TLS_MEMO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "hstsguard.h"
+
+/* The longest Host kept (a longer one is asked about every time). */
+#define HSG_TLS_MEMO_HOST 128
+
+typedef struct {
+    const hstsguard_policy     *policy;     /* NULL: empty */
+    uint64_t                    now;        /* 0 when the policy's headers never change */
+    size_t                      host_len;
+    int                         no_host;
+    size_t                      headers_len;
+    hstsguard_response_header   headers[2];
+    unsigned char               host[HSG_TLS_MEMO_HOST];
+} hsg_tls_memo;
+
+/* The same len bytes at a and b: two overlapping 8-byte words for 8 to 16 bytes (the
+ * usual Host), else memcmp. */
+static inline bool
+hsg_same_bytes(const unsigned char *a, const unsigned char *b, size_t len)
+{
+    uint64_t  a0, a1, b0, b1;
+
+    if (len >= 8 && len <= 16) {
+        memcpy(&a0, a, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&a1, a + len - 8, 8);
+        memcpy(&b1, b + len - 8, 8);
+        return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+    }
+    return len == 0 || memcmp(a, b, len) == 0;
+}
+
+/* The headers kept for this policy, second (0 unless the policy has a ramp) and Host
+ * (data NULL: none), their number in *n; NULL when the memo has another answer. */
+static inline const hstsguard_response_header *
+hsg_tls_memo_find(const hsg_tls_memo *m, const hstsguard_policy *policy, uint64_t now,
+                  hstsguard_str host, size_t *n)
+{
+    if (m->policy == policy && m->now == now && m->host_len == host.len
+        && m->no_host == (host.data == NULL)
+        && hsg_same_bytes(m->host, (const unsigned char *) host.data, host.len))
+    {
+        *n = m->headers_len;
+        return m->headers;
+    }
+    return NULL;
+}
+
+/* Keeps the core's answer d for a TLS request (a call that succeeded) when it can be
+ * given again: a pass of a secure request, with a Host that fits. */
+static inline void
+hsg_tls_memo_keep(hsg_tls_memo *m, const hstsguard_policy *policy, uint64_t now,
+                  hstsguard_str host, const hstsguard_decision *d)
+{
+    if (d->action != HSTSGUARD_ACTION_PASS || !d->secure || d->headers_len > 2
+        || host.len > HSG_TLS_MEMO_HOST)
+    {
+        return;
+    }
+    m->policy = policy;
+    m->now = now;
+    m->host_len = host.len;
+    m->no_host = host.data == NULL;
+    if (host.len) {
+        memcpy(m->host, host.data, host.len);
+    }
+    m->headers_len = d->headers_len;
+    memcpy(m->headers, d->headers, d->headers_len * sizeof(hstsguard_response_header));
+}
+
+#endif /* HSG_TLS_MEMO_H */
