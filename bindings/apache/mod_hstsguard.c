@@ -1080,7 +1080,7 @@ hsg_lookup(void *userdata, hstsguard_str name, size_t index, hstsguard_str *valu
     return false;
 }
 
-static hstsguard_str
+static APR_INLINE hstsguard_str
 hsg_view(const char *s)
 {
     hstsguard_str v;
@@ -1089,23 +1089,28 @@ hsg_view(const char *s)
     return v;
 }
 
-/* The connection's state (made on its first request). */
-static hsg_conn *
+/* The connection's state, made on its first request. */
+static hsg_conn * __attribute__((noinline))
+hsg_conn_new(conn_rec *c)
+{
+    hsg_conn *hc = apr_palloc(c->pool, sizeof(*hc));
+    hc->tls = 0;
+    hc->memo.policy = NULL;
+    ap_set_module_config(c->conn_config, &hstsguard_module, hc);
+    return hc;
+}
+
+/* The connection's state. */
+static APR_INLINE hsg_conn *
 hsg_conn_of(conn_rec *c)
 {
     hsg_conn *hc = ap_get_module_config(c->conn_config, &hstsguard_module);
-    if (hc == NULL) {
-        hc = apr_palloc(c->pool, sizeof(*hc));
-        hc->tls = 0;
-        hc->memo.policy = NULL;
-        ap_set_module_config(c->conn_config, &hstsguard_module, hc);
-    }
-    return hc;
+    return hc != NULL ? hc : hsg_conn_new(c);
 }
 
 /* The connection is TLS. Asked of mod_ssl until it is: a connection that was upgraded to
  * TLS stays so. */
-static int
+static APR_INLINE int
 hsg_is_tls(conn_rec *c)
 {
     hsg_conn *hc = hsg_conn_of(c);
@@ -1147,18 +1152,19 @@ hsg_authority(request_rec *r)
 
 /* The Host the core is asked about: the authority of an absolute-form target (it wins
  * over Host, RFC 9112 §3.2.2), or the Host header; data NULL: none. */
-static hstsguard_str
+static APR_INLINE hstsguard_str
 hsg_host(request_rec *r)
 {
     return hsg_view(r->parsed_uri.hostname != NULL ? hsg_authority(r)
                                                    : apr_table_get(r->headers_in, "Host"));
 }
 
-/* Asks the core about r: the decision goes to *d, a redirect's Location (written by the
- * core straight into the request pool, then NUL-terminated) to *location. Returns 1 when
- * the call failed (the fail-closed answer is in *d, logged). */
+/* Asks the core about r (its connection is TLS when tls is set): the decision goes to
+ * *d, a redirect's Location (written by the core straight into the request pool, then
+ * NUL-terminated) to *location. Returns 1 when the call failed (the fail-closed answer
+ * is in *d, logged). */
 static int
-hsg_evaluate(request_rec *r, const hstsguard_policy *policy, hstsguard_decision *d,
+hsg_evaluate(request_rec *r, const hstsguard_policy *policy, int tls, hstsguard_decision *d,
              const char **location)
 {
     hstsguard_request req;
@@ -1170,7 +1176,7 @@ hsg_evaluate(request_rec *r, const hstsguard_policy *policy, hstsguard_decision 
     req.headers_len = 0;
     req.now = (uint64_t) apr_time_sec(r->request_time);
     req.method = hsg_view(r->method);
-    req.tls = hsg_is_tls(r->connection);
+    req.tls = tls != 0;
     req.host = hsg_host(r);
     if (r->parsed_uri.hostname != NULL) {
         req.target = hsg_view(apr_pstrcat(
@@ -1218,42 +1224,6 @@ hsg_evaluate(request_rec *r, const hstsguard_policy *policy, hstsguard_decision 
     return 0;
 }
 
-/* The headers of a TLS response (the output filter's), their number in *n and whether
- * the request is secure in *secure: the connection's answer for the policy and the Host
- * (and, under a ramp, the second), else the core's, into *scratch. */
-static const hstsguard_response_header *
-hsg_tls_headers(request_rec *r, const hsg_req_ctx *ctx, hstsguard_decision *scratch,
-                size_t *n, bool *secure)
-{
-    const hstsguard_response_header *kept;
-    hsg_conn                        *hc;
-    hstsguard_str                    host;
-    uint64_t                         now;
-    const char                      *unused = NULL;
-
-    /* The request as the client sent it: an ErrorDocument or other internal redirect
-     * has a local URI, without the absolute-form request's host. */
-    while (r->prev != NULL) {
-        r = r->prev;
-    }
-    hc = hsg_conn_of(r->connection);
-    host = hsg_host(r);
-    now = ctx->entry == NULL || ctx->entry->time
-              ? (uint64_t) apr_time_sec(r->request_time) : 0;
-
-    kept = hsg_tls_memo_find(&hc->memo, ctx->policy, now, host, n);
-    if (kept != NULL) {
-        *secure = true;
-        return kept;
-    }
-    if (hsg_evaluate(r, ctx->policy, scratch, &unused) == 0) {
-        hsg_tls_memo_keep(&hc->memo, ctx->policy, now, host, scratch);
-    }
-    *n = scratch->headers_len;
-    *secure = scratch->secure;
-    return scratch->headers;
-}
-
 /* The decision of this request, or of the one it was internally redirected from. */
 static hsg_req_ctx *
 hsg_find_ctx(request_rec *r)
@@ -1274,9 +1244,10 @@ static hsg_req_ctx *
 hsg_new_ctx(request_rec *r, hsg_dir_conf *c)
 {
     const hsg_entry *e = hsg_policy_for(r, c);
+    int              tls = hsg_is_tls(r->connection);
     hsg_req_ctx     *ctx;
 
-    if (e != NULL && e->policy != NULL && hsg_is_tls(r->connection)) {
+    if (e != NULL && e->policy != NULL && tls) {
         /* TLS always passes: the policy's shared context, read-only */
         ctx = (hsg_req_ctx *) &e->tls;
         ap_set_module_config(r->request_config, &hstsguard_module, ctx);
@@ -1294,9 +1265,9 @@ hsg_new_ctx(request_rec *r, hsg_dir_conf *c)
         ctx->decision = apr_palloc(r->pool, sizeof(*ctx->decision));
         hsg_fail_closed(r, NULL, ctx->decision, "no policy for this section");
         ctx->failed = 1;
-    } else if (!hsg_is_tls(r->connection)) {
+    } else if (!tls) {
         ctx->decision = apr_palloc(r->pool, sizeof(*ctx->decision));
-        ctx->failed = hsg_evaluate(r, ctx->policy, ctx->decision, &ctx->location);
+        ctx->failed = hsg_evaluate(r, ctx->policy, 0, ctx->decision, &ctx->location);
     }
     return ctx;
 }
@@ -1409,7 +1380,7 @@ hsg_header_parser(request_rec *r)
  * headers_out is sent in every case, and an err_headers_out left empty is not merged.
  * The policy's HSTS value and the usual names are C strings made once; anything else is
  * copied. */
-static void
+static APR_INLINE void
 hsg_set_header(request_rec *r, const hsg_req_ctx *ctx, const hstsguard_response_header *rh)
 {
     static const char sts[] = "Strict-Transport-Security";
@@ -1468,10 +1439,11 @@ hsg_set_header(request_rec *r, const hsg_req_ctx *ctx, const hstsguard_response_
     apr_table_setn(r->headers_out, name, value);
 }
 
-/* Flags every Set-Cookie of one table, in place (order and other fields untouched); a
- * changed value is written by the core straight into the request pool. */
-static void
-hsg_flag_table(request_rec *r, apr_table_t *t, const hstsguard_policy *policy, bool secure)
+/* Flags every Set-Cookie of a table that has one (hsg_flag_table()). Out of line: its
+ * buffer (and the stack check that comes with it) is paid only by a response that sets
+ * a cookie. */
+static void __attribute__((noinline))
+hsg_flag_cookies(request_rec *r, apr_table_t *t, const hstsguard_policy *policy, bool secure)
 {
     const apr_array_header_t *arr = apr_table_elts(t);
     apr_table_entry_t        *e = (apr_table_entry_t *) arr->elts;
@@ -1481,10 +1453,6 @@ hsg_flag_table(request_rec *r, apr_table_t *t, const hstsguard_policy *policy, b
     char                     *p;
     int                       i;
 
-    /* Most responses have none: the table's index finds that without a walk. */
-    if (apr_table_get(t, "Set-Cookie") == NULL) {
-        return;
-    }
     for (i = 0; i < arr->nelts; i++) {
         size_t len;
         if (e[i].key == NULL || e[i].val == NULL || (e[i].key[0] | 0x20) != 's'
@@ -1522,15 +1490,71 @@ hsg_flag_table(request_rec *r, apr_table_t *t, const hstsguard_policy *policy, b
     }
 }
 
+/* Flags every Set-Cookie of one table, in place (order and other fields untouched); a
+ * changed value is written by the core straight into the request pool. Most responses
+ * have none: the table's index finds that without a walk. */
+static APR_INLINE void
+hsg_flag_table(request_rec *r, apr_table_t *t, const hstsguard_policy *policy, bool secure)
+{
+    if (apr_table_get(t, "Set-Cookie") != NULL) {
+        hsg_flag_cookies(r, t, policy, secure);
+    }
+}
+
+/* Flags the cookies of r's response and adds the headers of its decision. */
+static APR_INLINE void
+hsg_add_to_response(request_rec *r, const hsg_req_ctx *ctx,
+                    const hstsguard_response_header *headers, size_t n, bool secure)
+{
+    size_t i;
+
+    /* Cookies first: the table the headers go to is then looked at only when it has
+     * fields. */
+    if (ctx->policy != NULL) {
+        if (!apr_is_empty_table(r->headers_out)) {
+            hsg_flag_table(r, r->headers_out, ctx->policy, secure);
+        }
+        if (!apr_is_empty_table(r->err_headers_out)) {
+            hsg_flag_table(r, r->err_headers_out, ctx->policy, secure);
+        }
+    }
+    for (i = 0; i < n && i < HSTSGUARD_MAX_RESPONSE_HEADERS; i++) {
+        hsg_set_header(r, ctx, &headers[i]);
+    }
+}
+
+/* The response r of a TLS request (first, as the client sent it) whose policy and Host
+ * (and second, under a ramp) the connection has no answer for: the core's answer, kept
+ * for the next request. Out of
+ * line, with the decision it is written to: the usual response (the connection's
+ * answer) pays for neither. */
+static void __attribute__((noinline))
+hsg_apply_tls_asked(request_rec *r, request_rec *first, const hsg_req_ctx *ctx, hsg_conn *hc,
+                    hstsguard_str host, uint64_t now)
+{
+    hstsguard_decision d;
+    const char        *unused = NULL;
+
+    if (hsg_evaluate(first, ctx->policy, 1, &d, &unused) == 0) {
+        hsg_tls_memo_keep(&hc->memo, ctx->policy, now, host, &d);
+    }
+    hsg_add_to_response(r, ctx, d.headers, d.headers_len, d.secure);
+}
+
+/* The output filter's work: the decision's headers and flagged cookies on r's response.
+ * A TLS request's are the connection's answer for the policy and the Host (and, under a
+ * ramp, the second), else the core's. */
 static void
 hsg_apply_response(request_rec *r)
 {
     hsg_dir_conf                    *c;
     hsg_req_ctx                     *ctx;
-    hstsguard_decision               scratch;
-    const hstsguard_response_header *headers;
-    size_t                           i, n;
-    bool                             secure;
+    const hstsguard_response_header *kept;
+    hsg_conn                        *hc;
+    hstsguard_str                    host;
+    uint64_t                         now;
+    request_rec                     *first;
+    size_t                           n;
 
     if (r->main != NULL) {
         return;
@@ -1550,25 +1574,24 @@ hsg_apply_response(request_rec *r)
     if (!ctx->ok) {
         return;
     }
-    if (ctx->decision == NULL) {
-        headers = hsg_tls_headers(r, ctx, &scratch, &n, &secure);
+    if (ctx->decision != NULL) {
+        hsg_add_to_response(r, ctx, ctx->decision->headers, ctx->decision->headers_len,
+                  ctx->decision->secure);
+        return;
+    }
+    /* TLS. The request as the client sent it: an ErrorDocument or other internal
+     * redirect has a local URI, without the absolute-form request's host. */
+    for (first = r; first->prev != NULL; first = first->prev) {
+    }
+    hc = hsg_conn_of(first->connection);
+    host = hsg_host(first);
+    now = ctx->entry == NULL || ctx->entry->time
+              ? (uint64_t) apr_time_sec(first->request_time) : 0;
+    kept = hsg_tls_memo_find(&hc->memo, ctx->policy, now, host, &n);
+    if (kept != NULL) {
+        hsg_add_to_response(r, ctx, kept, n, true);
     } else {
-        headers = ctx->decision->headers;
-        n = ctx->decision->headers_len;
-        secure = ctx->decision->secure;
-    }
-    /* Cookies first: the table the headers go to is then looked at only when it has
-     * fields. */
-    if (ctx->policy != NULL) {
-        if (!apr_is_empty_table(r->headers_out)) {
-            hsg_flag_table(r, r->headers_out, ctx->policy, secure);
-        }
-        if (!apr_is_empty_table(r->err_headers_out)) {
-            hsg_flag_table(r, r->err_headers_out, ctx->policy, secure);
-        }
-    }
-    for (i = 0; i < n && i < HSTSGUARD_MAX_RESPONSE_HEADERS; i++) {
-        hsg_set_header(r, ctx, &headers[i]);
+        hsg_apply_tls_asked(r, first, ctx, hc, host, now);
     }
 }
 

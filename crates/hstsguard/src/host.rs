@@ -222,8 +222,9 @@ impl HostView<'_> {
 #[inline]
 pub(crate) fn parse_view(raw: &str) -> Result<HostView<'_>, HostError> {
     // The usual Host (a plain DNS name, optionally with a port) in one pass over its
-    // bytes; anything else takes the full parse below.
-    if let Some(plain) = plain_name(raw.as_bytes()) {
+    // bytes, or this thread's answer for the same bytes; anything else takes the full
+    // parse below.
+    if let Some(plain) = plain_name_memo(raw.as_bytes()) {
         let name = &raw[..plain.name_len];
         return Ok(HostView {
             name: if plain.upper {
@@ -317,6 +318,82 @@ fn skip_hsts_full(raw: &str, skip_ip: bool, skip_localhost: bool) -> bool {
         }
         Err(_) => true,
     }
+}
+
+/// Hosts of at most this many bytes have their [`plain_name`] answer kept per thread.
+const MEMO_MAX: usize = 32;
+
+/// Up to [`MEMO_MAX`] bytes as four words that, with the length, determine them: the
+/// first and last 8 bytes, and for a longer input the 8 after the first and the 8 before
+/// the last (the words may overlap); zero-padded when shorter than 8. `None` for an
+/// empty or longer input.
+#[inline(always)]
+fn memo_key(raw: &[u8]) -> Option<[u64; 4]> {
+    let n = raw.len();
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&raw[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    match n {
+        0 => None,
+        1..=7 => {
+            let mut w = [0u8; 8];
+            w[..n].copy_from_slice(raw);
+            Some([u64::from_le_bytes(w), 0, 0, 0])
+        }
+        8..=16 => Some([word(0), word(n - 8), 0, 0]),
+        17..=MEMO_MAX => Some([word(0), word(n - 8), word(8), word(n - 16)]),
+        _ => None,
+    }
+}
+
+/// One thread's last Host that [`plain_name`] accepted, and its answer.
+#[derive(Clone, Copy)]
+struct PlainMemo {
+    /// The Host's length; 0 when nothing is kept.
+    len: usize,
+    /// [`memo_key`] of its bytes.
+    key: [u64; 4],
+    /// What [`plain_name`] found.
+    plain: PlainName,
+}
+
+thread_local! {
+    /// A server sees the same Host on request after request: [`plain_name`] is a pure
+    /// function of the bytes, so its last answer on this thread is reused for the same
+    /// bytes (compared whole, as words) instead of scanned again.
+    static PLAIN_MEMO: std::cell::Cell<PlainMemo> = const {
+        std::cell::Cell::new(PlainMemo {
+            len: 0,
+            key: [0; 4],
+            plain: PlainName { name_len: 0, last_label: 0, port: None, upper: false },
+        })
+    };
+}
+
+/// [`plain_name`], answered from this thread's last Host when the bytes are the same.
+#[inline]
+fn plain_name_memo(raw: &[u8]) -> Option<PlainName> {
+    let Some(key) = memo_key(raw) else {
+        return plain_name(raw);
+    };
+    // A thread being torn down has no memo: then the scan answers.
+    let kept = PLAIN_MEMO.try_with(std::cell::Cell::get).ok();
+    if let Some(m) = kept {
+        if m.len == raw.len() && m.key == key {
+            return Some(m.plain);
+        }
+    }
+    let plain = plain_name(raw)?;
+    let _ = PLAIN_MEMO.try_with(|m| {
+        m.set(PlainMemo {
+            len: raw.len(),
+            key,
+            plain,
+        })
+    });
+    Some(plain)
 }
 
 /// What [`plain_name`] found.
@@ -945,6 +1022,60 @@ mod tests {
     /// The shortcut never disagrees with the full parse: where it answers, the full
     /// parse accepts the host as a name with the same (lowercased) name, port and
     /// localhost classification, and `parse_view` gives what `parse_full` gives.
+    #[test]
+    fn the_memo_gives_the_scan_s_answer_for_every_sequence_of_hosts() {
+        // A name of every length up to past MEMO_MAX, in turn with the same name with
+        // one byte changed at each position (same length: only the words tell them
+        // apart), each asked twice, and after an invalid Host.
+        let mut hosts: Vec<String> = Vec::new();
+        for len in 1..=MEMO_MAX + 3 {
+            let name: String = (0..len)
+                .map(|i| {
+                    if i % 6 == 5 {
+                        '.'
+                    } else {
+                        (b'a' + (i % 26) as u8) as char
+                    }
+                })
+                .collect();
+            for at in 0..len {
+                let mut b = name.clone().into_bytes();
+                // An answer other than the name's: a port that is not one (no answer),
+                // or an upper-case letter where a dot was.
+                b[at] = if b[at] == b'.' { b'A' } else { b':' };
+                assert_ne!(plain_name(&b), plain_name(name.as_bytes()));
+                hosts.push(String::from_utf8(b).unwrap());
+                hosts.push(name.clone());
+            }
+            hosts.push(name.to_ascii_uppercase());
+            hosts.push(format!("{name}:8080"));
+            hosts.push(format!("{name}:80"));
+            hosts.push("bad host".into());
+            hosts.push(name);
+        }
+        hosts.extend(["", "a", "a", "1.2.3.4", "a", "A", "a."].map(String::from));
+        for raw in &hosts {
+            for _ in 0..2 {
+                assert_eq!(
+                    plain_name_memo(raw.as_bytes()),
+                    plain_name(raw.as_bytes()),
+                    "{raw:?}"
+                );
+            }
+        }
+        // Another thread starts with nothing kept and keeps its own.
+        std::thread::spawn(|| {
+            assert_eq!(
+                plain_name_memo(b"other.example"),
+                plain_name(b"other.example")
+            );
+            assert_eq!(plain_name_memo(b"x"), plain_name(b"x"));
+        })
+        .join()
+        .unwrap();
+        assert_eq!(plain_name_memo(b"a."), plain_name(b"a."));
+    }
+
     #[test]
     fn the_plain_name_shortcut_agrees_with_the_full_parse() {
         let check = |raw: &str| -> bool {
