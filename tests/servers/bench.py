@@ -32,6 +32,9 @@ every baseline.
           module          + hstsguard on; hstsguard_hsts max_age=1y include_subdomains
           301/return      return 301 https://$host$request_uri
           301/module      hstsguard's redirect (then return 200, never reached)
+          .../alt         the same with two Hosts in turn (none/alt, module/alt,
+                          301/return/alt, 301/module/alt): no answer for the previous
+                          request's Host can be reused
           cN/none         proxy_pass to an upstream nginx on 127.0.0.1 (keep-alive) whose
                           response has N Set-Cookie fields (N = 1, 5), nothing else
           cN/flags        + proxy_cookie_flags ~ secure httponly samesite=lax
@@ -46,7 +49,7 @@ every baseline.
           module          + HstsGuard On, HstsGuardHsts max_age=1y include_subdomains
           301/redirect    Redirect permanent "/" "https://example.com/" (mod_alias)
           301/rewrite     RewriteRule ^ https://%{HTTP_HOST}%{REQUEST_URI} [R=301,L]
-          301/module      hstsguard's redirect
+          301/module      hstsguard's redirect (301/module/alt: two Hosts in turn)
           cN/none         a static file with N `Header always add Set-Cookie` fields
           cN/edit         + Header always edit Set-Cookie ^(.*)$ "$1; Secure; HttpOnly;
                           SameSite=Lax"
@@ -122,6 +125,8 @@ NGINX_CASES = {
     "module/alt": Case("tls", NGX_MOD_HSTS, hosts=ALT_HOSTS),
     "301/return": Case("plain", "return 301 https://$host$request_uri;"),
     "301/module": Case("plain", "hstsguard on;"),
+    "301/return/alt": Case("plain", "return 301 https://$host$request_uri;", hosts=ALT_HOSTS),
+    "301/module/alt": Case("plain", "hstsguard on;", hosts=ALT_HOSTS),
     "c1/none": Case("tls", "", 1),
     "c1/flags": Case("tls", NGX_FLAGS, 1),
     "c1/module": Case("tls", NGX_MOD_COOKIES, 1),
@@ -155,6 +160,7 @@ APACHE_CASES = {
     "301/rewrite": Case("plain", "RewriteEngine On\n"
                                  "RewriteRule ^ https://%{HTTP_HOST}%{REQUEST_URI} [R=301,L]"),
     "301/module": Case("plain", "HstsGuard On"),
+    "301/module/alt": Case("plain", "HstsGuard On", hosts=ALT_HOSTS),
     "c1/none": Case("tls", ap_cookies(1)),
     "c1/edit": Case("tls", f"{ap_cookies(1)}\n{AP_EDIT}"),
     "c1/module": Case("tls", f"{ap_cookies(1)}\n{AP_MOD_COOKIES}"),
@@ -183,6 +189,8 @@ ROWS = {
             'add_header Strict-Transport-Security "..." always', None),
         Row("redirect, total", ("301/module", None), ("301/return", None),
             "return 301 https://$host$request_uri", 1.0),
+        Row("redirect, Host changing", ("301/module/alt", None),
+            ("301/return/alt", None), "return 301 https://$host$request_uri", None),
         Row("1 cookie flagged, marginal", ("c1/module", "c1/none"), ("c1/flags", "c1/none"),
             "proxy_cookie_flags ~ secure httponly samesite=lax", 1.0),
         Row("5 cookies flagged, marginal", ("c5/module", "c5/none"), ("c5/flags", "c5/none"),
@@ -199,6 +207,8 @@ ROWS = {
             'Redirect permanent "/" "https://example.com/"', 1.0),
         Row("redirect, total", ("301/module", None), ("301/rewrite", None),
             "RewriteRule ^ https://%{HTTP_HOST}%{REQUEST_URI} [R=301,L]", None),
+        Row("redirect, Host changing", ("301/module/alt", None), ("301/redirect", None),
+            'Redirect permanent "/" "https://example.com/"', None),
         Row("1 cookie flagged, marginal", ("c1/module", "c1/none"), ("c1/edit", "c1/none"),
             'Header always edit Set-Cookie "^(.*)$" "$1; Secure; HttpOnly; SameSite=Lax"', 1.0),
         Row("5 cookies flagged, marginal", ("c5/module", "c5/none"), ("c5/edit", "c5/none"),

@@ -378,22 +378,23 @@ fn plain_name_memo(raw: &[u8]) -> Option<PlainName> {
     let Some(key) = memo_key(raw) else {
         return plain_name(raw);
     };
-    // A thread being torn down has no memo: then the scan answers.
-    let kept = PLAIN_MEMO.try_with(std::cell::Cell::get).ok();
-    if let Some(m) = kept {
-        if m.len == raw.len() && m.key == key {
-            return Some(m.plain);
-        }
-    }
-    let plain = plain_name(raw)?;
-    let _ = PLAIN_MEMO.try_with(|m| {
-        m.set(PlainMemo {
-            len: raw.len(),
-            key,
-            plain,
+    // One access to the thread's memo for the lookup and the update. A thread being
+    // torn down has none: then the scan answers.
+    PLAIN_MEMO
+        .try_with(|m| {
+            let kept = m.get();
+            if kept.len == raw.len() && kept.key == key {
+                return Some(kept.plain);
+            }
+            let plain = plain_name(raw)?;
+            m.set(PlainMemo {
+                len: raw.len(),
+                key,
+                plain,
+            });
+            Some(plain)
         })
-    });
-    Some(plain)
+        .unwrap_or_else(|_| plain_name(raw))
 }
 
 /// What [`plain_name`] found.
