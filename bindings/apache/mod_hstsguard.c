@@ -1093,9 +1093,8 @@ hsg_view(const char *s)
 static hsg_conn * __attribute__((noinline))
 hsg_conn_new(conn_rec *c)
 {
-    hsg_conn *hc = apr_palloc(c->pool, sizeof(*hc));
-    hc->tls = 0;
-    hc->memo.policy = NULL;
+    /* zeroed: not TLS (yet), and an empty memo */
+    hsg_conn *hc = apr_pcalloc(c->pool, sizeof(*hc));
     ap_set_module_config(c->conn_config, &hstsguard_module, hc);
     return hc;
 }
