@@ -1524,9 +1524,8 @@ hsg_add_to_response(request_rec *r, const hsg_req_ctx *ctx,
 
 /* The response r of a TLS request (first, as the client sent it) whose policy and Host
  * (and second, under a ramp) the connection has no answer for: the core's answer, kept
- * for the next request. Out of
- * line, with the decision it is written to: the usual response (the connection's
- * answer) pays for neither. */
+ * for the next request. Out of line, with the decision it is written to: the usual
+ * response (the connection's answer) pays for neither. */
 static void __attribute__((noinline))
 hsg_apply_tls_asked(request_rec *r, request_rec *first, const hsg_req_ctx *ctx, hsg_conn *hc,
                     hstsguard_str host, uint64_t now)
@@ -1575,7 +1574,7 @@ hsg_apply_response(request_rec *r)
     }
     if (ctx->decision != NULL) {
         hsg_add_to_response(r, ctx, ctx->decision->headers, ctx->decision->headers_len,
-                  ctx->decision->secure);
+                            ctx->decision->secure);
         return;
     }
     /* TLS. The request as the client sent it: an ErrorDocument or other internal
