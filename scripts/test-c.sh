@@ -7,7 +7,8 @@
 #  4. the shared vectors through the C API (tests/c/vectors.c, and tests/c/ua.c for
 #     tests/vectors/ua_store.json) and the hostile-input tests (tests/c/hostile.c,
 #     tests/c/ua_hostile.c: the Known HSTS Host store, with threads sharing one store),
-#     each under AddressSanitizer + UBSan and under valgrind (errors and leaks fail);
+#     and the servers' memo of TLS answers (tests/c/tls_memo.c, bindings/common), each
+#     under AddressSanitizer + UBSan and under valgrind (errors and leaks fail);
 #  5. `make install PREFIX=<temp>` and examples/c built with pkg-config against it, run
 #     (shared), then linked statically into a shared object the way the nginx and
 #     Apache modules will (-Wl,--exclude-libs,ALL), which must export no Rust symbol.
@@ -61,14 +62,14 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 VALGRIND="valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible"
 
-for t in vectors hostile ua ua_hostile; do
+for t in vectors hostile ua ua_hostile tls_memo; do
   step "C: tests/c/$t.c under AddressSanitizer + UBSan"
   # -Wpedantic too: the generated table keeps every string literal short (long vector
   # strings are run-length segments), so it is valid C99 for any compiler.
-  gcc -std=c99 $WARN -Wpedantic -g $SAN -Iinclude -Itests/c "tests/c/$t.c" $LIBS -o "$BUILD/$t-asan"
+  gcc -std=c99 $WARN -Wpedantic -g $SAN -Iinclude -Ibindings/common -Itests/c "tests/c/$t.c" $LIBS -o "$BUILD/$t-asan"
   "$BUILD/$t-asan"
   step "C: tests/c/$t.c under valgrind"
-  gcc -std=c99 $WARN -Wpedantic -g -O1 -Iinclude -Itests/c "tests/c/$t.c" $LIBS -o "$BUILD/$t"
+  gcc -std=c99 $WARN -Wpedantic -g -O1 -Iinclude -Ibindings/common -Itests/c "tests/c/$t.c" $LIBS -o "$BUILD/$t"
   $VALGRIND "$BUILD/$t"
 done
 

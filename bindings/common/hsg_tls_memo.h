@@ -1,6 +1,7 @@
 /*
  * What the nginx and Apache modules share for a TLS request: the core's last answer, kept
- * by the module (nginx: per worker process; Apache: per connection).
+ * by the module (nginx: one per Host slot in each worker process, see hsg_tls_memo_set;
+ * Apache: one per connection).
  *
  * A TLS request always passes, and the core's answer (the response's headers) depends
  * only on the policy, the Host and, under an [hsts.ramp] only
@@ -89,6 +90,48 @@ hsg_tls_memo_keep(hsg_tls_memo *m, const hstsguard_policy *policy, uint64_t now,
     }
     m->headers_len = d->headers_len;
     memcpy(m->headers, d->headers, d->headers_len * sizeof(hstsguard_response_header));
+}
+
+/* Slots of a set (2 to the power HSG_TLS_MEMO_SLOT_BITS): a worker serving several sites (Hosts in turn) keeps
+ * an answer for each, a Host's slot chosen by its bytes and the policy. Two Hosts of
+ * the same slot take turns in it (each answer is checked whole, so that only costs a
+ * call). */
+#define HSG_TLS_MEMO_SLOT_BITS 3
+#define HSG_TLS_MEMO_SLOTS (1u << HSG_TLS_MEMO_SLOT_BITS)
+
+typedef struct {
+    hsg_tls_memo slot[HSG_TLS_MEMO_SLOTS];
+} hsg_tls_memo_set;
+
+/* The slot of this policy and Host (data NULL: none): a multiplicative hash of the
+ * policy's address, the length, the first and the last 8 bytes (of a Host under 8
+ * bytes: its first, middle and last byte), its top bits. */
+static inline hsg_tls_memo *
+hsg_tls_memo_slot(hsg_tls_memo_set *s, const hstsguard_policy *policy, hstsguard_str host)
+{
+    const unsigned char *p = (const unsigned char *) host.data;
+    uint64_t             w0 = 0, w1 = 0;
+
+    if (host.len >= 8) {
+        memcpy(&w0, p, 8);
+        memcpy(&w1, p + host.len - 8, 8);
+    } else if (host.len > 0) {
+        w0 = p[0] | ((uint64_t) p[host.len / 2] << 8);
+        w1 = p[host.len - 1];
+    }
+    w0 ^= (w1 * 0xff51afd7ed558ccdULL) ^ host.len ^ (uint64_t) (uintptr_t) policy;
+    return &s->slot[(w0 * 0x9e3779b97f4a7c15ULL) >> (64 - HSG_TLS_MEMO_SLOT_BITS)];
+}
+
+/* Empties every slot (a new configuration: the policies the slots name are gone). */
+static inline void
+hsg_tls_memo_set_clear(hsg_tls_memo_set *s)
+{
+    size_t i;
+
+    for (i = 0; i < HSG_TLS_MEMO_SLOTS; i++) {
+        s->slot[i].policy = NULL;
+    }
 }
 
 #endif /* HSG_TLS_MEMO_H */

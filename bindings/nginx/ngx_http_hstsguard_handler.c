@@ -148,14 +148,14 @@ ngx_http_hstsguard_evaluate(ngx_http_request_t *r, const hstsguard_policy *polic
     return NGX_OK;
 }
 
-/* The core's last answer for a TLS request in this worker process: see
+/* The core's last answers for TLS requests in this worker process: see
  * ngx_http_hstsguard_tls_headers() in ngx_http_hstsguard_module.h. */
-hsg_tls_memo  ngx_http_hstsguard_tls_cache;
+hsg_tls_memo_set  ngx_http_hstsguard_tls_cache;
 
 void
 ngx_http_hstsguard_tls_cache_reset(void)
 {
-    ngx_http_hstsguard_tls_cache.policy = NULL;
+    hsg_tls_memo_set_clear(&ngx_http_hstsguard_tls_cache);
 }
 
 /* The headers of a TLS response that the cache did not have: from the core's decision
@@ -165,8 +165,9 @@ ngx_http_hstsguard_tls_ask(ngx_http_request_t *r, const ngx_http_hstsguard_ctx_t
     const hstsguard_str *host, uint64_t now, hstsguard_decision *scratch,
     const hstsguard_response_header **headers, size_t *n, bool *secure)
 {
-    ngx_str_t   no_location;
-    ngx_uint_t  failed = 0;
+    ngx_str_t      no_location;
+    ngx_uint_t     failed = 0;
+    hsg_tls_memo  *memo;
 
     if (ngx_http_hstsguard_evaluate(r, ctx->policy, scratch, &no_location, &failed)
         != NGX_OK)
@@ -177,7 +178,8 @@ ngx_http_hstsguard_tls_ask(ngx_http_request_t *r, const ngx_http_hstsguard_ctx_t
     *n = scratch->headers_len;
     *secure = scratch->secure;
     if (!failed) {
-        hsg_tls_memo_keep(&ngx_http_hstsguard_tls_cache, ctx->policy, now, *host, scratch);
+        memo = hsg_tls_memo_slot(&ngx_http_hstsguard_tls_cache, ctx->policy, *host);
+        hsg_tls_memo_keep(memo, ctx->policy, now, *host, scratch);
     }
     return NGX_OK;
 }

@@ -109,9 +109,9 @@ ngx_int_t ngx_http_hstsguard_tls_ask(ngx_http_request_t *r,
     bool *secure);
 void ngx_http_hstsguard_tls_cache_reset(void);
 
-/* The core's last answer for a TLS request in this worker process
+/* The core's last answers for TLS requests in this worker process, one per Host slot
  * (bindings/common/hsg_tls_memo.h), emptied for every configuration. */
-extern hsg_tls_memo  ngx_http_hstsguard_tls_cache;
+extern hsg_tls_memo_set  ngx_http_hstsguard_tls_cache;
 
 /* ngx_http_hstsguard_filter.c */
 ngx_int_t ngx_http_hstsguard_filter_init(ngx_conf_t *cf);
@@ -181,18 +181,20 @@ ngx_http_hstsguard_host(ngx_http_request_t *r, hstsguard_str *host)
 }
 
 /* The headers of a TLS response (the header filter's): this worker's answer for the
- * Host (and second, under a ramp), or the core's (into *scratch). NGX_ERROR when memory
- * runs out. */
+ * policy and Host (and second, under a ramp), or the core's (into *scratch). NGX_ERROR
+ * when memory runs out. */
 static ngx_inline ngx_int_t
 ngx_http_hstsguard_tls_headers(ngx_http_request_t *r, const ngx_http_hstsguard_ctx_t *ctx,
     hstsguard_decision *scratch, const hstsguard_response_header **headers, size_t *n,
     bool *secure)
 {
     hstsguard_str  host;
+    hsg_tls_memo  *memo;
     uint64_t       now = ctx->time ? (uint64_t) ngx_time() : 0;
 
     ngx_http_hstsguard_host(r, &host);
-    *headers = hsg_tls_memo_find(&ngx_http_hstsguard_tls_cache, ctx->policy, now, host, n);
+    memo = hsg_tls_memo_slot(&ngx_http_hstsguard_tls_cache, ctx->policy, host);
+    *headers = hsg_tls_memo_find(memo, ctx->policy, now, host, n);
     if (*headers != NULL) {
         *secure = true;
         return NGX_OK;
