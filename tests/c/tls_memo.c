@@ -254,7 +254,19 @@ int main(void) {
     }
     CHECK(used >= HSG_TLS_MEMO_SLOTS / 2);
 
-    /* Emptied: no slot answers any more. */
+    /* Emptied: no slot answers any more (the last Host asked has its answer before). */
+    for (i = 0; i < nhosts; i++) {
+        ask(&set, NULL, policies[0], hosts[i], strlen(hosts[i]), 0);
+    }
+    {
+        hstsguard_str host;
+        size_t n = 0;
+        host.data = hosts[nhosts - 1];
+        host.len = strlen(host.data);
+        CHECK(hsg_tls_memo_find(hsg_tls_memo_slot(&set, policies[0], host), policies[0], 0,
+                                host, &n)
+              != NULL);
+    }
     hsg_tls_memo_set_clear(&set);
     for (i = 0; i < nhosts; i++) {
         hstsguard_str host;
