@@ -92,20 +92,22 @@ hsg_tls_memo_keep(hsg_tls_memo *m, const hstsguard_policy *policy, uint64_t now,
     memcpy(m->headers, d->headers, d->headers_len * sizeof(hstsguard_response_header));
 }
 
-/* Slots of a set (2 to the power HSG_TLS_MEMO_SLOT_BITS): a worker serving several sites (Hosts in turn) keeps
- * an answer for each, a Host's slot chosen by its bytes and the policy. Two Hosts of
- * the same slot take turns in it (each answer is checked whole, so that only costs a
- * call). */
+/* A set of memos (nginx: one per worker process). A worker serving several sites (Hosts
+ * in turn) keeps an answer for each: a Host's slot is chosen by its bytes and the
+ * policy, and two Hosts of the same slot take turns in it (each answer is checked
+ * whole, so that only costs a call). The slot that answered last is tried first, so a
+ * worker serving one site pays one comparison, as with a single memo. */
 #define HSG_TLS_MEMO_SLOT_BITS 3
-#define HSG_TLS_MEMO_SLOTS (1u << HSG_TLS_MEMO_SLOT_BITS)
+#define HSG_TLS_MEMO_SLOTS     (1u << HSG_TLS_MEMO_SLOT_BITS)
 
 typedef struct {
-    hsg_tls_memo slot[HSG_TLS_MEMO_SLOTS];
+    hsg_tls_memo  *last; /* the slot that answered or was filled last; NULL: none */
+    hsg_tls_memo   slot[HSG_TLS_MEMO_SLOTS];
 } hsg_tls_memo_set;
 
 /* The slot of this policy and Host (data NULL: none): a multiplicative hash of the
- * policy's address, the length, the first and the last 8 bytes (of a Host under 8
- * bytes: its first, middle and last byte), its top bits. */
+ * policy's address, the length and the first and last 8 bytes (of a Host under 8 bytes:
+ * its first, middle and last byte), its top bits. */
 static inline hsg_tls_memo *
 hsg_tls_memo_slot(hsg_tls_memo_set *s, const hstsguard_policy *policy, hstsguard_str host)
 {
@@ -123,6 +125,40 @@ hsg_tls_memo_slot(hsg_tls_memo_set *s, const hstsguard_policy *policy, hstsguard
     return &s->slot[(w0 * 0x9e3779b97f4a7c15ULL) >> (64 - HSG_TLS_MEMO_SLOT_BITS)];
 }
 
+/* The set's answer for this policy, second and Host, as hsg_tls_memo_find(): the last
+ * slot's, else the Host's slot's (which becomes the last). */
+static inline const hstsguard_response_header *
+hsg_tls_memo_set_find(hsg_tls_memo_set *s, const hstsguard_policy *policy, uint64_t now,
+                      hstsguard_str host, size_t *n)
+{
+    const hstsguard_response_header *found;
+    hsg_tls_memo                    *m = s->last;
+
+    if (m != NULL) {
+        found = hsg_tls_memo_find(m, policy, now, host, n);
+        if (found != NULL) {
+            return found;
+        }
+    }
+    m = hsg_tls_memo_slot(s, policy, host);
+    found = hsg_tls_memo_find(m, policy, now, host, n);
+    if (found != NULL) {
+        s->last = m;
+    }
+    return found;
+}
+
+/* Keeps the core's answer d in the Host's slot, as hsg_tls_memo_keep(). */
+static inline void
+hsg_tls_memo_set_keep(hsg_tls_memo_set *s, const hstsguard_policy *policy, uint64_t now,
+                      hstsguard_str host, const hstsguard_decision *d)
+{
+    hsg_tls_memo *m = hsg_tls_memo_slot(s, policy, host);
+
+    hsg_tls_memo_keep(m, policy, now, host, d);
+    s->last = m;
+}
+
 /* Empties every slot (a new configuration: the policies the slots name are gone). */
 static inline void
 hsg_tls_memo_set_clear(hsg_tls_memo_set *s)
@@ -132,6 +168,7 @@ hsg_tls_memo_set_clear(hsg_tls_memo_set *s)
     for (i = 0; i < HSG_TLS_MEMO_SLOTS; i++) {
         s->slot[i].policy = NULL;
     }
+    s->last = NULL;
 }
 
 #endif /* HSG_TLS_MEMO_H */

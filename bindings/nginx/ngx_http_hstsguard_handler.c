@@ -165,9 +165,8 @@ ngx_http_hstsguard_tls_ask(ngx_http_request_t *r, const ngx_http_hstsguard_ctx_t
     const hstsguard_str *host, uint64_t now, hstsguard_decision *scratch,
     const hstsguard_response_header **headers, size_t *n, bool *secure)
 {
-    ngx_str_t      no_location;
-    ngx_uint_t     failed = 0;
-    hsg_tls_memo  *memo;
+    ngx_str_t   no_location;
+    ngx_uint_t  failed = 0;
 
     if (ngx_http_hstsguard_evaluate(r, ctx->policy, scratch, &no_location, &failed)
         != NGX_OK)
@@ -178,8 +177,8 @@ ngx_http_hstsguard_tls_ask(ngx_http_request_t *r, const ngx_http_hstsguard_ctx_t
     *n = scratch->headers_len;
     *secure = scratch->secure;
     if (!failed) {
-        memo = hsg_tls_memo_slot(&ngx_http_hstsguard_tls_cache, ctx->policy, *host);
-        hsg_tls_memo_keep(memo, ctx->policy, now, *host, scratch);
+        hsg_tls_memo_set_keep(&ngx_http_hstsguard_tls_cache, ctx->policy, now, *host,
+                              scratch);
     }
     return NGX_OK;
 }

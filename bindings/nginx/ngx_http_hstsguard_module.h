@@ -189,12 +189,11 @@ ngx_http_hstsguard_tls_headers(ngx_http_request_t *r, const ngx_http_hstsguard_c
     bool *secure)
 {
     hstsguard_str  host;
-    hsg_tls_memo  *memo;
     uint64_t       now = ctx->time ? (uint64_t) ngx_time() : 0;
 
     ngx_http_hstsguard_host(r, &host);
-    memo = hsg_tls_memo_slot(&ngx_http_hstsguard_tls_cache, ctx->policy, host);
-    *headers = hsg_tls_memo_find(memo, ctx->policy, now, host, n);
+    *headers = hsg_tls_memo_set_find(&ngx_http_hstsguard_tls_cache, ctx->policy, now, host,
+                                     n);
     if (*headers != NULL) {
         *secure = true;
         return NGX_OK;

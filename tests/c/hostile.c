@@ -10,33 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "hstsguard.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (cond) {                                                                        \
-            passed++;                                                                      \
-        } else {                                                                           \
-            failed++;                                                                      \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                \
-        }                                                                                  \
-    } while (0)
-
-#define CHECK_RC(expr, want)                                                               \
-    do {                                                                                   \
-        hstsguard_result rc_ = (expr);                                                     \
-        if (rc_ == (want)) {                                                               \
-            passed++;                                                                      \
-        } else {                                                                           \
-            failed++;                                                                      \
-            fprintf(stderr, "FAIL %s:%d: %s returned %s, expected %s\n", __FILE__,         \
-                    __LINE__, #expr, hstsguard_result_name(rc_), hstsguard_result_name(want)); \
-        }                                                                                  \
-    } while (0)
-
-#define LIT(s) (s), (sizeof(s) - 1)
 
 static hstsguard_str str_of(const char *s, size_t n) {
     hstsguard_str v;

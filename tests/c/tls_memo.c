@@ -13,19 +13,8 @@
 #include <string.h>
 
 #include "hsg_tls_memo.h"
+#include "check.h"
 #include "hstsguard.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (cond) {                                                                        \
-            passed++;                                                                      \
-        } else {                                                                           \
-            failed++;                                                                      \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                \
-        }                                                                                  \
-    } while (0)
 
 static hstsguard_policy *policy_from_toml(const char *toml) {
     hstsguard_policy *p = NULL;
@@ -61,38 +50,34 @@ static int same_str(hstsguard_str a, hstsguard_str b) {
 
 static int hits, asks;
 
-/* What a module does: the slot's answer, else the core's, kept. Checked against the
- * core's answer asked directly. */
-/* The memo asked: a set's slot (nginx), or one memo (Apache's, per connection). */
-static hsg_tls_memo *memo_for(hsg_tls_memo_set *set, hsg_tls_memo *one,
-                              const hstsguard_policy *p, hstsguard_str host) {
-    hsg_tls_memo *slot;
-    if (one != NULL) {
-        return one;
-    }
-    slot = hsg_tls_memo_slot(set, p, host);
-    CHECK(slot == hsg_tls_memo_slot(set, p, host)); /* a Host keeps its slot */
-    return slot;
-}
-
+/* What a module does: the memo's answer (a set's, as nginx asks it, or one memo's, as
+ * Apache asks its connection's), else the core's, kept. Checked against the core's
+ * answer asked directly. */
 static void ask(hsg_tls_memo_set *set, hsg_tls_memo *one, const hstsguard_policy *p,
                 const char *host_text, size_t host_len, uint64_t now) {
     hstsguard_str host;
     hstsguard_decision direct, asked;
     const hstsguard_response_header *h;
     size_t n = 0, i;
-    hsg_tls_memo *slot;
 
     host.data = host_text;
     host.len = host_text == NULL ? 0 : host_len;
-    slot = memo_for(set, one, p, host);
     asks++;
-    h = hsg_tls_memo_find(slot, p, now, host, &n);
+    if (one != NULL) {
+        h = hsg_tls_memo_find(one, p, now, host, &n);
+    } else {
+        CHECK(hsg_tls_memo_slot(set, p, host) == hsg_tls_memo_slot(set, p, host));
+        h = hsg_tls_memo_set_find(set, p, now, host, &n);
+    }
     if (h != NULL) {
         hits++;
     } else {
         core_answer(p, host, now, &asked);
-        hsg_tls_memo_keep(slot, p, now, host, &asked);
+        if (one != NULL) {
+            hsg_tls_memo_keep(one, p, now, host, &asked);
+        } else {
+            hsg_tls_memo_set_keep(set, p, now, host, &asked);
+        }
         h = asked.headers;
         n = asked.headers_len;
     }
@@ -253,6 +238,32 @@ int main(void) {
         used += (size_t) slot_used[i];
     }
     CHECK(used >= HSG_TLS_MEMO_SLOTS / 2);
+
+    /* Two sites in turn, in slots of their own: after the first answer for each, every
+     * answer comes from the set. */
+    {
+        hstsguard_str a, b;
+        size_t j;
+        int before;
+        a.data = hosts[0];
+        a.len = strlen(a.data);
+        b = a;
+        for (j = 1; j < nhosts && hsg_tls_memo_slot(&set, policies[1], b)
+                                      == hsg_tls_memo_slot(&set, policies[1], a); j++) {
+            b.data = hosts[j];
+            b.len = strlen(b.data);
+        }
+        CHECK(hsg_tls_memo_slot(&set, policies[1], b)
+              != hsg_tls_memo_slot(&set, policies[1], a));
+        ask(&set, NULL, policies[1], a.data, a.len, 0);
+        ask(&set, NULL, policies[1], b.data, b.len, 0);
+        before = hits;
+        for (j = 0; j < 10; j++) {
+            ask(&set, NULL, policies[1], a.data, a.len, 0);
+            ask(&set, NULL, policies[1], b.data, b.len, 0);
+        }
+        CHECK(hits == before + 20);
+    }
 
     /* Emptied: no slot answers any more (the last Host asked has its answer before). */
     for (i = 0; i < nhosts; i++) {

@@ -15,33 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "hstsguard.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (cond) {                                                                        \
-            passed++;                                                                      \
-        } else {                                                                           \
-            failed++;                                                                      \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                \
-        }                                                                                  \
-    } while (0)
-
-#define CHECK_RC(expr, want)                                                               \
-    do {                                                                                   \
-        hstsguard_result rc_ = (expr);                                                     \
-        if (rc_ == (want)) {                                                               \
-            passed++;                                                                      \
-        } else {                                                                           \
-            failed++;                                                                      \
-            fprintf(stderr, "FAIL %s:%d: %s returned %s, expected %s\n", __FILE__,         \
-                    __LINE__, #expr, hstsguard_result_name(rc_), hstsguard_result_name(want)); \
-        }                                                                                  \
-    } while (0)
-
-#define LIT(s) (s), (sizeof(s) - 1)
 
 /* A fixed time: 2027-01-15 08:00:00 UTC. */
 #define NOW 1800000000ULL
