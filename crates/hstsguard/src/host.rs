@@ -348,7 +348,7 @@ fn memo_key(raw: &[u8]) -> Option<[u64; 4]> {
     }
 }
 
-/// One thread's last Host that [`plain_name`] accepted, and its answer.
+/// A Host that [`plain_name`] accepted, and its answer.
 #[derive(Clone, Copy)]
 struct PlainMemo {
     /// The Host's length; 0 when nothing is kept.
@@ -359,20 +359,64 @@ struct PlainMemo {
     plain: PlainName,
 }
 
+/// Slots of a thread's memo (a power of two).
+const MEMO_SLOTS: usize = 4;
+
+/// Nothing kept.
+const MEMO_EMPTY: PlainMemo = PlainMemo {
+    len: 0,
+    key: [0; 4],
+    plain: PlainName {
+        name_len: 0,
+        last_label: 0,
+        port: None,
+        upper: false,
+    },
+};
+
+/// One thread's Hosts: one per slot, the slot chosen by the Host's key, and the slot
+/// that answered last, asked first.
+struct PlainMemos {
+    /// The slot that answered or was filled last.
+    last: std::cell::Cell<usize>,
+    /// The Hosts kept.
+    slot: [std::cell::Cell<PlainMemo>; MEMO_SLOTS],
+}
+
+/// The slot of a Host: a multiplicative hash of its key and length, its top bits.
+#[inline(always)]
+fn memo_slot(key: &[u64; 4], len: usize) -> usize {
+    let h = (key[0] ^ key[1].rotate_left(29) ^ len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (h >> (64 - MEMO_SLOTS.trailing_zeros())) as usize
+}
+
 thread_local! {
-    /// A server sees the same Host on request after request: [`plain_name`] is a pure
-    /// function of the bytes, so its last answer on this thread is reused for the same
-    /// bytes (compared whole, as words) instead of scanned again.
-    static PLAIN_MEMO: std::cell::Cell<PlainMemo> = const {
-        std::cell::Cell::new(PlainMemo {
-            len: 0,
-            key: [0; 4],
-            plain: PlainName { name_len: 0, last_label: 0, port: None, upper: false },
-        })
+    /// A server sees the same Host on request after request, or a few Hosts in turn:
+    /// [`plain_name`] is a pure function of the bytes, so its answers on this thread are
+    /// reused for the same bytes (compared whole, as words) instead of scanned again.
+    static PLAIN_MEMO: PlainMemos = const {
+        PlainMemos {
+            last: std::cell::Cell::new(0),
+            slot: [const { std::cell::Cell::new(MEMO_EMPTY) }; MEMO_SLOTS],
+        }
     };
 }
 
-/// [`plain_name`], answered from this thread's last Host when the bytes are the same.
+#[cfg(test)]
+thread_local! {
+    /// Answers from the memo (counted by tests).
+    static MEMO_HITS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts an answer from the memo (tests only).
+#[inline(always)]
+fn memo_hit() {
+    #[cfg(test)]
+    MEMO_HITS.with(|h| h.set(h.get() + 1));
+}
+
+/// [`plain_name`], answered from this thread's memo when it has the same bytes: the slot
+/// that answered last, else the Host's slot.
 #[inline]
 fn plain_name_memo(raw: &[u8]) -> Option<PlainName> {
     let Some(key) = memo_key(raw) else {
@@ -382,16 +426,28 @@ fn plain_name_memo(raw: &[u8]) -> Option<PlainName> {
     // torn down has none: then the scan answers.
     PLAIN_MEMO
         .try_with(|m| {
-            let kept = m.get();
+            let last = m.last.get() & (MEMO_SLOTS - 1);
+            let kept = m.slot[last].get();
             if kept.len == raw.len() && kept.key == key {
+                memo_hit();
                 return Some(kept.plain);
             }
+            let at = memo_slot(&key, raw.len());
+            if at != last {
+                let kept = m.slot[at].get();
+                if kept.len == raw.len() && kept.key == key {
+                    m.last.set(at);
+                    memo_hit();
+                    return Some(kept.plain);
+                }
+            }
             let plain = plain_name(raw)?;
-            m.set(PlainMemo {
+            m.slot[at].set(PlainMemo {
                 len: raw.len(),
                 key,
                 plain,
             });
+            m.last.set(at);
             Some(plain)
         })
         .unwrap_or_else(|_| plain_name(raw))
@@ -1055,6 +1111,10 @@ mod tests {
             hosts.push(name);
         }
         hosts.extend(["", "a", "a", "1.2.3.4", "a", "A", "a."].map(String::from));
+        // Keys that only the length tells apart: the same words, longer.
+        hosts.extend(
+            ["abcdefgh", "abcdefghabcdefgh", "abcdefgh", "a", "a\0", "a"].map(String::from),
+        );
         for raw in &hosts {
             for _ in 0..2 {
                 assert_eq!(
@@ -1075,6 +1135,48 @@ mod tests {
         .join()
         .unwrap();
         assert_eq!(plain_name_memo(b"a."), plain_name(b"a."));
+    }
+
+    /// Hosts in turn whose slots differ are each answered from the memo after their
+    /// first request; Hosts of one slot take turns in it and are still answered right.
+    #[test]
+    fn hosts_in_turn_are_answered_from_their_slots() {
+        let hits = || MEMO_HITS.with(|h| h.get());
+        let slot = |raw: &[u8]| memo_slot(&memo_key(raw).unwrap(), raw.len());
+        let a: &[u8] = b"example.com";
+        let names: Vec<String> = (0..64).map(|i| format!("site{i}.example.org")).collect();
+        let b = names
+            .iter()
+            .map(|n| n.as_bytes())
+            .find(|n| slot(n) != slot(a))
+            .unwrap();
+        let c = names
+            .iter()
+            .map(|n| n.as_bytes())
+            .find(|n| slot(n) == slot(a) && *n != a)
+            .unwrap();
+        assert_eq!(plain_name_memo(a), plain_name(a));
+        assert_eq!(plain_name_memo(b), plain_name(b));
+        let before = hits();
+        for _ in 0..10 {
+            assert_eq!(plain_name_memo(a), plain_name(a));
+            assert_eq!(plain_name_memo(b), plain_name(b));
+        }
+        assert_eq!(hits(), before + 20);
+        // c shares a's slot: a and c take turns in it, so after the first a (still
+        // kept) neither is answered from the memo.
+        let before = hits();
+        for _ in 0..10 {
+            assert_eq!(plain_name_memo(a), plain_name(a));
+            assert_eq!(plain_name_memo(c), plain_name(c));
+        }
+        assert_eq!(hits(), before + 1);
+        // Every slot is used by some name.
+        let mut used = [false; MEMO_SLOTS];
+        for n in &names {
+            used[slot(n.as_bytes())] = true;
+        }
+        assert!(used.iter().all(|u| *u));
     }
 
     /// The shortcut never disagrees with the full parse: where it answers, the full
