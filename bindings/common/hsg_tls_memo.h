@@ -99,9 +99,13 @@ hsg_tls_memo_keep(hsg_tls_memo *m, const hstsguard_policy *policy, uint64_t now,
  * worker serving one site pays one comparison, as with a single memo. */
 #define HSG_TLS_MEMO_SLOT_BITS 3
 #define HSG_TLS_MEMO_SLOTS     (1u << HSG_TLS_MEMO_SLOT_BITS)
+#if HSG_TLS_MEMO_SLOT_BITS < 1 || HSG_TLS_MEMO_SLOT_BITS > 16
+#error "HSG_TLS_MEMO_SLOT_BITS must be 1 to 16"
+#endif
 
 typedef struct {
-    hsg_tls_memo  *last; /* the slot that answered or was filled last; NULL: none */
+    hsg_tls_memo  *last; /* the slot that answered, or was given an answer to keep,
+                          * last (which it may have turned down); NULL: none */
     hsg_tls_memo   slot[HSG_TLS_MEMO_SLOTS];
 } hsg_tls_memo_set;
 
@@ -148,7 +152,8 @@ hsg_tls_memo_set_find(hsg_tls_memo_set *s, const hstsguard_policy *policy, uint6
     return found;
 }
 
-/* Keeps the core's answer d in the Host's slot, as hsg_tls_memo_keep(). */
+/* Keeps the core's answer d in the Host's slot, as hsg_tls_memo_keep() (which turns
+ * down what cannot be given again); the slot becomes the last either way. */
 static inline void
 hsg_tls_memo_set_keep(hsg_tls_memo_set *s, const hstsguard_policy *policy, uint64_t now,
                       hstsguard_str host, const hstsguard_decision *d)

@@ -1,7 +1,8 @@
 /*
  * The modules' memo of the core's answers for TLS requests (bindings/common/hsg_tls_memo.h):
  * whatever the order of policies, Hosts and seconds, an answer given from the memo is the
- * one the core gives for that request, byte for byte. Hosts of every shape are asked in
+ * one the core gives for that request (the same headers: names and values byte for byte,
+ * and the replace flag). Hosts of every shape are asked in
  * turn (names, IP literals, localhost, ports, no Host, names that differ only inside, the
  * longest Host kept and one byte longer), so that slots are shared, taken over and found
  * again. Run under AddressSanitizer + UBSan and valgrind.
@@ -50,6 +51,26 @@ static int same_str(hstsguard_str a, hstsguard_str b) {
 
 static int hits, asks;
 
+/* The core's answers for two Hosts differ (HSTS for one, none for the other), so an
+ * answer kept for one is wrong for the other: checked for every pair the test relies
+ * on. */
+static void answers_differ(const hstsguard_policy *p, const char *a, size_t alen,
+                           const char *b, size_t blen) {
+    hstsguard_decision da, db;
+    hstsguard_str ha, hb;
+    ha.data = a;
+    ha.len = alen;
+    hb.data = b;
+    hb.len = blen;
+    core_answer(p, ha, 0, &da);
+    core_answer(p, hb, 0, &db);
+    CHECK(da.headers_len != db.headers_len);
+    if (da.headers_len == db.headers_len) {
+        fprintf(stderr, "  \"%.*s\" and \"%.*s\" have the same answer\n", (int) alen, a,
+                (int) blen, b);
+    }
+}
+
 /* What a module does: the memo's answer (a set's, as nginx asks it, or one memo's, as
  * Apache asks its connection's), else the core's, kept. Checked against the core's
  * answer asked directly. */
@@ -66,7 +87,6 @@ static void ask(hsg_tls_memo_set *set, hsg_tls_memo *one, const hstsguard_policy
     if (one != NULL) {
         h = hsg_tls_memo_find(one, p, now, host, &n);
     } else {
-        CHECK(hsg_tls_memo_slot(set, p, host) == hsg_tls_memo_slot(set, p, host));
         h = hsg_tls_memo_set_find(set, p, now, host, &n);
     }
     if (h != NULL) {
@@ -92,6 +112,7 @@ static void ask(hsg_tls_memo_set *set, hsg_tls_memo *one, const hstsguard_policy
     for (i = 0; i < n; i++) {
         CHECK(same_str(h[i].name, direct.headers[i].name));
         CHECK(same_str(h[i].value, direct.headers[i].value));
+        CHECK(h[i].replace == direct.headers[i].replace);
     }
 }
 
@@ -101,7 +122,7 @@ int main(void) {
     hstsguard_policy *policies[3];
     static hsg_tls_memo_set set; /* zeroed: every slot empty */
     char long_name[NAME_MAX_KEPT + 2];
-    char inside[2][24];
+    char inside[2][18];
     const char *hosts[] = {
         "example.com", "www.example.com", "a.example.com", "b.example.com", "127.0.0.1",
         "[::1]", "[::1]:443", "localhost", "LOCALHOST", "localhost.", "Example.COM:443",
@@ -120,17 +141,23 @@ int main(void) {
                                    "[hsts.ramp]\nstart = \"2026-01-01\"\n"
                                    "stages = [\"5m\", \"1d\"]\nstep = \"1w\"\n");
 
-    /* Labels of 31 bytes: the first NAME_MAX_KEPT bytes end in a dot (a name), and one
-     * byte more is another name. */
-    for (i = 0; i < sizeof long_name - 1; i++) {
+    /* The longest Host kept: labels of 31 bytes under localhost (no HSTS); one byte more
+     * ("...localhostx") is a name with HSTS. */
+    for (i = 0; i < NAME_MAX_KEPT - 10; i++) {
         long_name[i] = i % 32 == 31 ? '.' : 'a';
     }
-    long_name[sizeof long_name - 1] = '\0';
+    memcpy(long_name + NAME_MAX_KEPT - 10, ".localhost", 10);
+    long_name[NAME_MAX_KEPT] = 'x';
+    long_name[NAME_MAX_KEPT + 1] = '\0';
+    answers_differ(policies[0], long_name, NAME_MAX_KEPT, long_name, NAME_MAX_KEPT + 1);
     /* The same first and last 8 bytes, one byte apart inside: the same slot. */
-    memcpy(inside[0], "abcdefgh-1234-ijklmnop", 23);
-    memcpy(inside[1], "abcdefgh-1235-ijklmnop", 23);
-    CHECK(hsg_tls_memo_slot(&set, policies[0], (hstsguard_str){inside[0], 22})
-          == hsg_tls_memo_slot(&set, policies[0], (hstsguard_str){inside[1], 22}));
+    memcpy(inside[0], "abcdefg.localhost", 18);
+    memcpy(inside[1], "abcdefg.1ocalhost", 18);
+    answers_differ(policies[0], inside[0], 17, inside[1], 17);
+    CHECK(hsg_tls_memo_slot(&set, policies[0], (hstsguard_str){inside[0], 17})
+          == hsg_tls_memo_slot(&set, policies[0], (hstsguard_str){inside[1], 17}));
+    /* The same bytes, shorter: another Host. */
+    answers_differ(policies[0], "localhost.com", 9, "localhost.com", 13);
 
     /* Rounds over every policy, Host and second, forwards and backwards, each Host
      * asked twice in a row too (the second must come from the memo), and Hosts of the
@@ -139,24 +166,35 @@ int main(void) {
     for (round = 0; round < 4; round++) {
         size_t p;
         for (p = 0; p < 3; p++) {
+            size_t q = (p + 1) % 3;
             for (i = 0; i < nhosts; i++) {
                 const char *h = hosts[round % 2 ? nhosts - 1 - i : i];
-                now = p == 2 ? 1767225600u + 86400u * 7u * (uint64_t) (i % 3) : 0;
+                /* As a module asks: 0 unless the policy has a ramp. */
+                uint64_t ramp = 1767225600u + 86400u * 7u * (uint64_t) (i % 3);
+                int before;
+                now = p == 2 ? ramp : 0;
                 ask(&set, NULL, policies[p], h, strlen(h), now);
-                int before = hits;
+                before = hits;
                 ask(&set, NULL, policies[p], h, strlen(h), now);
                 CHECK(hits == before + 1);
-                ask(&set, NULL, policies[(p + 1) % 3], h, strlen(h), now);
+                ask(&set, NULL, policies[q], h, strlen(h), q == 2 ? ramp : 0);
             }
-            ask(&set, NULL, policies[p], NULL, 0, 0);
-            ask(&set, NULL, policies[p], long_name, NAME_MAX_KEPT, 0);     /* kept */
-            ask(&set, NULL, policies[p], long_name, NAME_MAX_KEPT + 1, 0); /* too long */
-            ask(&set, NULL, policies[p], inside[0], 22, 0);
-            ask(&set, NULL, policies[p], inside[1], 22, 0);
-            ask(&set, NULL, policies[p], inside[0], 22, 0);
-            /* The same bytes, shorter: another Host. */
-            ask(&set, NULL, policies[p], "example.com", 7, 0);
-            ask(&set, NULL, policies[p], "example.com", 11, 0);
+            now = p == 2 ? 1767225600u : 0;
+            ask(&set, NULL, policies[p], NULL, 0, now);
+            ask(&set, NULL, policies[p], long_name, NAME_MAX_KEPT, now); /* kept */
+            {
+                int before = hits; /* one byte longer: never kept, so never found */
+                ask(&set, NULL, policies[p], long_name, NAME_MAX_KEPT + 1, now);
+                ask(&set, NULL, policies[p], long_name, NAME_MAX_KEPT + 1, now);
+                CHECK(hits == before);
+            }
+            ask(&set, NULL, policies[p], long_name, NAME_MAX_KEPT, now);
+            ask(&set, NULL, policies[p], inside[0], 17, now);
+            ask(&set, NULL, policies[p], inside[1], 17, now);
+            ask(&set, NULL, policies[p], inside[0], 17, now);
+            ask(&set, NULL, policies[p], "localhost.com", 9, now);
+            ask(&set, NULL, policies[p], "localhost.com", 13, now);
+            ask(&set, NULL, policies[p], "localhost.com", 9, now);
         }
     }
     CHECK(hits > 0 && hits < asks);
@@ -279,14 +317,16 @@ int main(void) {
               != NULL);
     }
     hsg_tls_memo_set_clear(&set);
+    CHECK(set.last == NULL);
+    for (i = 0; i < HSG_TLS_MEMO_SLOTS; i++) {
+        CHECK(set.slot[i].policy == NULL);
+    }
     for (i = 0; i < nhosts; i++) {
         hstsguard_str host;
         size_t n = 0;
         host.data = hosts[i];
         host.len = strlen(hosts[i]);
-        CHECK(hsg_tls_memo_find(hsg_tls_memo_slot(&set, policies[0], host), policies[0], 0,
-                                host, &n)
-              == NULL);
+        CHECK(hsg_tls_memo_set_find(&set, policies[0], 0, host, &n) == NULL);
     }
 
     for (i = 0; i < 3; i++) {
