@@ -110,8 +110,9 @@ typedef struct {
 } hsg_tls_memo_set;
 
 /* The slot of this policy and Host (data NULL: none): a multiplicative hash of the
- * policy's address, the length and the first and last 8 bytes (of a Host under 8 bytes:
- * its first, middle and last byte), its top bits. */
+ * policy's address, the length and the first and last 8 bytes (the last rotated, so that
+ * an 8-byte Host's two equal words do not cancel; of a Host under 8 bytes: its first,
+ * middle and last byte), its top bits. */
 static inline hsg_tls_memo *
 hsg_tls_memo_slot(hsg_tls_memo_set *s, const hstsguard_policy *policy, hstsguard_str host)
 {
@@ -125,7 +126,7 @@ hsg_tls_memo_slot(hsg_tls_memo_set *s, const hstsguard_policy *policy, hstsguard
         w0 = p[0] | ((uint64_t) p[host.len / 2] << 8);
         w1 = p[host.len - 1];
     }
-    w0 ^= (w1 * 0xff51afd7ed558ccdULL) ^ host.len ^ (uint64_t) (uintptr_t) policy;
+    w0 ^= ((w1 << 29) | (w1 >> 35)) ^ host.len ^ (uint64_t) (uintptr_t) policy;
     return &s->slot[(w0 * 0x9e3779b97f4a7c15ULL) >> (64 - HSG_TLS_MEMO_SLOT_BITS)];
 }
 

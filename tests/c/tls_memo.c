@@ -2,10 +2,9 @@
  * The modules' memo of the core's answers for TLS requests (bindings/common/hsg_tls_memo.h):
  * whatever the order of policies, Hosts and seconds, an answer given from the memo is the
  * one the core gives for that request (the same headers: names and values byte for byte,
- * and the replace flag). Hosts of every shape are asked in
- * turn (names, IP literals, localhost, ports, no Host, names that differ only inside, the
- * longest Host kept and one byte longer), so that slots are shared, taken over and found
- * again. Run under AddressSanitizer + UBSan and valgrind.
+ * and the replace flag). Hosts of every shape are asked in turn (names, IP literals,
+ * localhost, ports, no Host, names that differ only inside, the longest Host kept and one
+ * byte longer), so that slots are shared, taken over and found again. Run under AddressSanitizer + UBSan and valgrind.
  * Prints each failed check and, last, "N passed, N failed".
  */
 #include <stdint.h>
@@ -15,7 +14,6 @@
 
 #include "hsg_tls_memo.h"
 #include "check.h"
-#include "hstsguard.h"
 
 static hstsguard_policy *policy_from_toml(const char *toml) {
     hstsguard_policy *p = NULL;
@@ -116,12 +114,10 @@ static void ask(hsg_tls_memo_set *set, hsg_tls_memo *one, const hstsguard_policy
     }
 }
 
-#define NAME_MAX_KEPT HSG_TLS_MEMO_HOST
-
 int main(void) {
     hstsguard_policy *policies[3];
     static hsg_tls_memo_set set; /* zeroed: every slot empty */
-    char long_name[NAME_MAX_KEPT + 2];
+    char long_name[HSG_TLS_MEMO_HOST + 2];
     char inside[2][18];
     const char *hosts[] = {
         "example.com", "www.example.com", "a.example.com", "b.example.com", "127.0.0.1",
@@ -143,13 +139,13 @@ int main(void) {
 
     /* The longest Host kept: labels of 31 bytes under localhost (no HSTS); one byte more
      * ("...localhostx") is a name with HSTS. */
-    for (i = 0; i < NAME_MAX_KEPT - 10; i++) {
+    for (i = 0; i < HSG_TLS_MEMO_HOST - 10; i++) {
         long_name[i] = i % 32 == 31 ? '.' : 'a';
     }
-    memcpy(long_name + NAME_MAX_KEPT - 10, ".localhost", 10);
-    long_name[NAME_MAX_KEPT] = 'x';
-    long_name[NAME_MAX_KEPT + 1] = '\0';
-    answers_differ(policies[0], long_name, NAME_MAX_KEPT, long_name, NAME_MAX_KEPT + 1);
+    memcpy(long_name + HSG_TLS_MEMO_HOST - 10, ".localhost", 10);
+    long_name[HSG_TLS_MEMO_HOST] = 'x';
+    long_name[HSG_TLS_MEMO_HOST + 1] = '\0';
+    answers_differ(policies[0], long_name, HSG_TLS_MEMO_HOST, long_name, HSG_TLS_MEMO_HOST + 1);
     /* The same first and last 8 bytes, one byte apart inside: the same slot. */
     memcpy(inside[0], "abcdefg.localhost", 18);
     memcpy(inside[1], "abcdefg.1ocalhost", 18);
@@ -181,14 +177,14 @@ int main(void) {
             }
             now = p == 2 ? 1767225600u : 0;
             ask(&set, NULL, policies[p], NULL, 0, now);
-            ask(&set, NULL, policies[p], long_name, NAME_MAX_KEPT, now); /* kept */
+            ask(&set, NULL, policies[p], long_name, HSG_TLS_MEMO_HOST, now); /* kept */
             {
                 int before = hits; /* one byte longer: never kept, so never found */
-                ask(&set, NULL, policies[p], long_name, NAME_MAX_KEPT + 1, now);
-                ask(&set, NULL, policies[p], long_name, NAME_MAX_KEPT + 1, now);
+                ask(&set, NULL, policies[p], long_name, HSG_TLS_MEMO_HOST + 1, now);
+                ask(&set, NULL, policies[p], long_name, HSG_TLS_MEMO_HOST + 1, now);
                 CHECK(hits == before);
             }
-            ask(&set, NULL, policies[p], long_name, NAME_MAX_KEPT, now);
+            ask(&set, NULL, policies[p], long_name, HSG_TLS_MEMO_HOST, now);
             ask(&set, NULL, policies[p], inside[0], 17, now);
             ask(&set, NULL, policies[p], inside[1], 17, now);
             ask(&set, NULL, policies[p], inside[0], 17, now);
@@ -258,9 +254,9 @@ int main(void) {
         ask(NULL, one, policies[0], padded, 35, 0);
         ask(NULL, one, policies[0], "localhost", 9, 0);
         /* The longest Host kept, then one byte longer (not kept: not copied either). */
-        ask(NULL, one, policies[0], long_name, NAME_MAX_KEPT, 0);
-        ask(NULL, one, policies[0], long_name, NAME_MAX_KEPT + 1, 0);
-        ask(NULL, one, policies[0], long_name, NAME_MAX_KEPT, 0);
+        ask(NULL, one, policies[0], long_name, HSG_TLS_MEMO_HOST, 0);
+        ask(NULL, one, policies[0], long_name, HSG_TLS_MEMO_HOST + 1, 0);
+        ask(NULL, one, policies[0], long_name, HSG_TLS_MEMO_HOST, 0);
         free(one);
     }
 
