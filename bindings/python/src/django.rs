@@ -3,7 +3,8 @@
 //!
 //! The decisions are the core's; Django's own work stays Django's: the Host is
 //! `request.get_host()` (ALLOWED_HOSTS), the target `request.get_full_path()`, the
-//! redirect an instance of Django's redirect class for its status (`redirects`), and
+//! redirect an instance of Django's redirect class for its status (`redirects`; made
+//! without the constructor's re-checks when they cannot change the core's Location), and
 //! headers are added through the response's public mapping (`response.headers[name] =
 //! value`, which validates them as Django does). What can be made at start-up is: the
 //! core `Policy`, and every header name and value as a Python string. Django's objects
@@ -84,8 +85,10 @@ pub(crate) struct DjangoGuard {
     canonical: bool,
     proxy: Option<Proxy>,
     cookies: bool,
-    /// The Python callable that makes a redirect response of each status.
-    redirects: Vec<(u16, Py<PyAny>)>,
+    /// The Python callables that make a redirect response of each status: Django's
+    /// constructor, and the same response made without the constructor's re-checks of
+    /// the Location, for a Location they leave as it is (see [`django_keeps`]).
+    redirects: Vec<(u16, Py<PyAny>, Py<PyAny>)>,
     reject_response: Py<PyAny>,
     disallowed_host: Py<PyAny>,
 }
@@ -103,6 +106,56 @@ fn meta_key(header: &str) -> String {
         });
     }
     key
+}
+
+/// The bytes Django's `iri_to_uri` leaves as they are: `quote()`'s letters, digits and
+/// `_.-~`, and the `safe` characters Django passes it (`/#%[]=:;$&()+,!?*@'~`).
+/// Everything else it percent-encodes: controls, space, `"`, `<`, `>`, `\`, `^`, `` ` ``,
+/// `{`, `|`, `}`, DEL and every non-ASCII character.
+/// `tests/test_django_middleware.py` checks this table against Django's own function.
+static IRI_KEEPS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'_' | b'.'
+                    | b'-'
+                    | b'~'
+                    | b'/'
+                    | b'#'
+                    | b'%'
+                    | b'['
+                    | b']'
+                    | b'='
+                    | b':'
+                    | b';'
+                    | b'$'
+                    | b'&'
+                    | b'('
+                    | b')'
+                    | b'+'
+                    | b','
+                    | b'!'
+                    | b'?'
+                    | b'*'
+                    | b'@'
+                    | b'\''
+            );
+        b += 1;
+    }
+    t
+};
+
+/// Whether Django's redirect constructor would store `location` as it is and accept it:
+/// an `https://` URL (a scheme Django allows) of bytes `iri_to_uri` keeps. Then its two
+/// steps (`iri_to_uri`, and the scheme check that raises `DisallowedRedirect`) change
+/// nothing, and the response can be made without them. The core's Locations always are,
+/// from `get_full_path()`'s target; anything else goes through the constructor.
+fn django_keeps(location: &str) -> bool {
+    location.starts_with("https://") && location.bytes().all(|b| IRI_KEEPS[usize::from(b)])
 }
 
 /// Text of a Python object (`str()` of it).
@@ -139,7 +192,7 @@ impl DjangoGuard {
         proxy_meta: Vec<(String, String)>,
         any_peer: bool,
         strip_meta_key: Option<String>,
-        redirects: HashMap<u16, Py<PyAny>>,
+        redirects: HashMap<u16, (Py<PyAny>, Py<PyAny>)>,
         reject_response: Py<PyAny>,
         disallowed_host: Py<PyAny>,
     ) -> PyResult<Self> {
@@ -195,7 +248,10 @@ impl DjangoGuard {
             defaults,
             exempt,
             proxy,
-            redirects: redirects.into_iter().collect(),
+            redirects: redirects
+                .into_iter()
+                .map(|(status, (checked, kept))| (status, checked, kept))
+                .collect(),
             reject_response,
             disallowed_host,
         })
@@ -300,10 +356,16 @@ impl DjangoGuard {
         let flags = self.flags_of(d.secure(), &self.policy.response_headers(d.secure(), host));
         match d.into_action() {
             Action::Redirect { status, location } => {
-                let Some((_, make)) = self.redirects.iter().find(|(s, _)| *s == status) else {
+                let Some((_, checked, kept)) = self.redirects.iter().find(|(s, _, _)| *s == status)
+                else {
                     return Err(pyo3::exceptions::PyRuntimeError::new_err(format!(
                         "no redirect response class for status {status}"
                     )));
+                };
+                let make = if django_keeps(&location) {
+                    kept
+                } else {
+                    checked
                 };
                 let r = make.bind(py).call1((location,))?;
                 Ok((flags | FRESH, Some(r)))

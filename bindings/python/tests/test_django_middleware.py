@@ -19,6 +19,7 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.test import Client, RequestFactory
 
 from hstsguard.django import SecurityMiddleware
+from hstsguard.django.middleware import _redirects
 
 HSTS = "Strict-Transport-Security"
 rf = RequestFactory()
@@ -140,6 +141,48 @@ def test_get_redirects_with_301_like_django(client: Client) -> None:
     assert r["Location"] == "https://testserver/app/x?q=1&r=%20"
     assert HSTS not in r
     assert r["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["https://example.com/", "https://[::1]:8443/a/b?q=1&r=%20#f",
+     "https://xn--bcher-kva.example/" + "".join(
+         c for c in map(chr, range(33, 127)) if c not in "\"<>\\^`{|}")],
+)
+def test_redirect_made_without_the_constructor_is_djangos(location: str) -> None:
+    # The guard skips the constructor's iri_to_uri and scheme check for a Location they
+    # keep as it is: the response must be the one the constructor makes, attribute by
+    # attribute (a Django release that adds state to its redirect classes fails here).
+    for status, (checked, made) in _redirects().items():
+        a, b = checked(location), made(location)
+        assert type(a) is type(b) and a.status_code == b.status_code == status
+        assert list(a.items()) == list(b.items())
+        assert a.url == b.url == location
+        va, vb = vars(a), vars(b)
+        assert va.keys() == vb.keys()
+        for key in va:
+            if key == "headers":
+                assert list(va[key].items()) == list(vb[key].items())
+            else:
+                assert va[key] == vb[key], key
+
+
+@pytest.mark.parametrize("code", range(0x20, 0x80))
+def test_every_ascii_character_of_a_target_gives_djangos_location(code: int) -> None:
+    # Whichever maker the guard picks, the redirect is what Django's constructor makes
+    # of the core's Location: a target byte the core keeps but iri_to_uri encodes
+    # (`^`, `|`) takes the constructor. get_full_path() never gives such a byte, so a
+    # request whose get_full_path says otherwise stands in for one.
+    mw = SecurityMiddleware(ok_view)
+    target = f"/p{chr(code)}q?x={chr(code)}"
+    req = rf.get("/p", HTTP_HOST="example.com")
+    req.get_full_path = lambda: target
+    core = mw.policy.evaluate(host="example.com", target=target).location
+    assert core is not None
+    want = HttpResponsePermanentRedirect(core, content_type="text/html; charset=utf-8")
+    got = mw(req)
+    assert type(got) is HttpResponsePermanentRedirect
+    assert list(got.items())[:2] == list(want.items())
 
 
 def test_head_redirects_with_301(client: Client) -> None:

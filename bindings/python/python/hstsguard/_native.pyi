@@ -350,7 +350,7 @@ class DjangoGuard:
         proxy_meta: Sequence[tuple[str, str]],
         any_peer: bool,
         strip_meta_key: str | None,
-        redirects: Mapping[int, Callable[[str], Any]],
+        redirects: Mapping[int, tuple[Callable[[str], Any], Callable[[str], Any]]],
         reject_response: Callable[[int, str, str], Any],
         disallowed_host: Callable[[str, str], Any],
     ) -> DjangoGuard: ...

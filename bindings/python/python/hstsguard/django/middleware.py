@@ -66,18 +66,39 @@ _REDIRECTS: dict[int, Callable[..., HttpResponse]] = {
 }
 
 
-def _redirects() -> dict[int, Callable[[str], HttpResponse]]:
-    """Django's redirect classes by status, called with the Location: the constructor
-    stores ``iri_to_uri(location)`` and refuses what Django refuses
-    (``DisallowedRedirect``). The Content-Type is the one Django would give them
-    (``DEFAULT_CHARSET``), read once like every other setting."""
+def _redirects() -> dict[int, tuple[Callable[[str], HttpResponse], Callable[[str], HttpResponse]]]:
+    """Two makers of a redirect response per status, each called with the Location.
+
+    The first is Django's constructor: it stores ``iri_to_uri(location)`` and refuses a
+    scheme Django does not allow (``DisallowedRedirect``). The second makes the same
+    response without those two steps; the guard calls it only for an ``https://``
+    Location whose every character ``iri_to_uri`` keeps, for which the two steps
+    change nothing (the core's Locations always are, built from ``get_full_path()``).
+    The Content-Type is the one Django would give them (``DEFAULT_CHARSET``), read once
+    like every other setting."""
     from django.conf import settings
 
     content_type = f"text/html; charset={settings.DEFAULT_CHARSET}"
     return {
-        status: functools.partial(cls, content_type=content_type)
+        status: (functools.partial(cls, content_type=content_type), _made(cls, content_type))
         for status, cls in _REDIRECTS.items()
     }
+
+
+def _made(cls: Any, content_type: str) -> Callable[[str], HttpResponse]:
+    """An instance of ``cls`` with ``location`` stored as it is: what its constructor
+    makes (``HttpResponse.__init__``, then the Location through the response's header
+    mapping, which validates it) without ``iri_to_uri`` and the scheme check.
+    ``tests/test_django_middleware.py`` compares the two, attribute by attribute."""
+    init = HttpResponse.__init__
+
+    def make(location: str) -> HttpResponse:
+        response = cls.__new__(cls)
+        init(response, content_type=content_type)
+        response["Location"] = location
+        return response
+
+    return make
 
 
 def _disallowed_host(code: str, message: str) -> None:
