@@ -15,8 +15,8 @@ redirect path ``request.get_host()`` (ALLOWED_HOSTS), ``request.get_full_path()`
 an instance of Django's redirect class and the three header stores. The redirect is
 made as hstsguard makes it for a Location Django's constructor would keep as it is:
 ``HttpResponse.__init__`` given its Content-Type, and the Location stored through the
-header mapping, which validates it (the constructor's ``iri_to_uri`` and scheme check
-change nothing for such a Location). It is no middleware (it decides nothing); it shows
+header mapping, which validates it (the constructor's ``iri_to_uri``, length and
+scheme checks change nothing for such a Location). It is no middleware (it decides nothing); it shows
 how much of each path is Django's own work.
 
 The machine's speed drifts, so each repeat times every case in alternating chunks

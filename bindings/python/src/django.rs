@@ -4,10 +4,11 @@
 //! The decisions are the core's; Django's own work stays Django's: the Host is
 //! `request.get_host()` (ALLOWED_HOSTS), the target `request.get_full_path()`, the
 //! redirect an instance of Django's redirect class for its status (`redirects`; made
-//! without the constructor's re-checks when they cannot change the core's Location), and
-//! headers are added through the response's public mapping (`response.headers[name] =
-//! value`, which validates them as Django does). What can be made at start-up is: the
-//! core `Policy`, and every header name and value as a Python string. Django's objects
+//! without the constructor's re-checks when they can neither change nor refuse the
+//! core's Location), and headers are added through the response's public mapping
+//! (`response.headers[name] = value`, which validates them as Django does). What can be
+//! made at start-up is: the core `Policy`, and every header name and value as a Python
+//! string. Django's objects
 //! are read only as far as the request needs: `request.META`, `request.method` and
 //! `request.path` always; `get_host()` and `get_full_path()` only on the way to a
 //! redirect.
@@ -89,6 +90,9 @@ pub(crate) struct DjangoGuard {
     /// constructor, and the same response made without the constructor's re-checks of
     /// the Location, for a Location they leave as it is (see [`django_keeps`]).
     redirects: Vec<(u16, Py<PyAny>, Py<PyAny>)>,
+    /// Django's longest redirect URL (`django.utils.http.MAX_URL_REDIRECT_LENGTH`), when
+    /// this Django release has one: its constructor refuses a longer Location.
+    location_limit: Option<usize>,
     reject_response: Py<PyAny>,
     disallowed_host: Py<PyAny>,
 }
@@ -112,7 +116,8 @@ fn meta_key(header: &str) -> String {
 /// `_.-~`, and the `safe` characters Django passes it (`/#%[]=:;$&()+,!?*@'~`).
 /// Everything else it percent-encodes: controls, space, `"`, `<`, `>`, `\`, `^`, `` ` ``,
 /// `{`, `|`, `}`, DEL and every non-ASCII character.
-/// `tests/test_django_middleware.py` checks this table against Django's own function.
+/// The unit test below pins the table; `tests/test_django_middleware.py` checks the same
+/// set against Django's own function.
 static IRI_KEEPS: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
@@ -150,12 +155,17 @@ static IRI_KEEPS: [bool; 256] = {
 };
 
 /// Whether Django's redirect constructor would store `location` as it is and accept it:
-/// an `https://` URL (a scheme Django allows) of bytes `iri_to_uri` keeps. Then its two
-/// steps (`iri_to_uri`, and the scheme check that raises `DisallowedRedirect`) change
+/// an `https://` URL (a scheme Django allows) of bytes `iri_to_uri` keeps, no longer
+/// than Django's limit. Then the constructor's steps (`iri_to_uri`, the length and
+/// scheme checks that raise `DisallowedRedirect`, and `urlsplit`, which raises on a
+/// malformed bracketed host, one the core never writes: its hosts are validated) change
 /// nothing, and the response can be made without them. The core's Locations always are,
-/// from `get_full_path()`'s target; anything else goes through the constructor.
-fn django_keeps(location: &str) -> bool {
-    location.starts_with("https://") && location.bytes().all(|b| IRI_KEEPS[usize::from(b)])
+/// from `get_full_path()`'s target, up to the length limit; anything else goes through
+/// the constructor.
+fn django_keeps(location: &str, limit: Option<usize>) -> bool {
+    location.starts_with("https://")
+        && limit.is_none_or(|n| location.len() <= n)
+        && location.bytes().all(|b| IRI_KEEPS[usize::from(b)])
 }
 
 /// Text of a Python object (`str()` of it).
@@ -182,7 +192,7 @@ impl DjangoGuard {
 #[pymethods]
 impl DjangoGuard {
     #[new]
-    #[pyo3(signature = (policy, *, defaults, exempt, proxy_meta, any_peer, strip_meta_key, redirects, reject_response, disallowed_host))]
+    #[pyo3(signature = (policy, *, defaults, exempt, proxy_meta, any_peer, strip_meta_key, redirects, location_limit, reject_response, disallowed_host))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -193,6 +203,7 @@ impl DjangoGuard {
         any_peer: bool,
         strip_meta_key: Option<String>,
         redirects: HashMap<u16, (Py<PyAny>, Py<PyAny>)>,
+        location_limit: Option<usize>,
         reject_response: Py<PyAny>,
         disallowed_host: Py<PyAny>,
     ) -> PyResult<Self> {
@@ -252,6 +263,7 @@ impl DjangoGuard {
                 .into_iter()
                 .map(|(status, (checked, kept))| (status, checked, kept))
                 .collect(),
+            location_limit,
             reject_response,
             disallowed_host,
         })
@@ -362,7 +374,7 @@ impl DjangoGuard {
                         "no redirect response class for status {status}"
                     )));
                 };
-                let make = if django_keeps(&location) {
+                let make = if django_keeps(&location, self.location_limit) {
                     kept
                 } else {
                     checked
@@ -551,5 +563,32 @@ mod tests {
     fn meta_keys() {
         assert_eq!(meta_key("X-Forwarded-Proto"), "HTTP_X_FORWARDED_PROTO");
         assert_eq!(meta_key("forwarded"), "HTTP_FORWARDED");
+    }
+
+    /// The characters `iri_to_uri` keeps, as `tests/test_django_middleware.py` finds
+    /// them in Django (the same literal there).
+    const DJANGO_KEEPS: &str = "!#$%&'()*+,-./0123456789:;=?@\
+                                ABCDEFGHIJKLMNOPQRSTUVWXYZ[]_abcdefghijklmnopqrstuvwxyz~";
+
+    #[test]
+    fn iri_keeps_is_djangos_set() {
+        let kept: String = (0..=255u8)
+            .filter(|&b| IRI_KEEPS[usize::from(b)])
+            .map(char::from)
+            .collect();
+        assert_eq!(kept, DJANGO_KEEPS);
+    }
+
+    #[test]
+    fn kept_locations() {
+        assert!(django_keeps("https://example.com/a?b=%20", None));
+        assert!(django_keeps("https://example.com/abc", Some(23)));
+        // One byte over Django's limit: the constructor refuses it.
+        assert!(!django_keeps("https://example.com/abcd", Some(23)));
+        // Other schemes, and bytes iri_to_uri encodes.
+        assert!(!django_keeps("http://example.com/", None));
+        assert!(!django_keeps("https://example.com/a|b", None));
+        assert!(!django_keeps("https://example.com/a^b", None));
+        assert!(!django_keeps("https://example.com/\u{e9}", None));
     }
 }

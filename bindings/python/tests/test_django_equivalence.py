@@ -95,6 +95,10 @@ REQUESTS: dict[str, Callable[[], Any]] = {
     "ip-host-https": request("GET", "/", secure=True, HTTP_HOST="127.0.0.1"),
     "localhost-https": request("GET", "/", secure=True, HTTP_HOST="localhost"),
     "view-headers-https": request("GET", "/own", secure=True, HTTP_HOST="example.com"),
+    # Django refuses a redirect longer than MAX_URL_REDIRECT_LENGTH (16384): with the
+    # Host example.com the first Location is that long, the second one byte longer.
+    "longest-path-http": request("GET", "/" + "a" * (16384 - 20), HTTP_HOST="example.com"),
+    "too-long-path-http": request("GET", "/" + "a" * (16384 - 19), HTTP_HOST="example.com"),
 }
 
 

@@ -351,6 +351,7 @@ class DjangoGuard:
         any_peer: bool,
         strip_meta_key: str | None,
         redirects: Mapping[int, tuple[Callable[[str], Any], Callable[[str], Any]]],
+        location_limit: int | None,
         reject_response: Callable[[int, str, str], Any],
         disallowed_host: Callable[[str, str], Any],
     ) -> DjangoGuard: ...

@@ -70,10 +70,11 @@ def _redirects() -> dict[int, tuple[Callable[[str], HttpResponse], Callable[[str
     """Two makers of a redirect response per status, each called with the Location.
 
     The first is Django's constructor: it stores ``iri_to_uri(location)`` and refuses a
-    scheme Django does not allow (``DisallowedRedirect``). The second makes the same
-    response without those two steps; the guard calls it only for an ``https://``
-    Location whose every character ``iri_to_uri`` keeps, for which the two steps
-    change nothing (the core's Locations always are, built from ``get_full_path()``).
+    Location longer than ``MAX_URL_REDIRECT_LENGTH`` or of a scheme Django does not
+    allow (``DisallowedRedirect``). The second makes the same response without those
+    steps; the guard calls it only for an ``https://`` Location within that length
+    whose every character ``iri_to_uri`` keeps, for which they change nothing (the
+    core's Locations always are, built from ``get_full_path()``, up to the length).
     The Content-Type is the one Django would give them (``DEFAULT_CHARSET``), read once
     like every other setting."""
     from django.conf import settings
@@ -88,7 +89,8 @@ def _redirects() -> dict[int, tuple[Callable[[str], HttpResponse], Callable[[str
 def _made(cls: Any, content_type: str) -> Callable[[str], HttpResponse]:
     """An instance of ``cls`` with ``location`` stored as it is: what its constructor
     makes (``HttpResponse.__init__``, then the Location through the response's header
-    mapping, which validates it) without ``iri_to_uri`` and the scheme check.
+    mapping, which validates it) without ``iri_to_uri`` and the length and scheme
+    checks.
     ``tests/test_django_middleware.py`` compares the two, attribute by attribute."""
     init = HttpResponse.__init__
 
@@ -99,6 +101,15 @@ def _made(cls: Any, content_type: str) -> Callable[[str], HttpResponse]:
         return response
 
     return make
+
+
+def _location_limit() -> int | None:
+    """The longest Location Django's redirect classes accept, in the Django releases
+    that have the limit (``django.utils.http.MAX_URL_REDIRECT_LENGTH``)."""
+    from django.utils import http
+
+    limit = getattr(http, "MAX_URL_REDIRECT_LENGTH", None)
+    return limit if isinstance(limit, int) else None
 
 
 def _disallowed_host(code: str, message: str) -> None:
@@ -124,6 +135,7 @@ def make_guard(config: DjangoConfig) -> DjangoGuard:
         any_peer=config.any_peer,
         strip_meta_key=config.strip_meta_key,
         redirects=_redirects(),
+        location_limit=_location_limit(),
         reject_response=_reject,
         disallowed_host=_disallowed_host,
     )
