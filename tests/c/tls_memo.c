@@ -4,7 +4,8 @@
  * one the core gives for that request (the same headers: names and values byte for byte,
  * and the replace flag). Hosts of every shape are asked in turn (names, IP literals,
  * localhost, ports, no Host, names that differ only inside, the longest Host kept and one
- * byte longer), so that slots are shared, taken over and found again. Run under AddressSanitizer + UBSan and valgrind.
+ * byte longer), so that slots are shared, taken over and found again. Run under
+ * AddressSanitizer + UBSan and valgrind.
  * Prints each failed check and, last, "N passed, N failed".
  */
 #include <stdint.h>

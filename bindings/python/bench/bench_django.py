@@ -13,11 +13,11 @@ Django's semantics through Django's public API cannot skip: on the HSTS path the
 header stores (``response.headers[name] = value``, which validate the value); on the
 redirect path ``request.get_host()`` (ALLOWED_HOSTS), ``request.get_full_path()``,
 an instance of Django's redirect class and the three header stores. The redirect is
-made as hstsguard makes it for a Location Django's constructor would keep as it is:
-``HttpResponse.__init__`` given its Content-Type, and the Location stored through the
-header mapping, which validates it (the constructor's ``iri_to_uri``, length and
-scheme checks change nothing for such a Location). It is no middleware (it decides nothing); it shows
-how much of each path is Django's own work.
+made by hstsguard's own maker for a Location Django's constructor would keep as it is
+(``_made``: ``HttpResponse.__init__`` given its Content-Type, and the Location stored
+through the header mapping, which validates it; the constructor's ``iri_to_uri``,
+length and scheme checks change nothing for such a Location). It is no middleware (it
+decides nothing); it shows how much of each path is Django's own work.
 
 The machine's speed drifts, so each repeat times every case in alternating chunks
 (the order rotates every chunk) and the cost of a middleware is its time minus the
@@ -70,6 +70,7 @@ def main() -> int:
     from django.test import RequestFactory
 
     from hstsguard.django import SecurityMiddleware as OurMiddleware
+    from hstsguard.django.middleware import _made
 
     # The view returns one response whose headers are reset to the view's own on every
     # call, so each middleware sees a fresh response without paying for building one.
@@ -89,8 +90,7 @@ def main() -> int:
                 ("Cross-Origin-Opener-Policy", "same-origin")]
 
     content_type = f"text/html; charset={settings.DEFAULT_CHARSET}"
-    new_redirect = HttpResponsePermanentRedirect.__new__
-    init_response = HttpResponse.__init__
+    make_redirect = _made(HttpResponsePermanentRedirect, content_type)
 
     def floor(request):
         if request.is_secure():
@@ -98,9 +98,7 @@ def main() -> int:
             headers = r.headers
             headers["Strict-Transport-Security"] = hsts_value
         else:
-            r = new_redirect(HttpResponsePermanentRedirect)
-            init_response(r, content_type=content_type)
-            r["Location"] = "https://" + request.get_host() + request.get_full_path()
+            r = make_redirect("https://" + request.get_host() + request.get_full_path())
             headers = r.headers
         for name, value in defaults:
             headers[name] = value

@@ -8,10 +8,9 @@
 //! core's Location), and headers are added through the response's public mapping
 //! (`response.headers[name] = value`, which validates them as Django does). What can be
 //! made at start-up is: the core `Policy`, and every header name and value as a Python
-//! string. Django's objects
-//! are read only as far as the request needs: `request.META`, `request.method` and
-//! `request.path` always; `get_host()` and `get_full_path()` only on the way to a
-//! redirect.
+//! string. Django's objects are read only as far as the request needs: `request.META`,
+//! `request.method` and `request.path` always; `get_host()` and `get_full_path()` only on
+//! the way to a redirect.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
@@ -119,37 +118,17 @@ fn meta_key(header: &str) -> String {
 /// The unit test below pins the table; `tests/test_django_middleware.py` checks the same
 /// set against Django's own function.
 static IRI_KEEPS: [bool; 256] = {
+    const SAFE: &[u8] = b"_.-~/#%[]=:;$&()+,!?*@'";
     let mut t = [false; 256];
     let mut b = 0;
     while b < 256 {
-        let c = b as u8;
-        t[b] = c.is_ascii_alphanumeric()
-            || matches!(
-                c,
-                b'_' | b'.'
-                    | b'-'
-                    | b'~'
-                    | b'/'
-                    | b'#'
-                    | b'%'
-                    | b'['
-                    | b']'
-                    | b'='
-                    | b':'
-                    | b';'
-                    | b'$'
-                    | b'&'
-                    | b'('
-                    | b')'
-                    | b'+'
-                    | b','
-                    | b'!'
-                    | b'?'
-                    | b'*'
-                    | b'@'
-                    | b'\''
-            );
+        t[b] = (b as u8).is_ascii_alphanumeric();
         b += 1;
+    }
+    let mut i = 0;
+    while i < SAFE.len() {
+        t[SAFE[i] as usize] = true;
+        i += 1;
     }
     t
 };
